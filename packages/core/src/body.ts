@@ -1,0 +1,130 @@
+import { Readable } from 'node:stream';
+import { abortError } from './abort.js';
+import { StorageError, type StorageErrorDetails } from './errors.js';
+import type { BodyInput } from './storage.js';
+
+/** A body in the one shape drivers consume: chunks, and the length when it is known up front. */
+export interface NormalizedBody {
+  /** Bytes in total, for strings, byte arrays and Blobs; `undefined` for streams. */
+  size?: number;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+function isNodeReadable(body: unknown): body is Readable {
+  return (
+    body instanceof Readable ||
+    (typeof body === 'object' &&
+      body !== null &&
+      typeof (body as Readable).pipe === 'function' &&
+      typeof (body as Readable).on === 'function' &&
+      typeof (body as Readable).read === 'function')
+  );
+}
+
+function isWebStream(body: unknown): body is ReadableStream<Uint8Array> {
+  return typeof body === 'object' && body !== null && typeof (body as ReadableStream).getReader === 'function';
+}
+
+function isAsyncIterable(body: unknown): body is AsyncIterable<unknown> {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Stopping early (abort, error) cancels the source instead of leaving it locked and pulling.
+    await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+async function* byteChunks(source: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    if (chunk instanceof Uint8Array) yield chunk;
+    else if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
+    else {
+      throw new StorageError(
+        'InvalidArgument',
+        `a body stream must yield Uint8Array or string chunks, not ${chunk === null ? 'null' : typeof chunk}`,
+      );
+    }
+  }
+}
+
+/**
+ * Turns any {@link BodyInput} into chunks without buffering a stream: strings and byte arrays are
+ * one chunk, Blobs and streams are pulled as they are consumed.
+ */
+export function normalizeBody(body: BodyInput): NormalizedBody {
+  if (typeof body === 'string') {
+    const bytes = Buffer.from(body, 'utf8');
+    return { size: bytes.byteLength, chunks: [bytes] as unknown as AsyncIterable<Uint8Array> };
+  }
+  if (body instanceof Uint8Array) {
+    return { size: body.byteLength, chunks: (async function* () { yield body; })() };
+  }
+  if (typeof Blob !== 'undefined' && body instanceof Blob) {
+    return { size: body.size, chunks: webChunks(body.stream() as ReadableStream<Uint8Array>) };
+  }
+  if (isNodeReadable(body)) return { chunks: byteChunks(body) };
+  if (isWebStream(body)) return { chunks: byteChunks(webChunks(body)) };
+  if (isAsyncIterable(body)) return { chunks: byteChunks(body) };
+  throw new StorageError(
+    'InvalidArgument',
+    'a body must be a string, Uint8Array, Blob, Node Readable, web ReadableStream or AsyncIterable of Uint8Array',
+  );
+}
+
+/**
+ * Iterates `chunks`, rejecting with `Aborted` as soon as `signal` fires, even while the source is
+ * stalled, and closing the source when the loop stops early.
+ */
+export async function* abortableChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+  details: StorageErrorDetails = {},
+): AsyncGenerator<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let abortListener: (() => void) | undefined;
+  const aborted = signal
+    ? new Promise<never>((_, reject) => {
+        abortListener = () => reject(abortError(signal, details));
+        if (signal.aborted) abortListener();
+        else signal.addEventListener('abort', abortListener, { once: true });
+      })
+    : undefined;
+  aborted?.catch(() => undefined);
+  let finished = false;
+  try {
+    for (;;) {
+      const next = aborted ? await Promise.race([iterator.next(), aborted]) : await iterator.next();
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (signal && abortListener) signal.removeEventListener('abort', abortListener);
+    if (!finished && typeof iterator.return === 'function') {
+      // Not awaited: a stalled source may never settle its pending read.
+      void Promise.resolve(iterator.return()).catch(() => undefined);
+    }
+  }
+}
+
+/** A Node Readable over any body, for APIs that want one. */
+export function bodyToReadable(body: BodyInput, signal?: AbortSignal): Readable {
+  if (isNodeReadable(body) && !signal) return body;
+  return Readable.from(abortableChunks(normalizeBody(body).chunks, signal), { objectMode: false });
+}

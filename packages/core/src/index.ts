@@ -1,0 +1,64 @@
+/**
+ * @stowage/core: the contract every stowage driver implements (`Storage`), its types and errors,
+ * S3's key and bucket-name rules, and helpers drivers share.
+ * @packageDocumentation
+ */
+export type {
+  BodyInput,
+  BucketInfo,
+  ByteRange,
+  ContentHeaders,
+  CopyOptions,
+  DeleteObjectsResult,
+  GetOptions,
+  GetResult,
+  HeadOptions,
+  ListEntry,
+  ListOptions,
+  ObjectInfo,
+  ObjectRef,
+  ProgressEvent,
+  PutOptions,
+  PutResult,
+  ReadConditions,
+  Signal,
+  Storage,
+} from './storage.js';
+export { type Capabilities, S3_CAPABILITIES } from './capabilities.js';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  StorageError,
+  type StorageErrorDetails,
+  describeLocation,
+  isStorageError,
+} from './errors.js';
+export {
+  MAX_KEY_BYTES,
+  assertBucketName,
+  assertKey,
+  bucketNameProblem,
+  compareKeys,
+  invalidKey,
+  keyProblem,
+  utf8Length,
+} from './keys.js';
+export { abortError, raceAbort, throwIfAborted } from './abort.js';
+export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
+export { collectBytes, createGetResult } from './get-result.js';
+export { assertRange, rangeHeader, resolveRange } from './range.js';
+export {
+  assertPutOptions,
+  bareEtag,
+  checkPutConditions,
+  checkReadConditions,
+  etagMatches,
+  quoteEtag,
+} from './conditions.js';
+export {
+  CONTENT_HEADER_NAMES,
+  MAX_METADATA_BYTES,
+  normalizeMetadata,
+  pickContentHeaders,
+  replacesAttributes,
+} from './metadata.js';

@@ -1,0 +1,100 @@
+import { StorageError } from './errors.js';
+
+/** S3's limit on a key's length, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
+const LONE_SURROGATE = /\p{Cs}/u;
+const BUCKET_CHARS = /^[a-z0-9.-]+$/;
+const IP_SHAPED = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+/** Why `name` is not a valid S3 bucket name, or `undefined` when it is. */
+export function bucketNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return 'a bucket name must be a string';
+  if (name.length < 3 || name.length > 63) return 'a bucket name must be 3 to 63 characters long';
+  if (!BUCKET_CHARS.test(name)) {
+    return 'a bucket name may hold only lower-case letters, digits, dots and hyphens';
+  }
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) {
+    return 'a bucket name must begin and end with a letter or digit';
+  }
+  if (name.includes('..')) return 'a bucket name must not hold two adjacent dots';
+  if (IP_SHAPED.test(name)) return 'a bucket name must not look like an IP address';
+  const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) return `a bucket name must not begin with "${prefix}"`;
+  const suffix = RESERVED_SUFFIXES.find((s) => name.endsWith(s));
+  if (suffix) return `a bucket name must not end with "${suffix}"`;
+  return undefined;
+}
+
+/** Throws `InvalidBucketName` unless `name` follows S3's bucket naming rules. */
+export function assertBucketName(name: unknown): asserts name is string {
+  const problem = bucketNameProblem(name);
+  if (problem) {
+    const shown = typeof name === 'string' ? JSON.stringify(name) : String(typeof name);
+    throw new StorageError('InvalidBucketName', `invalid bucket name ${shown}: ${problem}`, {
+      ...(typeof name === 'string' ? { bucket: name } : {}),
+    });
+  }
+}
+
+/** The length of `s` in UTF-8 bytes, without encoding it. */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Why `key` is not a valid S3 key, or `undefined` when it is. */
+export function keyProblem(key: unknown, maxBytes = MAX_KEY_BYTES): string | undefined {
+  if (typeof key !== 'string') return 'a key must be a string';
+  if (key.length === 0) return 'a key must not be empty';
+  if (LONE_SURROGATE.test(key)) return 'a key must be valid Unicode (it holds a lone surrogate)';
+  const bytes = utf8Length(key);
+  if (bytes > maxBytes) return `a key must be at most ${maxBytes} UTF-8 bytes (this one is ${bytes})`;
+  return undefined;
+}
+
+/** Throws `InvalidKey` unless `key` is a valid S3 key (non-empty, valid Unicode, at most 1024 UTF-8 bytes). */
+export function assertKey(key: unknown, bucket?: string): asserts key is string {
+  const problem = keyProblem(key);
+  if (problem) throw invalidKey(key, problem, bucket);
+}
+
+/** An `InvalidKey` error for `key`, quoting at most its first 100 characters. */
+export function invalidKey(key: unknown, problem: string, bucket?: string): StorageError {
+  const shown =
+    typeof key === 'string'
+      ? JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key)
+      : String(typeof key);
+  return new StorageError('InvalidKey', `invalid key ${shown}: ${problem}`, {
+    ...(bucket !== undefined ? { bucket } : {}),
+    ...(typeof key === 'string' ? { key } : {}),
+  });
+}
+
+/**
+ * Compares two keys in the byte order of their UTF-8 encoding (S3's listing order), which is code
+ * point order; JavaScript's `<` compares UTF-16 units and disagrees above U+FFFF.
+ */
+export function compareKeys(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return (a.codePointAt(i) ?? x) - (b.codePointAt(i) ?? y);
+  }
+  return a.length - b.length;
+}

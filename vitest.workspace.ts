@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { readdirSync, existsSync } from 'node:fs';
+
+// Tests import packages by name; point each name at its src/ so no build is needed first.
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
+const packageNames: Record<string, string> = {
+  core: '@stowage/core',
+  local: '@stowage/local',
+  memory: '@stowage/memory',
+  contract: '@stowage/contract',
+  s3: '@stowage/s3',
+  progress: '@stowage/progress',
+  stowage: 'stowage',
+  cli: '@stowage/cli',
+};
+
+export const alias = Object.fromEntries(
+  Object.entries(packageNames)
+    .filter(([dir]) => existsSync(`${packagesDir}${dir}/src/index.ts`))
+    .map(([dir, name]) => [name, `${packagesDir}${dir}/src/index.ts`]),
+);
+
+/** One vitest project per package that has tests. */
+export const projects = readdirSync(packagesDir)
+  .filter((dir) => existsSync(`${packagesDir}${dir}/test`))
+  .map((dir) => ({
+    extends: true as const,
+    test: {
+      name: dir,
+      root: `${packagesDir}${dir}`,
+      include: ['test/**/*.test.ts'],
+    },
+  }));
