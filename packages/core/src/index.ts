@@ -18,6 +18,7 @@ export type {
   ObjectInfo,
   ObjectRef,
   ProgressEvent,
+  PresignOptions,
   PutOptions,
   PutResult,
   ReadConditions,

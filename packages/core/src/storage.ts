@@ -65,7 +65,24 @@ export interface PutOptions extends ContentHeaders, Signal {
   ifNoneMatch?: '*';
   /** The body's length, when the caller knows it and the body is a stream. A mismatch is `InvalidArgument`. */
   size?: number;
+  /** Called as bytes are written (drivers may call it per chunk; transfers throttle it). */
   onProgress?: (event: ProgressEvent) => void;
+  /** Hint for drivers that upload in parts: bodies larger than this go up in parts. */
+  multipartThreshold?: number;
+  /** Hint for drivers that upload in parts: bytes per part. */
+  partSize?: number;
+  /** Hint for drivers that upload in parts: parts in flight at once. */
+  concurrency?: number;
+}
+
+/** Options of {@link Storage.presign}. */
+export interface PresignOptions {
+  /** `GET` to download, `PUT` to upload. */
+  method: 'GET' | 'PUT';
+  /** Seconds the URL stays valid. */
+  expiresIn: number;
+  /** For `PUT`: the content type the uploader must send. */
+  contentType?: string;
 }
 
 /** What a successful write returns. */
@@ -164,4 +181,6 @@ export interface Storage {
   copyObject(source: ObjectRef, target: ObjectRef, options?: CopyOptions): Promise<PutResult>;
   /** Entries in the byte order of the keys' UTF-8 encoding, fetched as they are consumed. */
   listObjects(bucket: string, options?: ListOptions): AsyncIterable<ListEntry>;
+  /** A URL anyone can use to GET or PUT the object until it expires; present when `capabilities.presign`. */
+  presign?(bucket: string, key: string, options: PresignOptions): Promise<string>;
 }
