@@ -61,6 +61,10 @@ async function* byteChunks(source: AsyncIterable<unknown>): AsyncGenerator<Uint8
   }
 }
 
+async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
 /**
  * Turns any {@link BodyInput} into chunks without buffering a stream: strings and byte arrays are
  * one chunk, Blobs and streams are pulled as they are consumed.
@@ -68,11 +72,9 @@ async function* byteChunks(source: AsyncIterable<unknown>): AsyncGenerator<Uint8
 export function normalizeBody(body: BodyInput): NormalizedBody {
   if (typeof body === 'string') {
     const bytes = Buffer.from(body, 'utf8');
-    return { size: bytes.byteLength, chunks: [bytes] as unknown as AsyncIterable<Uint8Array> };
+    return { size: bytes.byteLength, chunks: single(bytes) };
   }
-  if (body instanceof Uint8Array) {
-    return { size: body.byteLength, chunks: (async function* () { yield body; })() };
-  }
+  if (body instanceof Uint8Array) return { size: body.byteLength, chunks: single(body) };
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
     return { size: body.size, chunks: webChunks(body.stream() as ReadableStream<Uint8Array>) };
   }

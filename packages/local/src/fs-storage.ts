@@ -1,0 +1,683 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import {
+  StorageError,
+  abortError,
+  assertBucketName,
+  assertPutOptions,
+  assertRange,
+  bucketNameProblem,
+  checkPutConditions,
+  checkReadConditions,
+  compareKeys,
+  createGetResult,
+  etagMatches,
+  isStorageError,
+  normalizeBody,
+  normalizeMetadata,
+  pickContentHeaders,
+  replacesAttributes,
+  resolveRange,
+  throwIfAborted,
+  type BodyInput,
+  type BucketInfo,
+  type Capabilities,
+  type CopyOptions,
+  type DeleteObjectsResult,
+  type GetOptions,
+  type GetResult,
+  type HeadOptions,
+  type ListEntry,
+  type ListOptions,
+  type ObjectInfo,
+  type ObjectRef,
+  type PutOptions,
+  type PutResult,
+  type Signal,
+  type Storage,
+} from '@stowage/core';
+import { FS_CAPABILITIES } from './capabilities.js';
+import { errnoCode, type FileSystem, type FsFileHandle, type FsPromises, type FsStats } from './fs-api.js';
+import { fsError, keyConflict } from './fs-errors.js';
+import { KeyLock } from './key-lock.js';
+import { keySegments } from './key-path.js';
+import { Layout, parseTempName } from './layout.js';
+import { holdsObject, walkKeys, type WalkEntry } from './list.js';
+import { FileRangeReadable } from './read-stream.js';
+import { encodeSidecar, readSidecar, type SidecarRecord } from './sidecar.js';
+import { writeTemp, type TempFile } from './write.js';
+
+/** Options of {@link FsStorage}. */
+export interface FsStorageOptions {
+  /** The file system: `node:fs`, or a memfs volume's `fs`. */
+  fs: FileSystem;
+  /** The folder that holds the buckets; created when missing. */
+  root: string;
+  /** The driver's name, as `Storage.name` reports it. */
+  name: string;
+  /** `fsync` each object and its record before it becomes visible (survives power loss, costs latency). Default `false`. */
+  fsync?: boolean;
+}
+
+/** An open object: the handle pins the version whose record was read. */
+interface OpenObject {
+  handle: FsFileHandle;
+  stat: FsStats;
+  record: SidecarRecord;
+}
+
+// A record can vanish between stat and read when a concurrent overwrite replaces the file; retrying
+// then sees the new file. More misses than this in a row means no record exists.
+const RECORD_ATTEMPTS = 5;
+const RENAME_ATTEMPTS = 5;
+
+function sameVersion(a: FsStats, b: FsStats): boolean {
+  return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * A {@link Storage} on any file system with Node's `fs.promises` API: buckets are folders under the
+ * root, objects are plain files at their key's path, and each object's headers, metadata and MD5
+ * live in a record beside it. `LocalStorage` and `MemoryStorage` are this class on `node:fs` and on
+ * a memfs volume: one code path, tested twice.
+ *
+ * Writes stream to a temporary file and are renamed into place, so readers see the old version or
+ * the new one, whole, with its own record. See the package README for which keys are refused.
+ */
+export class FsStorage implements Storage {
+  readonly name: string;
+  readonly capabilities: Capabilities = FS_CAPABILITIES;
+  protected readonly fs: FsPromises;
+  private readonly openFlags: number;
+  private readonly rootOption: string;
+  private readonly fsync: boolean;
+  private readonly locks = new KeyLock();
+  private readonly foreignHashes = new Map<string, string>();
+  private layoutPromise: Promise<Layout> | undefined;
+
+  constructor(options: FsStorageOptions) {
+    this.name = options.name;
+    this.fs = options.fs.promises;
+    this.openFlags = options.fs.constants.O_RDONLY | (options.fs.constants.O_NOFOLLOW ?? 0);
+    this.rootOption = options.root;
+    this.fsync = options.fsync ?? false;
+  }
+
+  /** Creates the root and internal folders, and removes temporaries left by writers that died. Runs once. */
+  protected layout(): Promise<Layout> {
+    this.layoutPromise ??= this.open().catch((error: unknown) => {
+      this.layoutPromise = undefined;
+      throw fsError(error);
+    });
+    return this.layoutPromise;
+  }
+
+  /** Forgets the prepared layout, so the next call prepares the root again (after it was wiped). */
+  protected forgetLayout(): void {
+    this.layoutPromise = undefined;
+  }
+
+  private async open(): Promise<Layout> {
+    await this.fs.mkdir(this.rootOption, { recursive: true });
+    const layout = new Layout(await this.fs.realpath(this.rootOption));
+    await this.fs.mkdir(layout.tmpDir, { recursive: true });
+    await this.fs.mkdir(layout.metaRoot, { recursive: true });
+    await this.removeStaleTemporaries(layout);
+    return layout;
+  }
+
+  private async removeStaleTemporaries(layout: Layout): Promise<void> {
+    for (const entry of await this.fs.readdir(layout.tmpDir, { withFileTypes: true })) {
+      const name = String(entry.name);
+      const owner = parseTempName(name);
+      if (owner && (owner.pid === process.pid || processIsAlive(owner.pid))) continue;
+      const temp = path.join(layout.tmpDir, name);
+      try {
+        const stat = await this.fs.lstat(temp);
+        // A temp with a second link was already linked into place (ifNoneMatch commit): its record is live.
+        if (owner && stat.nlink <= 1) await this.fs.unlink(layout.sidecarPath(owner.bucket, stat)).catch(() => undefined);
+        await this.fs.rm(temp, { recursive: true, force: true });
+      } catch {
+        // Another process cleaning up at the same time got there first.
+      }
+    }
+  }
+
+  // ---- buckets -------------------------------------------------------------------------------
+
+  async listBuckets(options: Signal = {}): Promise<BucketInfo[]> {
+    throwIfAborted(options.signal);
+    const layout = await this.layout();
+    const buckets: BucketInfo[] = [];
+    for (const entry of await this.fs.readdir(layout.root, { withFileTypes: true })) {
+      const name = String(entry.name);
+      if (!entry.isDirectory() || entry.isSymbolicLink() || bucketNameProblem(name)) continue;
+      try {
+        const stat = await this.fs.lstat(layout.bucketDir(name));
+        buckets.push({ name, createdAt: new Date(stat.birthtimeMs || stat.mtimeMs) });
+      } catch {
+        // Deleted while listing.
+      }
+    }
+    return buckets.sort((a, b) => compareKeys(a.name, b.name));
+  }
+
+  async createBucket(bucket: string, options: Signal = {}): Promise<void> {
+    assertBucketName(bucket);
+    throwIfAborted(options.signal, { bucket });
+    const layout = await this.layout();
+    try {
+      await this.fs.mkdir(layout.metaDir(bucket), { recursive: true });
+      await this.fs.mkdir(layout.bucketDir(bucket));
+    } catch (error) {
+      if (errnoCode(error) === 'EEXIST') {
+        throw new StorageError('BucketAlreadyExists', `bucket ${bucket} already exists`, { bucket, cause: error });
+      }
+      throw fsError(error, bucket);
+    }
+  }
+
+  async deleteBucket(bucket: string, options: Signal = {}): Promise<void> {
+    assertBucketName(bucket);
+    throwIfAborted(options.signal, { bucket });
+    const layout = await this.layout();
+    await this.requireBucket(layout, bucket);
+    const dir = layout.bucketDir(bucket);
+    try {
+      await this.fs.rmdir(dir);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOTEMPTY' && errnoCode(error) !== 'EEXIST') throw fsError(error, bucket);
+      if (await holdsObject(this.fs, dir)) {
+        throw new StorageError('BucketNotEmpty', `bucket ${bucket} is not empty`, { bucket });
+      }
+      // Only empty folders are left (a delete's clean-up raced with a write): they go with the bucket.
+      await this.fs.rm(dir, { recursive: true, force: true });
+    }
+    await this.fs.rm(layout.metaDir(bucket), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  async bucketExists(bucket: string, options: Signal = {}): Promise<boolean> {
+    assertBucketName(bucket);
+    throwIfAborted(options.signal, { bucket });
+    return this.isBucket(await this.layout(), bucket);
+  }
+
+  private async isBucket(layout: Layout, bucket: string): Promise<boolean> {
+    try {
+      const stat = await this.fs.lstat(layout.bucketDir(bucket));
+      return stat.isDirectory() && !stat.isSymbolicLink();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw fsError(error, bucket);
+    }
+  }
+
+  private async requireBucket(layout: Layout, bucket: string): Promise<void> {
+    if (!(await this.isBucket(layout, bucket))) {
+      throw new StorageError('NoSuchBucket', `bucket ${bucket} does not exist`, { bucket });
+    }
+  }
+
+  /** `NoSuchBucket` if the bucket is gone, else `NoSuchKey`: what a lookup that found nothing means. */
+  private async notFound(layout: Layout, bucket: string, key: string, cause?: unknown): Promise<StorageError> {
+    await this.requireBucket(layout, bucket);
+    return new StorageError('NoSuchKey', `no object ${key} in bucket ${bucket}`, { bucket, key, cause });
+  }
+
+  // ---- paths ---------------------------------------------------------------------------------
+
+  /**
+   * Checks that the folder holding `segments` is the very folder its name says, with no symbolic
+   * link on the way that could lead outside the root. Throws what `missing` returns when it does
+   * not exist.
+   */
+  private async checkParent(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
+    const parent = layout.objectPath(bucket, segments.slice(0, -1));
+    let real: string;
+    try {
+      real = await this.fs.realpath(parent);
+    } catch (error) {
+      if (isMissing(error)) throw await this.notFound(layout, bucket, key, error);
+      throw fsError(error, bucket, key);
+    }
+    if (real !== parent) {
+      throw new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
+    }
+  }
+
+  /** Creates the folders above an object, one at a time, refusing to pass through a symbolic link or a file. */
+  private async ensureParent(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
+    let dir = layout.bucketDir(bucket);
+    for (const segment of segments.slice(0, -1)) {
+      dir = path.join(dir, segment);
+      try {
+        await this.fs.mkdir(dir);
+        continue;
+      } catch (error) {
+        const code = errnoCode(error);
+        if (code === 'ENOENT') throw await this.notFound(layout, bucket, key, error);
+        if (code === 'ENOTDIR') throw keyConflict(bucket, key, 'an object exists at one of its parent folders');
+        if (code !== 'EEXIST') throw fsError(error, bucket, key);
+      }
+      const stat = await this.fs.lstat(dir).catch((error: unknown) => {
+        throw fsError(error, bucket, key);
+      });
+      if (stat.isSymbolicLink()) {
+        throw new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
+      }
+      if (!stat.isDirectory()) throw keyConflict(bucket, key, `an object exists at ${JSON.stringify(path.relative(layout.bucketDir(bucket), dir))}`);
+    }
+  }
+
+  /** Removes folders left empty by a delete, up to (not including) the bucket's folder. */
+  private async pruneEmptyParents(layout: Layout, bucket: string, segments: string[]): Promise<void> {
+    for (let depth = segments.length - 1; depth > 0; depth--) {
+      try {
+        await this.fs.rmdir(layout.objectPath(bucket, segments.slice(0, depth)));
+      } catch {
+        return; // not empty (or already gone): the folders above are not empty either
+      }
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  private info(key: string, stat: FsStats, record: SidecarRecord): ObjectInfo {
+    return {
+      key,
+      size: stat.size,
+      etag: `"${record.md5}"`,
+      lastModified: new Date(stat.mtimeMs),
+      ...record.headers,
+      metadata: { ...record.metadata },
+    };
+  }
+
+  /** The record of a file that has none (put there by hand): its MD5, nothing else. */
+  private async foreignRecord(handleOrPath: FsFileHandle | string, stat: FsStats): Promise<SidecarRecord> {
+    const cacheKey = `${stat.ino}-${stat.mtimeMs}-${stat.size}`;
+    let md5 = this.foreignHashes.get(cacheKey);
+    if (md5 === undefined) {
+      const handle = typeof handleOrPath === 'string' ? await this.fs.open(handleOrPath, this.openFlags) : handleOrPath;
+      try {
+        const hash = createHash('md5');
+        const buffer = Buffer.allocUnsafe(256 * 1024);
+        for (let position = 0; ; ) {
+          const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
+          if (bytesRead === 0) break;
+          hash.update(buffer.subarray(0, bytesRead));
+          position += bytesRead;
+        }
+        md5 = hash.digest('hex');
+      } finally {
+        if (typeof handleOrPath === 'string') await handle.close();
+      }
+      if (this.foreignHashes.size > 1000) this.foreignHashes.clear();
+      this.foreignHashes.set(cacheKey, md5);
+    }
+    return { v: 1, size: stat.size, md5, headers: {}, metadata: {} };
+  }
+
+  /** Stats an object and reads its record, retrying when a concurrent overwrite swaps them. */
+  private async statObject(layout: Layout, bucket: string, key: string, file: string): Promise<{ stat: FsStats; record: SidecarRecord }> {
+    for (let attempt = 0; ; attempt++) {
+      let stat: FsStats;
+      try {
+        stat = await this.fs.lstat(file);
+      } catch (error) {
+        if (isMissing(error)) throw await this.notFound(layout, bucket, key, error);
+        throw fsError(error, bucket, key);
+      }
+      if (!stat.isFile()) throw await this.notFound(layout, bucket, key);
+      const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat), stat);
+      if (record) return { stat, record };
+      const again = await this.fs.lstat(file).catch(() => undefined);
+      if (again && sameVersion(stat, again) && attempt >= 1) return { stat, record: await this.foreignRecord(file, stat) };
+      if (attempt >= RECORD_ATTEMPTS) return { stat, record: await this.foreignRecord(file, stat) };
+    }
+  }
+
+  /** Opens an object for reading and reads the record of exactly the version opened. */
+  private async openObject(layout: Layout, bucket: string, key: string, file: string): Promise<OpenObject> {
+    for (let attempt = 0; ; attempt++) {
+      let handle: FsFileHandle;
+      try {
+        handle = await this.fs.open(file, this.openFlags);
+      } catch (error) {
+        const code = errnoCode(error);
+        if (isMissing(error) || code === 'ELOOP' || code === 'EISDIR') throw await this.notFound(layout, bucket, key, error);
+        throw fsError(error, bucket, key);
+      }
+      try {
+        const stat = await handle.stat();
+        if (!stat.isFile()) throw await this.notFound(layout, bucket, key);
+        const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat), stat);
+        if (record) return { handle, stat, record };
+        const current = await this.fs.lstat(file).catch(() => undefined);
+        if ((current && sameVersion(stat, current) && attempt >= 1) || attempt >= RECORD_ATTEMPTS) {
+          return { handle, stat, record: await this.foreignRecord(handle, stat) };
+        }
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        throw fsError(error, bucket, key);
+      }
+      await handle.close().catch(() => undefined);
+    }
+  }
+
+  async headObject(bucket: string, key: string, options: HeadOptions = {}): Promise<ObjectInfo> {
+    assertBucketName(bucket);
+    const segments = keySegments(bucket, key);
+    throwIfAborted(options.signal, { bucket, key });
+    const layout = await this.layout();
+    await this.checkParent(layout, bucket, key, segments);
+    const { stat, record } = await this.statObject(layout, bucket, key, layout.objectPath(bucket, segments));
+    const info = this.info(key, stat, record);
+    checkReadConditions(info, options, { bucket, key });
+    return info;
+  }
+
+  async getObject(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
+    assertBucketName(bucket);
+    const segments = keySegments(bucket, key);
+    const details = { bucket, key };
+    assertRange(options.range, details);
+    throwIfAborted(options.signal, details);
+    const layout = await this.layout();
+    await this.checkParent(layout, bucket, key, segments);
+    const { handle, stat, record } = await this.openObject(layout, bucket, key, layout.objectPath(bucket, segments));
+    let range: { offset: number; length: number } | undefined;
+    const info = this.info(key, stat, record);
+    try {
+      checkReadConditions(info, options, details);
+      if (options.range) range = resolveRange(options.range, stat.size, details);
+      throwIfAborted(options.signal, details);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    const body = new FileRangeReadable(handle, range?.offset ?? 0, range?.length ?? stat.size);
+    const { signal } = options;
+    if (signal) {
+      const onAbort = () => body.destroy(abortError(signal, details));
+      signal.addEventListener('abort', onAbort, { once: true });
+      body.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+    return createGetResult(info, body, range);
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  async putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = {}): Promise<PutResult> {
+    assertBucketName(bucket);
+    const segments = keySegments(bucket, key);
+    const details = { bucket, key };
+    assertPutOptions(options, details);
+    const metadata = normalizeMetadata(options.metadata, details);
+    throwIfAborted(options.signal, details);
+    const layout = await this.layout();
+    await this.requireBucket(layout, bucket);
+    const normalized = normalizeBody(body);
+    const expectedSize = options.size ?? normalized.size;
+    const temp = await writeTemp(this.fs, layout.tempPath(bucket), normalized.chunks, {
+      bucket,
+      key,
+      fsync: this.fsync,
+      ...(expectedSize !== undefined ? { expectedSize } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const record: SidecarRecord = { v: 1, size: temp.size, md5: temp.md5, headers: pickContentHeaders(options), metadata };
+    await this.commit(layout, bucket, key, segments, temp, record, options);
+    return { etag: `"${temp.md5}"`, size: temp.size };
+  }
+
+  /**
+   * Makes a complete temporary file the object: writes its record (named after the temp's inode,
+   * which the rename keeps), then renames it over the key. A crash before the rename leaves only
+   * garbage the next open removes; after it, a consistent pair.
+   */
+  private async commit(
+    layout: Layout,
+    bucket: string,
+    key: string,
+    segments: string[],
+    temp: TempFile,
+    record: SidecarRecord,
+    options: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch' | 'signal'>,
+  ): Promise<void> {
+    const sidecar = layout.sidecarPath(bucket, temp.stat);
+    const discard = async () => {
+      await this.fs.unlink(temp.path).catch(() => undefined);
+      await this.fs.unlink(sidecar).catch(() => undefined);
+    };
+    try {
+      await this.fs.writeFile(sidecar, encodeSidecar(record));
+      if (this.fsync) await this.syncFile(sidecar);
+      throwIfAborted(options.signal, { bucket, key });
+      const file = layout.objectPath(bucket, segments);
+      await this.locks.run(`${bucket}/${key}`, async () => {
+        for (let attempt = 1; ; attempt++) {
+          await this.ensureParent(layout, bucket, key, segments);
+          const current = await this.lstatOrUndefined(file, bucket, key);
+          if (current?.isDirectory()) throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
+          if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
+            const currentInfo = current?.isFile() ? await this.statObject(layout, bucket, key, file).catch(() => undefined) : undefined;
+            checkPutConditions(currentInfo && { etag: currentInfo.record.md5 }, options, { bucket, key });
+          }
+          try {
+            if (options.ifNoneMatch === '*') {
+              // link() fails if the name exists: create-if-absent that holds across processes too.
+              await this.fs.link(temp.path, file);
+              await this.fs.unlink(temp.path);
+            } else {
+              await this.fs.rename(temp.path, file);
+              if (current?.isFile()) await this.fs.unlink(layout.sidecarPath(bucket, current)).catch(() => undefined);
+            }
+            return;
+          } catch (error) {
+            const code = errnoCode(error);
+            if (code === 'EEXIST' && options.ifNoneMatch === '*') {
+              throw new StorageError('PreconditionFailed', 'an object already exists under this key (ifNoneMatch: "*")', { bucket, key });
+            }
+            if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
+            // ENOENT: a delete removed the (empty) parent folder meanwhile; make it again.
+            if (code !== 'ENOENT' || attempt >= RENAME_ATTEMPTS) throw fsError(error, bucket, key);
+          }
+        }
+      });
+    } catch (error) {
+      await discard();
+      throw fsError(error, bucket, key);
+    }
+  }
+
+  private async syncFile(file: string): Promise<void> {
+    const handle = await this.fs.open(file, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async lstatOrUndefined(file: string, bucket: string, key: string): Promise<FsStats | undefined> {
+    try {
+      return await this.fs.lstat(file);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      if (errnoCode(error) === 'ENOTDIR') throw keyConflict(bucket, key, 'an object exists at one of its parent folders');
+      throw fsError(error, bucket, key);
+    }
+  }
+
+  async copyObject(source: ObjectRef, target: ObjectRef, options: CopyOptions = {}): Promise<PutResult> {
+    assertBucketName(source.bucket);
+    assertBucketName(target.bucket);
+    const sourceSegments = keySegments(source.bucket, source.key);
+    const targetSegments = keySegments(target.bucket, target.key);
+    const details = { bucket: target.bucket, key: target.key };
+    const replace = replacesAttributes(options);
+    const metadata = normalizeMetadata(options.metadata, details);
+    throwIfAborted(options.signal, details);
+    const layout = await this.layout();
+    await this.requireBucket(layout, target.bucket);
+    await this.checkParent(layout, source.bucket, source.key, sourceSegments);
+    const opened = await this.openObject(layout, source.bucket, source.key, layout.objectPath(source.bucket, sourceSegments));
+    const body = new FileRangeReadable(opened.handle, 0, opened.stat.size);
+    try {
+      if (options.sourceIfMatch !== undefined && !etagMatches(options.sourceIfMatch, opened.record.md5)) {
+        throw new StorageError('PreconditionFailed', `the source's ETag "${opened.record.md5}" does not match ${options.sourceIfMatch}`, {
+          bucket: source.bucket,
+          key: source.key,
+        });
+      }
+      const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), body, {
+        ...details,
+        expectedSize: opened.stat.size,
+        fsync: this.fsync,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const record: SidecarRecord = replace
+        ? { v: 1, size: temp.size, md5: temp.md5, headers: pickContentHeaders(options), metadata }
+        : { ...opened.record, size: temp.size, md5: temp.md5 };
+      await this.commit(layout, target.bucket, target.key, targetSegments, temp, record, options);
+      return { etag: `"${temp.md5}"`, size: temp.size };
+    } finally {
+      body.destroy();
+    }
+  }
+
+  // ---- deleting ------------------------------------------------------------------------------
+
+  async deleteObject(bucket: string, key: string, options: Signal = {}): Promise<void> {
+    assertBucketName(bucket);
+    const segments = keySegments(bucket, key);
+    throwIfAborted(options.signal, { bucket, key });
+    await this.deleteOne(await this.layout(), bucket, key, segments);
+  }
+
+  private async deleteOne(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
+    try {
+      await this.checkParent(layout, bucket, key, segments);
+    } catch (error) {
+      if (isStorageError(error, 'NoSuchKey')) return; // deleting what is not there succeeds, as on S3
+      throw error;
+    }
+    const file = layout.objectPath(bucket, segments);
+    await this.locks.run(`${bucket}/${key}`, async () => {
+      let stat: FsStats;
+      try {
+        stat = await this.fs.lstat(file);
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw fsError(error, bucket, key);
+      }
+      if (!stat.isFile()) return; // a folder (or a link) is not an object
+      try {
+        await this.fs.unlink(file);
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw fsError(error, bucket, key);
+      }
+      await this.fs.unlink(layout.sidecarPath(bucket, stat)).catch(() => undefined);
+    });
+    await this.pruneEmptyParents(layout, bucket, segments);
+  }
+
+  async deleteObjects(bucket: string, keys: string[], options: Signal = {}): Promise<DeleteObjectsResult> {
+    assertBucketName(bucket);
+    if (!Array.isArray(keys)) throw new StorageError('InvalidArgument', 'keys must be an array of strings', { bucket });
+    throwIfAborted(options.signal, { bucket });
+    const layout = await this.layout();
+    await this.requireBucket(layout, bucket);
+    const result: DeleteObjectsResult = { deleted: [], errors: [] };
+    const unique = [...new Set(keys)];
+    const outcomes = new Array<StorageError | undefined>(unique.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < unique.length) {
+        const index = next++;
+        const key = unique[index] as string;
+        try {
+          throwIfAborted(options.signal, { bucket });
+          await this.deleteOne(layout, bucket, key, keySegments(bucket, key));
+        } catch (error) {
+          outcomes[index] = fsError(error, bucket, key);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, unique.length) }, worker));
+    throwIfAborted(options.signal, { bucket });
+    unique.forEach((key, index) => {
+      const error = outcomes[index];
+      if (error) result.errors.push({ key, code: error.code, message: error.message });
+      else result.deleted.push(key);
+    });
+    return result;
+  }
+
+  // ---- listing -------------------------------------------------------------------------------
+
+  async *listObjects(bucket: string, options: ListOptions = {}): AsyncGenerator<ListEntry> {
+    assertBucketName(bucket);
+    const { prefix = '', delimiter, startAfter, pageSize, signal } = options;
+    for (const [name, value] of [['prefix', prefix], ['delimiter', delimiter], ['startAfter', startAfter]] as const) {
+      if (value !== undefined && typeof value !== 'string') throw new StorageError('InvalidArgument', `${name} must be a string`, { bucket });
+    }
+    if (delimiter === '') throw new StorageError('InvalidArgument', 'delimiter must not be empty', { bucket });
+    if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
+      throw new StorageError('InvalidArgument', 'pageSize must be a whole number ≥ 1', { bucket });
+    }
+    throwIfAborted(signal, { bucket });
+    const layout = await this.layout();
+    await this.requireBucket(layout, bucket);
+    // Attributes are loaded a batch at a time, in parallel, in order.
+    const batchSize = Math.min(pageSize ?? 64, 256);
+    let batch: WalkEntry[] = [];
+    const walk = walkKeys(this.fs, layout.bucketDir(bucket), {
+      prefix,
+      ...(delimiter !== undefined ? { delimiter } : {}),
+      ...(startAfter !== undefined ? { startAfter } : {}),
+    });
+    for await (const entry of walk) {
+      throwIfAborted(signal, { bucket });
+      batch.push(entry);
+      if (batch.length >= batchSize) {
+        yield* await this.loadBatch(layout, bucket, batch);
+        batch = [];
+      }
+    }
+    yield* await this.loadBatch(layout, bucket, batch);
+  }
+
+  private async loadBatch(layout: Layout, bucket: string, batch: WalkEntry[]): Promise<ListEntry[]> {
+    const loaded = await Promise.all(
+      batch.map(async (entry): Promise<ListEntry | undefined> => {
+        if (entry.type === 'prefix') return entry;
+        try {
+          const { stat, record } = await this.statObject(layout, bucket, entry.key, entry.path);
+          return { type: 'object', ...this.info(entry.key, stat, record) };
+        } catch (error) {
+          if (isStorageError(error, 'NoSuchKey')) return undefined; // deleted since the folder was read
+          throw error;
+        }
+      }),
+    );
+    return loaded.filter((entry): entry is ListEntry => entry !== undefined);
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { FsStats } from './fs-api.js';
+
+/** The folder inside the root that holds the driver's own files. Its leading dot makes it an invalid bucket name, so no bucket can collide with it. */
+export const INTERNAL_DIR = '.stowage';
+
+/**
+ * Where everything lives under the root:
+ * - `<root>/<bucket>/<key>`: the object's bytes, a plain file (browsable);
+ * - `<root>/.stowage/meta/<bucket>/<ino>-<mtime>.json`: its headers, metadata and MD5, named after
+ *   the data file's inode and mtime, which a rename keeps — so a reader that stats the data file
+ *   finds exactly the record written for those bytes;
+ * - `<root>/.stowage/tmp/`: files being written, renamed into place when complete.
+ */
+export class Layout {
+  readonly internalDir: string;
+  readonly tmpDir: string;
+  readonly metaRoot: string;
+
+  constructor(readonly root: string) {
+    this.internalDir = path.join(root, INTERNAL_DIR);
+    this.tmpDir = path.join(this.internalDir, 'tmp');
+    this.metaRoot = path.join(this.internalDir, 'meta');
+  }
+
+  bucketDir(bucket: string): string {
+    return path.join(this.root, bucket);
+  }
+
+  metaDir(bucket: string): string {
+    return path.join(this.metaRoot, bucket);
+  }
+
+  objectPath(bucket: string, segments: readonly string[]): string {
+    return path.join(this.root, bucket, ...segments);
+  }
+
+  sidecarPath(bucket: string, stat: Pick<FsStats, 'ino' | 'mtimeMs'>): string {
+    return path.join(this.metaRoot, bucket, `${stat.ino}-${stat.mtimeMs}.json`);
+  }
+
+  /** A fresh temporary name; the pid lets a later process tell a dead writer's leftovers from a live one's. */
+  tempPath(bucket: string): string {
+    const random = Math.random().toString(36).slice(2, 10);
+    return path.join(this.tmpDir, `${process.pid}.${bucket}.${Date.now().toString(36)}${random}`);
+  }
+}
+
+/** Parses a temporary file's name back into the pid and bucket that wrote it. */
+export function parseTempName(name: string): { pid: number; bucket: string } | undefined {
+  const match = /^(\d+)\.([a-z0-9.-]+)\.[a-z0-9]+$/.exec(name);
+  if (!match) return undefined;
+  return { pid: Number(match[1]), bucket: match[2] as string };
+}

@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { compareKeys } from '@stowage/core';
+import { errnoCode, type FsPromises } from './fs-api.js';
+import { isKeySegment } from './key-path.js';
+
+/** An object found by the walk (its attributes are loaded later), or a common prefix. */
+export type WalkEntry = { type: 'object'; key: string; path: string } | { type: 'prefix'; prefix: string };
+
+interface WalkOptions {
+  prefix: string;
+  delimiter?: string;
+  startAfter?: string;
+}
+
+/**
+ * Walks a bucket's folder in key order (UTF-8 byte order), one folder in memory at a time. Each
+ * folder is read and sorted whole, a sub-folder `d` sorting as `d/` (so `a.txt` < `a/` < `a0`), and
+ * descended into in its place. Folders wholly before `startAfter` are skipped, the walk starts at
+ * the deepest folder the prefix names, and with a delimiter a folder whose keys all share one
+ * common prefix is reported without being walked.
+ */
+export async function* walkKeys(fs: FsPromises, bucketDir: string, options: WalkOptions): AsyncGenerator<WalkEntry> {
+  const { prefix, delimiter, startAfter } = options;
+  const slash = prefix.lastIndexOf('/');
+  const dirKey = prefix.slice(0, slash + 1);
+  const nameFilter = prefix.slice(slash + 1);
+  const dirSegments = slash >= 0 ? prefix.slice(0, slash).split('/') : [];
+  if (!dirSegments.every(isKeySegment)) return;
+  const startDir = path.join(bucketDir, ...dirSegments);
+  try {
+    // A folder reached through a symbolic link is outside the store: list nothing there.
+    if ((await fs.realpath(startDir)) !== startDir) return;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return;
+    throw error;
+  }
+
+  async function* walk(dir: string, key: string, filter: string): AsyncGenerator<WalkEntry> {
+    const items = await readSorted(fs, dir, filter);
+    for (const item of items) {
+      const itemKey = key + item.sortKey;
+      const itemPath = path.join(dir, item.name);
+      if (!item.isDir) {
+        if (startAfter === undefined || compareKeys(itemKey, startAfter) > 0) {
+          yield { type: 'object', key: itemKey, path: itemPath };
+        }
+        continue;
+      }
+      const subtreeAfter = startAfter === undefined || compareKeys(itemKey, startAfter) > 0;
+      if (!subtreeAfter && !startAfter.startsWith(itemKey)) continue; // every key below is ≤ startAfter
+      if (delimiter && subtreeAfter) {
+        const at = itemKey.indexOf(delimiter, prefix.length);
+        if (at >= 0) {
+          if (await holdsObject(fs, itemPath)) yield { type: 'prefix', prefix: itemKey.slice(0, at + delimiter.length) };
+          continue;
+        }
+      }
+      yield* walk(itemPath, itemKey, '');
+    }
+  }
+
+  yield* rollUp(walk(startDir, dirKey, nameFilter), prefix, delimiter);
+}
+
+/** Rolls keys up to common prefixes (S3's delimiter), each prefix once. */
+async function* rollUp(entries: AsyncIterable<WalkEntry>, prefix: string, delimiter: string | undefined): AsyncGenerator<WalkEntry> {
+  let last: string | undefined;
+  for await (const entry of entries) {
+    let common: string | undefined;
+    if (entry.type === 'prefix') common = entry.prefix;
+    else if (delimiter) {
+      const at = entry.key.indexOf(delimiter, prefix.length);
+      if (at >= 0) common = entry.key.slice(0, at + delimiter.length);
+    }
+    if (common === undefined) yield entry;
+    else if (common !== last) {
+      last = common;
+      yield { type: 'prefix', prefix: common };
+    }
+  }
+}
+
+interface DirItem {
+  name: string;
+  isDir: boolean;
+  sortKey: string;
+}
+
+async function readSorted(fs: FsPromises, dir: string, filter: string): Promise<DirItem[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    // A folder removed while we walk (its last object deleted) simply has nothing left.
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [];
+    throw error;
+  }
+  const items: DirItem[] = [];
+  for (const entry of entries) {
+    const name = String(entry.name);
+    if (entry.isSymbolicLink() || !isKeySegment(name) || !name.startsWith(filter)) continue;
+    const isDir = entry.isDirectory();
+    if (!isDir && !entry.isFile()) continue;
+    items.push({ name, isDir, sortKey: isDir ? `${name}/` : name });
+  }
+  return items.sort((a, b) => compareKeys(a.sortKey, b.sortKey));
+}
+
+/** True when a folder holds at least one object somewhere below it (empty folders list nothing, as on S3). */
+export async function holdsObject(fs: FsPromises, dir: string): Promise<boolean> {
+  const items = await readSorted(fs, dir, '');
+  if (items.some((item) => !item.isDir)) return true;
+  for (const item of items) if (await holdsObject(fs, path.join(dir, item.name))) return true;
+  return false;
+}
