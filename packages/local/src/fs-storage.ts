@@ -233,8 +233,8 @@ export class FsStorage implements Storage {
 
   /**
    * Checks that the folder holding `segments` is the very folder its name says, with no symbolic
-   * link on the way that could lead outside the root. Throws what `missing` returns when it does
-   * not exist.
+   * link on the way that could lead outside the root. Throws `NoSuchKey` (or `NoSuchBucket`) when
+   * it does not exist.
    */
   private async checkParent(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
     const parent = layout.objectPath(bucket, segments.slice(0, -1));
@@ -246,6 +246,7 @@ export class FsStorage implements Storage {
       throw fsError(error, bucket, key);
     }
     if (real !== parent) {
+      await this.requireBucket(layout, bucket);
       throw new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
     }
   }

@@ -1,0 +1,212 @@
+import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isStorageError, type StorageError } from '@stowage/core';
+import { LocalStorage } from '@stowage/local';
+
+let base: string;
+let root: string;
+let outside: string;
+let storage: LocalStorage;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(isStorageError(error)).toBe(true);
+    return (error as StorageError).code;
+  }
+  return 'resolved';
+}
+
+/** Every file and folder below `dir`, relative, sorted. */
+async function tree(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true });
+  return entries.map(String).sort();
+}
+
+beforeEach(async () => {
+  base = await mkdtemp(path.join(tmpdir(), 'stowage-local-'));
+  root = path.join(base, 'root');
+  outside = path.join(base, 'outside');
+  await mkdir(outside);
+  await writeFile(path.join(outside, 'secret'), 'do not touch');
+  storage = new LocalStorage({ root });
+  await storage.createBucket('docs');
+});
+
+afterEach(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+describe('LocalStorage layout', () => {
+  it('stores an ordinary key as the plain file of that path, holding exactly its bytes', async () => {
+    await storage.putObject('docs', 'guides/intro.txt', 'hello, disk', { contentType: 'text/plain' });
+    expect(await readFile(path.join(root, 'docs', 'guides', 'intro.txt'), 'utf8')).toBe('hello, disk');
+    expect(await tree(path.join(root, 'docs'))).toEqual(['guides', path.join('guides', 'intro.txt')]);
+  });
+
+  it('keeps headers and metadata outside the bucket folder, durable across instances', async () => {
+    await storage.putObject('docs', 'a.txt', 'x', { contentType: 'text/plain', metadata: { owner: 'ana' } });
+    const reopened = new LocalStorage({ root });
+    const info = await reopened.headObject('docs', 'a.txt');
+    expect(info.contentType).toBe('text/plain');
+    expect(info.metadata).toEqual({ owner: 'ana' });
+    expect(await tree(path.join(root, 'docs'))).toEqual(['a.txt']);
+  });
+
+  it('lists a file put into the tree by hand, with the MD5 of its bytes as ETag', async () => {
+    await writeFile(path.join(root, 'docs', 'by-hand.txt'), 'abc');
+    const info = await storage.headObject('docs', 'by-hand.txt');
+    expect(info.etag).toBe('"900150983cd24fb0d6963f7d28e17f72"');
+    const keys: string[] = [];
+    for await (const entry of storage.listObjects('docs')) if (entry.type === 'object') keys.push(entry.key);
+    expect(keys).toEqual(['by-hand.txt']);
+  });
+
+  it('removes folders a delete leaves empty, so the tree stays tidy', async () => {
+    await storage.putObject('docs', 'a/b/c.txt', 'x');
+    await storage.deleteObject('docs', 'a/b/c.txt');
+    expect(await tree(path.join(root, 'docs'))).toEqual([]);
+    await storage.deleteBucket('docs');
+  });
+
+  it('keeps keys that differ only in Unicode normalisation apart', async () => {
+    const nfc = 'caf\u00e9';
+    const nfd = 'cafe\u0301';
+    await storage.putObject('docs', nfc, 'composed');
+    await storage.putObject('docs', nfd, 'decomposed');
+    expect(await (await storage.getObject('docs', nfc)).text()).toBe('composed');
+    expect(await (await storage.getObject('docs', nfd)).text()).toBe('decomposed');
+  });
+});
+
+describe('LocalStorage never leaves its root', () => {
+  const refused = [
+    '../outside/secret',
+    '../../etc/passwd',
+    'a/../../outside/secret',
+    '/etc/passwd',
+    './a',
+    'a/./b',
+    'a//b',
+    'a/',
+    'nul\u0000byte',
+    `${'x'.repeat(256)}/y`,
+  ];
+  for (const key of refused) {
+    it(`refuses ${JSON.stringify(key.slice(0, 40))} with InvalidKey on every operation, touching nothing`, async () => {
+      const before = await tree(base);
+      expect(await codeOf(storage.putObject('docs', key, 'evil'))).toBe('InvalidKey');
+      expect(await codeOf(storage.getObject('docs', key))).toBe('InvalidKey');
+      expect(await codeOf(storage.headObject('docs', key))).toBe('InvalidKey');
+      expect(await codeOf(storage.deleteObject('docs', key))).toBe('InvalidKey');
+      expect(await codeOf(storage.copyObject({ bucket: 'docs', key }, { bucket: 'docs', key: 'ok' }))).toBe('InvalidKey');
+      expect(await tree(base)).toEqual(before);
+      expect(await readFile(path.join(outside, 'secret'), 'utf8')).toBe('do not touch');
+    });
+  }
+
+  it('accepts a backslash as an ordinary character on POSIX (it is not a separator there)', async () => {
+    if (process.platform === 'win32') return;
+    await storage.putObject('docs', '..\\outside\\secret', 'inside');
+    expect(await readFile(path.join(root, 'docs', '..\\outside\\secret'), 'utf8')).toBe('inside');
+    expect(await readFile(path.join(outside, 'secret'), 'utf8')).toBe('do not touch');
+  });
+
+  it('refuses to write, read or delete through a symbolic link planted inside the root', async () => {
+    await symlink(outside, path.join(root, 'docs', 'link'));
+    expect(await codeOf(storage.putObject('docs', 'link/new', 'evil'))).toBe('InvalidKey');
+    expect(await codeOf(storage.putObject('docs', 'link/deeper/new', 'evil'))).toBe('InvalidKey');
+    expect(await codeOf(storage.getObject('docs', 'link/secret'))).toBe('InvalidKey');
+    expect(await codeOf(storage.headObject('docs', 'link/secret'))).toBe('InvalidKey');
+    expect(await codeOf(storage.deleteObject('docs', 'link/secret'))).toBe('InvalidKey');
+    expect(await readdir(outside)).toEqual(['secret']);
+    expect(await readFile(path.join(outside, 'secret'), 'utf8')).toBe('do not touch');
+  });
+
+  it('does not follow a symbolic link planted as an object, nor list one', async () => {
+    await symlink(path.join(outside, 'secret'), path.join(root, 'docs', 'leak'));
+    expect(await codeOf(storage.getObject('docs', 'leak'))).toBe('NoSuchKey');
+    expect(await codeOf(storage.headObject('docs', 'leak'))).toBe('NoSuchKey');
+    const entries = [];
+    for await (const entry of storage.listObjects('docs')) entries.push(entry);
+    expect(entries).toEqual([]);
+    // Overwriting the key replaces the link itself, never the file it points to.
+    await storage.putObject('docs', 'leak', 'mine');
+    expect(await readFile(path.join(outside, 'secret'), 'utf8')).toBe('do not touch');
+    expect(await (await storage.getObject('docs', 'leak')).text()).toBe('mine');
+  });
+
+  it('does not treat a symbolic link in the root as a bucket', async () => {
+    await symlink(outside, path.join(root, 'escape'));
+    expect(await storage.bucketExists('escape')).toBe(false);
+    expect(await codeOf(storage.getObject('escape', 'secret'))).toBe('NoSuchBucket');
+    expect(await codeOf(storage.putObject('escape', 'x', 'evil'))).toBe('NoSuchBucket');
+    expect((await storage.listBuckets()).map((b) => b.name)).toEqual(['docs']);
+    expect(await readdir(outside)).toEqual(['secret']);
+  });
+
+  it('lists nothing under a prefix that runs through a symbolic link', async () => {
+    await symlink(outside, path.join(root, 'docs', 'link'));
+    const entries = [];
+    for await (const entry of storage.listObjects('docs', { prefix: 'link/' })) entries.push(entry);
+    expect(entries).toEqual([]);
+  });
+});
+
+describe('LocalStorage writes atomically', () => {
+  it('leaves no temporary file after a put whose body fails midway, and keeps the old version', async () => {
+    await storage.putObject('docs', 'k', 'old', { metadata: { v: '1' } });
+    async function* failing() {
+      yield Buffer.from('new-');
+      throw new Error('source broke');
+    }
+    expect(await codeOf(storage.putObject('docs', 'k', failing(), { metadata: { v: '2' } }))).toBe('InvalidArgument');
+    expect(await readdir(path.join(root, '.stowage', 'tmp'))).toEqual([]);
+    const got = await storage.getObject('docs', 'k');
+    expect(await got.text()).toBe('old');
+    expect(got.info.metadata).toEqual({ v: '1' });
+  });
+
+  it('removes temporaries left by a writer that died, on the next open', async () => {
+    // A temp named for a pid that cannot be alive (pids are below 2^22 on Linux).
+    const dead = path.join(root, '.stowage', 'tmp', `99999999.docs.deadbeef`);
+    await writeFile(dead, 'half-written');
+    const reopened = new LocalStorage({ root });
+    await reopened.listBuckets();
+    expect(await readdir(path.join(root, '.stowage', 'tmp'))).toEqual([]);
+  });
+
+  it('gives a reader that opened the old version all of it, whatever writes happen meanwhile', async () => {
+    const old = Buffer.alloc(3 * 1024 * 1024, 'a');
+    await storage.putObject('docs', 'big', old);
+    const reading = await storage.getObject('docs', 'big');
+    await storage.putObject('docs', 'big', Buffer.alloc(1024, 'b'));
+    await storage.deleteObject('docs', 'big');
+    expect(Buffer.from(await reading.bytes()).equals(old)).toBe(true);
+    expect(reading.info.size).toBe(old.length);
+  });
+
+  it('changes the ETag whenever the content changes, and only then', async () => {
+    const first = await storage.putObject('docs', 'e', 'one');
+    const same = await storage.putObject('docs', 'e', 'one', { metadata: { other: 'meta' } });
+    const second = await storage.putObject('docs', 'e', 'two');
+    expect(first.etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(same.etag).toBe(first.etag);
+    expect(second.etag).not.toBe(first.etag);
+  });
+
+  it('keeps at most one record per object however often it is overwritten', async () => {
+    for (let i = 0; i < 20; i++) await storage.putObject('docs', 'o', `v${i}`, { metadata: { i: String(i) } });
+    expect(await readdir(path.join(root, '.stowage', 'meta', 'docs'))).toHaveLength(1);
+    expect((await storage.headObject('docs', 'o')).metadata).toEqual({ i: '19' });
+  });
+
+  it('creates the root when it does not exist', async () => {
+    const fresh = new LocalStorage({ root: path.join(base, 'new', 'deeper') });
+    await fresh.createBucket('b1b');
+    expect((await stat(path.join(base, 'new', 'deeper', 'b1b'))).isDirectory()).toBe(true);
+  });
+});
