@@ -20,9 +20,13 @@ export const alias = Object.fromEntries(
     .map(([dir, name]) => [name, `${packagesDir}${dir}/src/index.ts`]),
 );
 
+const hasTests = (dir: string): boolean =>
+  existsSync(`${packagesDir}${dir}/test`) &&
+  readdirSync(`${packagesDir}${dir}/test`, { recursive: true }).some((f) => String(f).endsWith('.test.ts'));
+
 /** One vitest project per package that has tests. */
 export const projects = readdirSync(packagesDir)
-  .filter((dir) => existsSync(`${packagesDir}${dir}/test`))
+  .filter(hasTests)
   .map((dir) => ({
     extends: true as const,
     test: {
