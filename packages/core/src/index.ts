@@ -63,3 +63,16 @@ export {
   pickContentHeaders,
   replacesAttributes,
 } from './metadata.js';
+export {
+  DEFAULT_TRANSFER_CONFIG,
+  type TransferConfig,
+  resolveTransferConfig,
+} from './transfer-config.js';
+export { ProgressThrottle, type ProgressThrottleOptions } from './progress-throttle.js';
+export { fileError } from './file-errors.js';
+export { type TransferResult, type UploadFileOptions, guessContentType, uploadFile } from './upload-file.js';
+export { type DownloadFileOptions, downloadFile, splitIntoParts } from './download-file.js';
+export { copyAcross } from './copy-across.js';
+export { StoredObject } from './stored-object.js';
+export { Bucket, type DeleteBucketOptions, type ObjectsOptions } from './bucket.js';
+export { type BucketCollection, StorageResource, allBuckets, resource } from './resources.js';

@@ -1,0 +1,98 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import mime from 'mime-types';
+import { throwIfAborted } from './abort.js';
+import { StorageError } from './errors.js';
+import { fileError } from './file-errors.js';
+import { pickContentHeaders } from './metadata.js';
+import { ProgressThrottle } from './progress-throttle.js';
+import type { ContentHeaders, ProgressEvent, Storage } from './storage.js';
+import { type TransferConfig, resolveTransferConfig } from './transfer-config.js';
+
+/** Options of `uploadFile`: boto3's `ExtraArgs`, `Callback` and `Config` in one object. */
+export interface UploadFileOptions extends TransferConfig, ContentHeaders {
+  /** User metadata to store with the object. */
+  metadata?: Record<string, string>;
+  /** Upload only if no object exists under the key. */
+  ifNoneMatch?: '*';
+  /** Upload only if the current object has this ETag. */
+  ifMatch?: string;
+  signal?: AbortSignal;
+  /** Progress, throttled to at most ~20 events a second; the last one has `loaded === total`. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** What a finished transfer did. */
+export interface TransferResult {
+  bucket: string;
+  key: string;
+  /** Bytes transferred. */
+  size: number;
+  /** The object's ETag. */
+  etag: string;
+}
+
+/**
+ * The content type for a file name, from its extension (`cat.jpg` → `image/jpeg`), or `undefined`
+ * when the extension is unknown and the driver's default applies.
+ */
+export function guessContentType(path: string): string | undefined {
+  return mime.lookup(path) || undefined;
+}
+
+/**
+ * Uploads the file at `path` to `bucket/key`, streaming it from disk. The file's size and the
+ * transfer config go to the driver, which uploads in parts above the threshold (S3: a multipart
+ * upload with `concurrency` parts in flight). The content type is guessed from the file name unless
+ * given. On failure or abort the driver leaves no object and no pending upload.
+ */
+export async function uploadFile(
+  storage: Storage,
+  bucket: string,
+  key: string,
+  path: string,
+  options: UploadFileOptions = {},
+): Promise<TransferResult> {
+  const details = { bucket, key };
+  const { multipartThreshold, partSize, concurrency } = resolveTransferConfig(options, details);
+  const { signal, onProgress, metadata, ifMatch, ifNoneMatch } = options;
+  throwIfAborted(signal, details);
+  const stats = await stat(path).catch((error: unknown) => {
+    throw fileError(error, path, details);
+  });
+  if (!stats.isFile()) throw new StorageError('InvalidArgument', `${path} is not a file`, details);
+  const size = stats.size;
+  const contentType = options.contentType ?? guessContentType(path);
+
+  const progress = new ProgressThrottle({ bucket, key, total: size, onProgress });
+  const body = createReadStream(path);
+  // A read error is a local problem, not the server's: say so, with the path.
+  let readError: StorageError | undefined;
+  body.on('error', (error) => {
+    readError = fileError(error, path, details);
+  });
+  try {
+    progress.start();
+    const result = await storage.putObject(bucket, key, body, {
+      ...pickContentHeaders(options),
+      ...(contentType !== undefined ? { contentType } : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
+      ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}),
+      ...(signal !== undefined ? { signal } : {}),
+      size,
+      multipartThreshold,
+      partSize,
+      concurrency,
+      // Drivers count bytes as they are sent (and rewind on a retried part): the truest progress.
+      onProgress: (event) => progress.follow(event.loaded, event.delta < 0),
+    });
+    progress.complete();
+    return { bucket, key, size, etag: result.etag };
+  } catch (error) {
+    progress.close();
+    throw readError ?? error;
+  } finally {
+    body.destroy();
+  }
+}
