@@ -1,0 +1,88 @@
+/**
+ * @stowage/contract: the shared, capability-gated test suite every stowage driver passes.
+ *
+ * @example
+ * // packages/my-driver/test/contract.test.ts
+ * import { describeStorageContract } from '@stowage/contract';
+ * import { MyStorage } from '../src/index.js';
+ *
+ * describeStorageContract('my-driver', () => new MyStorage());
+ *
+ * @packageDocumentation
+ */
+import { describe } from 'vitest';
+import type { Storage } from '@stowage/core';
+import { registerBuckets } from './buckets.js';
+import { registerConcurrency } from './concurrency.js';
+import { ContractSuite, type ContractOptions } from './context.js';
+import { registerCopy } from './copy.js';
+import { registerDelete } from './delete.js';
+import { registerErrors } from './errors.js';
+import { registerKeys } from './keys.js';
+import { registerList } from './list.js';
+import { registerPresign } from './presign.js';
+import { registerRead } from './read.js';
+import { registerWrite } from './write.js';
+
+export type { BooleanCapability, ContractFeature, ContractOptions } from './context.js';
+
+/** The categories of the suite, in the order they are registered (each a nested `describe`). */
+export const CONTRACT_CATEGORIES = [
+  'buckets',
+  'write',
+  'keys',
+  'read',
+  'list',
+  'copy',
+  'delete',
+  'concurrency',
+  'errors',
+  'presign',
+] as const;
+
+/** One of {@link CONTRACT_CATEGORIES}. */
+export type ContractCategory = (typeof CONTRACT_CATEGORIES)[number];
+
+const REGISTER: Record<ContractCategory, (suite: ContractSuite) => void> = {
+  buckets: registerBuckets,
+  write: registerWrite,
+  keys: registerKeys,
+  read: registerRead,
+  list: registerList,
+  copy: registerCopy,
+  delete: registerDelete,
+  concurrency: registerConcurrency,
+  errors: registerErrors,
+  presign: registerPresign,
+};
+
+/**
+ * Registers the stowage contract suite with vitest (`describe`/`it`): one nested `describe` per
+ * category, each case on a fresh bucket of its own that is emptied and deleted afterwards.
+ *
+ * `factory` is called once, while vitest collects the tests, because the driver's `capabilities`
+ * decide which cases run: a case needing a feature the driver declares `false` (or that
+ * `options.limitations` names) is registered with `it.skip` and a title ending in
+ * `[skipped: <reason>]`. Where a missing capability has a defined behaviour (a key with a `..`
+ * segment is `InvalidKey` without `dotSegments`, ...), that behaviour is tested instead.
+ *
+ * Call it at the top level of a test file.
+ *
+ * @param name - The title of the outer `describe` (usually the driver's name).
+ * @param factory - Makes the storage under test.
+ * @param options - Limitations, body sizes, bucket prefix and hooks; see {@link ContractOptions}.
+ */
+export function describeStorageContract(
+  name: string,
+  factory: () => Storage | Promise<Storage>,
+  options: ContractOptions = {},
+): void {
+  describe(`stowage contract: ${name}`, async () => {
+    const storage = await factory();
+    for (const category of CONTRACT_CATEGORIES) {
+      describe(category, () => {
+        REGISTER[category](new ContractSuite(storage, options));
+      });
+    }
+  });
+}
