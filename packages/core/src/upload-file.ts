@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import mime from 'mime-types';
-import { throwIfAborted } from './abort.js';
-import { StorageError } from './errors.js';
+import { abortError, throwIfAborted } from './abort.js';
+import { StorageError, isStorageError } from './errors.js';
 import { fileError } from './file-errors.js';
 import { pickContentHeaders } from './metadata.js';
 import { ProgressThrottle } from './progress-throttle.js';
@@ -68,8 +68,9 @@ export async function uploadFile(
   const body = createReadStream(path);
   // A read error is a local problem, not the server's: say so, with the path.
   let readError: StorageError | undefined;
-  body.on('error', (error) => {
-    readError = fileError(error, path, details);
+  body.on('error', (error: NodeJS.ErrnoException) => {
+    // A driver that stops reading (abort, a failed part) destroys the stream: not a read error.
+    if (error.code !== 'ABORT_ERR' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') readError = fileError(error, path, details);
   });
   try {
     progress.start();
@@ -91,6 +92,7 @@ export async function uploadFile(
     return { bucket, key, size, etag: result.etag };
   } catch (error) {
     progress.close();
+    if (signal?.aborted) throw isStorageError(error, 'Aborted') ? error : abortError(signal, details);
     throw readError ?? error;
   } finally {
     body.destroy();

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   createGetResult,
+  normalizeBody,
   type BodyInput,
   type BucketInfo,
   type Capabilities,
@@ -38,6 +39,8 @@ export class FaultyStorage implements Storage {
   readonly faults = new Map<number, GetFault>();
   /** Faults for every call whose range starts at this offset, first call only. */
   readonly faultsAtOffset = new Map<number, GetFault>();
+  /** Called with the bytes the driver has pulled from a put's body so far (to abort mid-upload). */
+  onPutBytes: ((loaded: number) => void) | undefined;
   private inFlight = 0;
   maxInFlight = 0;
 
@@ -46,8 +49,11 @@ export class FaultyStorage implements Storage {
   get name(): string {
     return this.inner.name;
   }
+  /** Capabilities to deny, to run the paths a lesser driver takes (no ranges, no If-Match). */
+  deny: Partial<Capabilities> = {};
+
   get capabilities(): Capabilities {
-    return this.inner.capabilities;
+    return { ...this.inner.capabilities, ...this.deny };
   }
 
   async getObject(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
@@ -73,7 +79,19 @@ export class FaultyStorage implements Storage {
 
   putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = {}): Promise<PutResult> {
     this.puts.push({ key, options });
-    return this.inner.putObject(bucket, key, body, options);
+    const watch = this.onPutBytes;
+    if (!watch) return this.inner.putObject(bucket, key, body, options);
+    // The driver pulls the body through this generator, so `watch` sees the bytes as they go in.
+    const chunks = normalizeBody(body).chunks;
+    async function* watched() {
+      let loaded = 0;
+      for await (const chunk of chunks) {
+        loaded += chunk.byteLength;
+        watch?.(loaded);
+        yield chunk;
+      }
+    }
+    return this.inner.putObject(bucket, key, watched(), options);
   }
 
   listBuckets(options?: Signal): Promise<BucketInfo[]> {
