@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { abortError, throwIfAborted } from './abort.js';
@@ -54,6 +55,8 @@ export async function downloadFile(
   const progress = new ProgressThrottle({ bucket, key, total: info.size, onProgress: options.onProgress });
   // Fires when the caller aborts or when one range fails for good, so the others stop too.
   const stop = new AbortController();
+  // Each range in flight listens on it several times (the driver's request, its body, ours).
+  setMaxListeners(10 + 8 * config.concurrency, stop.signal);
   const forwardAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
   let handle: FileHandle | undefined;

@@ -1,0 +1,62 @@
+import type { Storage } from '@stowage/core';
+import { LocalStorage, type LocalStorageOptions } from '@stowage/local';
+import { MemoryStorage } from '@stowage/memory';
+import { S3Storage, type S3StorageOptions } from '@stowage/s3';
+import { parseStorageUrl } from './parse-url.js';
+
+/** Options of {@link openStorage}; each applies only to the schemes it names. */
+export interface OpenStorageOptions {
+  /**
+   * `s3://`: credentials, or a provider of them. Default: the AWS SDK's default chain (environment,
+   * shared config and credentials files, SSO, container and instance roles). Never echoed in
+   * errors or logs.
+   */
+  credentials?: S3StorageOptions['credentials'];
+  /** `s3://`: any other `S3Storage` setting (transfer sizes, retries, capabilities, an SDK config). */
+  s3?: Omit<S3StorageOptions, 'region' | 'endpoint' | 'forcePathStyle' | 'credentials'>;
+  /** `file://`: other `LocalStorage` settings (the URL's `?fsync=` wins). */
+  local?: Omit<LocalStorageOptions, 'root'>;
+}
+
+// `memory://name` stores, shared by every openStorage call of this process.
+const namedMemory = new Map<string, MemoryStorage>();
+
+/**
+ * Opens the storage a URL names (the session level: boto3's `Session().resource('s3')` with its
+ * configuration in one string):
+ * - `memory://`: a fresh store in memory; `memory://name`: one store per name, shared in this process;
+ * - `file:///abs/root` (`?fsync=true`): `LocalStorage` on that folder;
+ * - `s3://?region=…&endpoint=…&forcePathStyle=true`: `S3Storage`, credentials from the AWS default
+ *   chain unless `options.credentials` gives them.
+ *
+ * An unknown scheme or a malformed URL is an `InvalidArgument` that names the problem.
+ *
+ * @example
+ * const storage = openStorage(process.env.STORAGE_URL ?? 'file:///var/lib/app/data');
+ * const photos = new Bucket(storage, 'photos');
+ */
+export function openStorage(url: string | URL, options: OpenStorageOptions = {}): Storage {
+  const parsed = parseStorageUrl(url);
+  switch (parsed.scheme) {
+    case 'memory': {
+      if (parsed.name === undefined) return new MemoryStorage();
+      let store = namedMemory.get(parsed.name);
+      if (!store) namedMemory.set(parsed.name, (store = new MemoryStorage()));
+      return store;
+    }
+    case 'file':
+      return new LocalStorage({
+        ...options.local,
+        root: parsed.root,
+        ...(parsed.fsync !== undefined ? { fsync: parsed.fsync } : {}),
+      });
+    case 's3':
+      return new S3Storage({
+        ...options.s3,
+        ...(parsed.region !== undefined ? { region: parsed.region } : {}),
+        ...(parsed.endpoint !== undefined ? { endpoint: parsed.endpoint } : {}),
+        ...(parsed.forcePathStyle !== undefined ? { forcePathStyle: parsed.forcePathStyle } : {}),
+        ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+      });
+  }
+}

@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { OpenStorageOptions } from 'stowage';
+import { startS3rver, type S3rver } from '../../../s3/test/servers/s3rver.ts';
+import { cephTarget } from '../../../s3/test/servers/targets.ts';
+
+/** A place the walkthrough runs: a storage URL and the options that go with it. */
+export interface Target {
+  name: string;
+  /** Why it does not run here, if it does not. */
+  skip?: string;
+  /** Starts what the target needs; returns the URL, options and a clean-up. */
+  start(): Promise<{ url: string; options: OpenStorageOptions; stop(): Promise<void> }>;
+  /** Whether the server can list pending multipart uploads (s3rver cannot: it answers 501). */
+  listsUploads: boolean;
+}
+
+/** A URL-safe suffix so runs against a shared server do not collide. */
+export function unique(): string {
+  return Math.random().toString(36).slice(2, 10);
+}
+
+/** The URL of an S3-compatible endpoint, as `openStorage` takes it. */
+export function s3Url(endpoint: string): string {
+  return `s3://?region=us-east-1&endpoint=${encodeURIComponent(endpoint)}&forcePathStyle=true`;
+}
+
+const ceph = cephTarget();
+
+/** memory, local disk, S3 on s3rver (started here), and Ceph RGW when STOWAGE_CEPH_ENDPOINT names one. */
+export const TARGETS: Target[] = [
+  {
+    name: 'memory',
+    listsUploads: false,
+    start: async () => ({ url: `memory://walkthrough-${unique()}`, options: {}, stop: async () => undefined }),
+  },
+  {
+    name: 'local',
+    listsUploads: false,
+    start: async () => {
+      const root = await mkdtemp(join(tmpdir(), 'stowage-session-'));
+      return { url: pathToFileURL(root).href, options: {}, stop: () => rm(root, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 's3 (s3rver)',
+    listsUploads: false,
+    start: async () => {
+      const server: S3rver = await startS3rver();
+      return {
+        url: s3Url(server.endpoint),
+        // s3rver ignores If-Match on GET and If-None-Match on PUT: say so, as its driver tests do.
+        options: { credentials: server.credentials, s3: { capabilities: { conditionalGet: false, conditionalPut: false } } },
+        stop: () => server.stop(),
+      };
+    },
+  },
+  {
+    name: 's3 (Ceph RGW)',
+    listsUploads: true,
+    ...(ceph.skip ? { skip: ceph.skip } : {}),
+    start: async () => {
+      const { endpoint, credentials } = ceph.options;
+      if (endpoint === undefined) throw new Error('no Ceph endpoint');
+      return { url: s3Url(endpoint), options: credentials ? { credentials } : {}, stop: async () => undefined };
+    },
+  },
+];
