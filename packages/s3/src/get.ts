@@ -1,0 +1,161 @@
+import { Readable } from 'node:stream';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import {
+  abortError,
+  assertBucketName,
+  assertKey,
+  assertRange,
+  checkReadConditions,
+  createGetResult,
+  rangeHeader,
+  resolveRange,
+  StorageError,
+  type ByteRange,
+  type GetOptions,
+  type GetResult,
+  type HeadOptions,
+  type ObjectInfo,
+  type ReadConditions,
+  type StorageErrorDetails,
+} from '@stowage/core';
+import { httpStatus, toStorageError } from './errors.js';
+import { objectInfo } from './object-info.js';
+import { call, type DriverContext } from './send.js';
+
+function conditionInput(conditions: ReadConditions) {
+  return {
+    ...(conditions.ifMatch !== undefined ? { IfMatch: conditions.ifMatch } : {}),
+    ...(conditions.ifNoneMatch !== undefined ? { IfNoneMatch: conditions.ifNoneMatch } : {}),
+    ...(conditions.ifModifiedSince !== undefined ? { IfModifiedSince: conditions.ifModifiedSince } : {}),
+    ...(conditions.ifUnmodifiedSince !== undefined ? { IfUnmodifiedSince: conditions.ifUnmodifiedSince } : {}),
+  };
+}
+
+/**
+ * HeadObject. A 404 to HEAD has no body to say what is missing, so on 404 a HeadBucket tells a
+ * missing bucket (`NoSuchBucket`) from a missing key (`NoSuchKey`).
+ */
+export async function headObject(ctx: DriverContext, bucket: string, key: string, options: HeadOptions = {}): Promise<ObjectInfo> {
+  assertBucketName(bucket);
+  assertKey(key, bucket);
+  const { signal } = options;
+  const context = { operation: 'HeadObject', bucket, key, signal };
+  const out = await call(ctx, context, async (abortSignal) => {
+    try {
+      return await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...conditionInput(options) }), { abortSignal });
+    } catch (error) {
+      if (httpStatus(error) === 404 && !signal?.aborted) {
+        const bucketExists = await bucketAnswers(ctx, bucket, signal);
+        throw toStorageError(error, { ...context, notFound: bucketExists ? 'NoSuchKey' : 'NoSuchBucket' }, ctx.secrets);
+      }
+      throw error;
+    }
+  });
+  const info = objectInfo(key, out);
+  // Also checked here, since some S3-compatible servers (s3rver) ignore If-* headers.
+  checkReadConditions(info, options, { bucket, key });
+  return info;
+}
+
+/** True unless HeadBucket answers 404 (any other failure: assume it exists, the first error stands). */
+async function bucketAnswers(ctx: DriverContext, bucket: string, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await ctx.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal });
+    return true;
+  } catch (error) {
+    return httpStatus(error) !== 404;
+  }
+}
+
+// `Content-Range: bytes 0-9/100`
+const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
+
+function parseContentRange(value: string | undefined): { offset: number; length: number; size?: number } | undefined {
+  const match = value === undefined ? null : CONTENT_RANGE.exec(value.trim());
+  if (!match) return undefined;
+  const offset = Number(match[1]);
+  const length = Number(match[2]) - offset + 1;
+  return { offset, length, ...(match[3] !== '*' ? { size: Number(match[3]) } : {}) };
+}
+
+/** The bytes `[offset, offset + length)` of a stream that starts at byte 0. */
+function slice(body: Readable, offset: number, length: number): Readable {
+  async function* window() {
+    let position = 0;
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      const start = Math.max(0, offset - position);
+      const end = Math.min(chunk.byteLength, offset + length - position);
+      position += chunk.byteLength;
+      if (end > start) yield chunk.subarray(start, end);
+      if (position >= offset + length) break;
+    }
+  }
+  return Readable.from(window(), { objectMode: false });
+}
+
+/** Destroys `body` with `Aborted` when `signal` fires while it is being read. */
+function abortBodyOn(body: Readable, signal: AbortSignal | undefined, details: StorageErrorDetails): void {
+  if (!signal) return;
+  const onAbort = () => body.destroy(abortError(signal, details));
+  signal.addEventListener('abort', onAbort, { once: true });
+  body.once('close', () => signal.removeEventListener('abort', onAbort));
+}
+
+/**
+ * GetObject with a range and conditions. Everything that can fail (missing key, conditions,
+ * range) fails before this returns; the body is the response stream itself, never buffered.
+ */
+export async function getObject(ctx: DriverContext, bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
+  assertBucketName(bucket);
+  assertKey(key, bucket);
+  const details = { bucket, key };
+  assertRange(options.range, details);
+  const { signal, range } = options;
+  const context = { operation: 'GetObject', bucket, key, signal };
+  const request = (r: ByteRange | undefined, conditions: ReadConditions) =>
+    call(ctx, context, (abortSignal) =>
+      ctx.client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, ...(r ? { Range: rangeHeader(r) } : {}), ...conditionInput(conditions) }),
+        { abortSignal },
+      ),
+    );
+  let out = await request(range, options);
+  let body = out.Body as Readable | undefined;
+  try {
+    if (!body) throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the response has no body`, details);
+    let served = parseContentRange(out.ContentRange);
+    const size = served?.size ?? out.ContentLength ?? 0;
+    const info = objectInfo(key, out, size);
+    // Also checked here, since some S3-compatible servers (s3rver) ignore If-Match and friends.
+    checkReadConditions(info, options, details);
+    if (!range) return withAbort(createGetResult(info, body), body, signal, details);
+
+    const wanted = resolveRange(range, size, details);
+    if (!served) {
+      // The server ignored the Range header and sent the whole object: cut the range out.
+      body = slice(body, wanted.offset, wanted.length);
+      served = wanted;
+    } else if (served.offset !== wanted.offset || served.length !== wanted.length) {
+      // The server answered a different range than asked (s3rver gives the first bytes for a
+      // suffix range): ask again for the explicit bytes of this same version of the object.
+      body.destroy();
+      out = await request({ offset: wanted.offset, length: wanted.length }, { ifMatch: info.etag });
+      body = out.Body as Readable;
+      const again = parseContentRange(out.ContentRange);
+      if (!body || !again || again.offset !== wanted.offset || again.length !== wanted.length) {
+        body?.destroy();
+        throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the server answered a different range than requested`, details);
+      }
+      served = again;
+    }
+    return withAbort(createGetResult(info, body, { offset: served.offset, length: served.length }), body, signal, details);
+  } catch (error) {
+    body?.destroy();
+    throw toStorageError(error, context, ctx.secrets);
+  }
+}
+
+function withAbort(result: GetResult, body: Readable, signal: AbortSignal | undefined, details: StorageErrorDetails): GetResult {
+  abortBodyOn(body, signal, details);
+  return result;
+}

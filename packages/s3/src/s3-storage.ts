@@ -1,0 +1,205 @@
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  type BucketLocationConstraint,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  assertBucketName,
+  assertKey,
+  isStorageError,
+  StorageError,
+  type BodyInput,
+  type BucketInfo,
+  type Capabilities,
+  type CopyOptions,
+  type DeleteObjectsResult,
+  type GetOptions,
+  type GetResult,
+  type HeadOptions,
+  type ListEntry,
+  type ListOptions,
+  type ObjectInfo,
+  type ObjectRef,
+  type PresignOptions,
+  type PutOptions,
+  type PutResult,
+  type Signal,
+  type Storage,
+} from '@stowage/core';
+import {
+  assertClientOrConfig,
+  createClient,
+  resolveCapabilities,
+  resolveTransferOptions,
+  type ResolvedTransferOptions,
+  type S3StorageOptions,
+} from './config.js';
+import { copyObject } from './copy.js';
+import { deleteObjects } from './delete.js';
+import { httpStatus } from './errors.js';
+import { getObject, headObject } from './get.js';
+import { listObjects } from './list.js';
+import { presign } from './presign.js';
+import { call, staticSecrets } from './send.js';
+import { putObject } from './upload.js';
+
+/**
+ * A {@link Storage} on Amazon S3 or any S3-compatible server (Ceph RGW, MinIO, R2, ...), through
+ * the AWS SDK v3. Operations keep S3's own semantics; errors are `StorageError`s with the SDK's
+ * error as `cause`.
+ *
+ * @example
+ * ```ts
+ * const s3 = new S3Storage({ region: 'eu-west-1' });                       // AWS, default credentials
+ * const ceph = new S3Storage({ endpoint: 'http://127.0.0.1:7480' });       // path style, WHEN_REQUIRED checksums
+ * const mine = new S3Storage({ client: existingS3Client });
+ * await s3.putObject('photos', 'cat.jpg', fs.createReadStream('cat.jpg'), { onProgress: console.log });
+ * ```
+ */
+export class S3Storage implements Storage {
+  readonly name = 's3';
+  readonly capabilities: Capabilities;
+  /**
+   * The `S3Client` underneath, for what this abstraction does not cover (tagging, versioning,
+   * lifecycle, ...), like boto3's `resource.meta.client`.
+   */
+  readonly client: S3Client;
+  private readonly ownsClient: boolean;
+  /** What the operation modules need: the client, its transfer settings, secrets to redact. */
+  private readonly ctx: { client: S3Client; transfer: ResolvedTransferOptions; secrets: readonly string[] };
+
+  constructor(options: S3StorageOptions = {}) {
+    assertClientOrConfig(options);
+    const transfer = resolveTransferOptions(options);
+    this.capabilities = resolveCapabilities(options.capabilities);
+    this.ownsClient = options.client === undefined;
+    this.client = options.client ?? createClient(options);
+    this.ctx = { client: this.client, transfer, secrets: staticSecrets(options.credentials ?? options.clientConfig?.credentials) };
+  }
+
+  /** Closes the connections of a client this storage built (a client given to it is left alone). */
+  destroy(): void {
+    if (this.ownsClient) this.client.destroy();
+  }
+
+  async listBuckets(options: Signal = {}): Promise<BucketInfo[]> {
+    const buckets: BucketInfo[] = [];
+    let token: string | undefined;
+    do {
+      const continuation = token;
+      const out = await call(this.ctx, { operation: 'ListBuckets', signal: options.signal }, (abortSignal) =>
+        this.client.send(new ListBucketsCommand(continuation ? { ContinuationToken: continuation } : {}), { abortSignal }),
+      );
+      for (const b of out.Buckets ?? []) {
+        if (b.Name !== undefined) buckets.push({ name: b.Name, ...(b.CreationDate ? { createdAt: b.CreationDate } : {}) });
+      }
+      token = out.ContinuationToken;
+    } while (token);
+    return buckets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Creates a bucket; `BucketAlreadyExists` when it exists, also when it is yours. Ceph RGW and
+   * AWS us-east-1 answer 200 to creating a bucket you own, so a HeadBucket asks first (two
+   * concurrent creators can therefore both succeed there).
+   */
+  async createBucket(bucket: string, options: Signal = {}): Promise<void> {
+    assertBucketName(bucket);
+    let exists = false;
+    try {
+      exists = await this.bucketExists(bucket, options);
+    } catch (error) {
+      // 403 and the like: CreateBucket itself will say what is wrong.
+      if (isStorageError(error, 'Aborted')) throw error;
+    }
+    if (exists) throw new StorageError('BucketAlreadyExists', `CreateBucket ${bucket}: the bucket already exists`, { bucket });
+    const region = await this.client.config.region();
+    // us-east-1 is the default location and must not be named; any other region must be.
+    const location = region && region !== 'us-east-1' && this.client.config.endpoint === undefined ? region : undefined;
+    await call(this.ctx, { operation: 'CreateBucket', bucket, signal: options.signal }, (abortSignal) =>
+      this.client.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          ...(location ? { CreateBucketConfiguration: { LocationConstraint: location as BucketLocationConstraint } } : {}),
+        }),
+        { abortSignal },
+      ),
+    );
+  }
+
+  async deleteBucket(bucket: string, options: Signal = {}): Promise<void> {
+    assertBucketName(bucket);
+    await call(this.ctx, { operation: 'DeleteBucket', bucket, signal: options.signal }, (abortSignal) =>
+      this.client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal }),
+    );
+  }
+
+  /** True when HeadBucket answers, false on 404; other failures (403: someone else's bucket) reject. */
+  async bucketExists(bucket: string, options: Signal = {}): Promise<boolean> {
+    assertBucketName(bucket);
+    return call(this.ctx, { operation: 'HeadBucket', bucket, signal: options.signal }, async (abortSignal) => {
+      try {
+        await this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal });
+        return true;
+      } catch (error) {
+        if (httpStatus(error) === 404 && !abortSignal?.aborted) return false;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Writes an object. Bodies up to `multipartThreshold` go up in one PutObject; larger ones and
+   * streams of unknown length through lib-storage's `Upload` in `partSize` parts, `concurrency`
+   * at a time. A failed or aborted multipart upload is aborted on the server, so no parts remain.
+   * `onProgress` counts bytes as the upload takes them from the body (per chunk, so also within
+   * a part); they run ahead of what the server has confirmed by at most `partSize × concurrency`.
+   */
+  putObject(bucket: string, key: string, body: BodyInput, options?: PutOptions): Promise<PutResult> {
+    return putObject(this.ctx, bucket, key, body, options);
+  }
+
+  getObject(bucket: string, key: string, options?: GetOptions): Promise<GetResult> {
+    return getObject(this.ctx, bucket, key, options);
+  }
+
+  headObject(bucket: string, key: string, options?: HeadOptions): Promise<ObjectInfo> {
+    return headObject(this.ctx, bucket, key, options);
+  }
+
+  /** Deletes an object; deleting a missing key succeeds, as on S3. A missing bucket is `NoSuchBucket`. */
+  async deleteObject(bucket: string, key: string, options: Signal = {}): Promise<void> {
+    assertBucketName(bucket);
+    assertKey(key, bucket);
+    await call(this.ctx, { operation: 'DeleteObject', bucket, key, signal: options.signal, notFound: 'NoSuchBucket' }, (abortSignal) =>
+      this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+    );
+  }
+
+  /** Deletes many keys with DeleteObjects, 1000 per request, duplicates once; per-key failures are in `errors`. */
+  deleteObjects(bucket: string, keys: string[], options?: Signal): Promise<DeleteObjectsResult> {
+    return deleteObjects(this.ctx, bucket, keys, options);
+  }
+
+  /**
+   * Copies inside the server (CopyObject; UploadPartCopy above 5 GiB). Without header or metadata
+   * options the source's are kept; with any, they replace them all (S3's `REPLACE`).
+   */
+  copyObject(source: ObjectRef, target: ObjectRef, options?: CopyOptions): Promise<PutResult> {
+    return copyObject(this.ctx, source, target, options);
+  }
+
+  /** Lists through ListObjectsV2; each page (`pageSize` → `MaxKeys`) is fetched when it is reached. */
+  listObjects(bucket: string, options?: ListOptions): AsyncIterable<ListEntry> {
+    return listObjects(this.ctx, bucket, options);
+  }
+
+  /** A presigned GET or PUT URL (SigV4 query signing), valid for `expiresIn` seconds (at most 7 days). */
+  presign(bucket: string, key: string, options: PresignOptions): Promise<string> {
+    return presign(this.ctx, bucket, key, options);
+  }
+}

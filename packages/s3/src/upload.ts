@@ -1,0 +1,306 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import {
+  abortableChunks,
+  abortError,
+  assertBucketName,
+  assertKey,
+  assertPutOptions,
+  bareEtag,
+  checkPutConditions,
+  normalizeBody,
+  normalizeMetadata,
+  quoteEtag,
+  StorageError,
+  throwIfAborted,
+  type BodyInput,
+  type PutOptions,
+  type PutResult,
+  type StorageErrorDetails,
+} from '@stowage/core';
+import { MAX_PARTS, MIN_PART_SIZE, type ResolvedTransferOptions } from './config.js';
+import { httpStatus, toStorageError } from './errors.js';
+import { attributeInput } from './object-info.js';
+import { call, type DriverContext } from './send.js';
+
+/** The context of a put: the driver's, plus its transfer defaults. */
+export interface UploadContext extends DriverContext {
+  readonly transfer: ResolvedTransferOptions;
+}
+
+function hint(name: string, value: number | undefined, details: StorageErrorDetails, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new StorageError('InvalidArgument', `${name} must be a whole number ≥ ${min}`, details);
+  }
+  return value;
+}
+
+/**
+ * Pulls a body's chunks, counting bytes as they are taken: reports progress per chunk, and
+ * rejects a body longer or shorter than its declared size before its last part is sent (so a
+ * wrong `size` never stores a truncated object).
+ */
+class CountingSource {
+  loaded = 0;
+  /** The error this source threw, if any: the real reason an upload failed. */
+  failure: StorageError | undefined;
+  private readonly iterator: AsyncIterator<Uint8Array>;
+
+  constructor(
+    chunks: AsyncIterable<Uint8Array>,
+    private readonly total: number | undefined,
+    private readonly report: ((loaded: number, delta: number) => void) | undefined,
+    private readonly signal: AbortSignal | undefined,
+    private readonly details: StorageErrorDetails,
+  ) {
+    this.iterator = abortableChunks(chunks, signal, details)[Symbol.asyncIterator]();
+  }
+
+  /** The next chunk, or `undefined` at the end. */
+  async next(): Promise<Uint8Array | undefined> {
+    try {
+      return await this.pull();
+    } catch (error) {
+      this.failure ??= error as StorageError;
+      throw error;
+    }
+  }
+
+  private async pull(): Promise<Uint8Array | undefined> {
+    let result: IteratorResult<Uint8Array>;
+    try {
+      result = await this.iterator.next();
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      if (this.signal?.aborted) throw abortError(this.signal, { ...this.details, cause: error });
+      // A failing source is the caller's problem, not the server's: say so, keep the cause.
+      const why = error instanceof Error ? error.message : String(error);
+      throw new StorageError('InvalidArgument', `reading the body failed: ${why}`, { ...this.details, cause: error });
+    }
+    if (result.done) {
+      if (this.total !== undefined && this.loaded !== this.total) {
+        throw new StorageError('InvalidArgument', `the body has ${this.loaded} bytes but size says ${this.total}`, this.details);
+      }
+      return undefined;
+    }
+    const chunk = result.value;
+    if (chunk.byteLength === 0) return chunk;
+    if (this.total !== undefined && this.loaded + chunk.byteLength > this.total) {
+      throw new StorageError('InvalidArgument', `the body is longer than size (${this.total} bytes)`, this.details);
+    }
+    this.loaded += chunk.byteLength;
+    if (this.report) {
+      try {
+        this.report(this.loaded, chunk.byteLength);
+      } catch (error) {
+        throw new StorageError('InvalidArgument', 'the onProgress callback threw', { ...this.details, cause: error });
+      }
+    }
+    return chunk;
+  }
+
+  /** Stops the source (closes the caller's stream) when the upload ended early. */
+  close(): void {
+    void Promise.resolve(this.iterator.return?.()).catch(() => undefined);
+  }
+
+  /**
+   * The rest of the source as a pull-only web stream (high-water mark 0), so lib-storage reads
+   * from the source exactly when it fills a part and progress follows what the upload took.
+   */
+  stream(prefix: Uint8Array[]): ReadableStream<Uint8Array> {
+    const pending = [...prefix];
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          const buffered = pending.shift();
+          if (buffered) return controller.enqueue(buffered);
+          const chunk = await this.next();
+          if (chunk === undefined) controller.close();
+          else if (chunk.byteLength > 0) controller.enqueue(chunk);
+        },
+        cancel: () => this.close(),
+      },
+      { highWaterMark: 0 },
+    );
+  }
+}
+
+/**
+ * The client lib-storage gets: a view of `client` whose part uploads carry `signal`, so an abort
+ * cancels the parts in flight (lib-storage sends without a signal, and its own `abort()` makes
+ * `done()` reject before the multipart upload is aborted), and that runs `beforeComplete` before
+ * CompleteMultipartUpload. CreateMultipartUpload and AbortMultipartUpload keep no signal:
+ * cancelling the first could leave an upload whose id is unknown, and the second is the cleanup.
+ */
+function uploadClient(client: S3Client, signal: AbortSignal | undefined, beforeComplete: (() => Promise<void>) | undefined): S3Client {
+  if (!signal && !beforeComplete) return client;
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: unknown, options?: Record<string, unknown>) => {
+        const cancellable = command instanceof UploadPartCommand || command instanceof PutObjectCommand;
+        if (command instanceof CompleteMultipartUploadCommand && beforeComplete) await beforeComplete();
+        const send = target.send.bind(target) as (c: unknown, o?: Record<string, unknown>) => Promise<unknown>;
+        return send(command, cancellable && signal ? { ...options, abortSignal: signal } : options);
+      };
+    },
+  });
+}
+
+/**
+ * Checks `ifMatch`/`ifNoneMatch` of a multipart put against the current object. S3 enforces them
+ * atomically on CompleteMultipartUpload, but servers that predate conditional writes there (Ceph
+ * RGW 16) ignore them: checking first makes such a put fail as it should, except for a write that
+ * lands between this HEAD and the completion.
+ */
+async function checkConditions(ctx: DriverContext, bucket: string, key: string, options: PutOptions): Promise<void> {
+  let current: { etag: string } | undefined;
+  try {
+    const head = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.signal });
+    current = { etag: head.ETag ?? '' };
+  } catch (error) {
+    if (httpStatus(error) !== 404) throw toStorageError(error, { operation: 'HeadObject', bucket, key, signal: options.signal }, ctx.secrets);
+  }
+  checkPutConditions(current, options, { bucket, key });
+}
+
+/** Writes an object: one PutObject up to the multipart threshold, a lib-storage `Upload` above it. */
+export async function putObject(
+  ctx: UploadContext,
+  bucket: string,
+  key: string,
+  body: BodyInput,
+  options: PutOptions = {},
+): Promise<PutResult> {
+  assertBucketName(bucket);
+  assertKey(key, bucket);
+  const details = { bucket, key };
+  assertPutOptions(options, details);
+  const metadata = normalizeMetadata(options.metadata, details);
+  const threshold = hint('multipartThreshold', options.multipartThreshold, details) ?? ctx.transfer.multipartThreshold;
+  const queueSize = hint('concurrency', options.concurrency, details, 1) ?? ctx.transfer.queueSize;
+  const partHint = hint('partSize', options.partSize, details, 1) ?? ctx.transfer.partSize;
+  const { signal } = options;
+  throwIfAborted(signal, details);
+
+  const normalized = normalizeBody(body);
+  if (options.size !== undefined && normalized.size !== undefined && options.size !== normalized.size) {
+    throw new StorageError('InvalidArgument', `the body has ${normalized.size} bytes but size says ${options.size}`, details);
+  }
+  const total = options.size ?? normalized.size;
+  // S3 wants parts of at least 5 MiB and at most 10,000 of them.
+  const partSize = Math.max(partHint, MIN_PART_SIZE, total === undefined ? 0 : Math.ceil(total / MAX_PARTS));
+  const { onProgress } = options;
+  const report = onProgress
+    ? (loaded: number, delta: number) => onProgress({ bucket, key, loaded, ...(total !== undefined ? { total } : {}), delta })
+    : undefined;
+  const source = new CountingSource(normalized.chunks, total, report, signal, details);
+
+  const params: PutObjectCommandInput & { Bucket: string; Key: string } = {
+    Bucket: bucket,
+    Key: key,
+    ...attributeInput(options, metadata),
+    ...(options.ifNoneMatch !== undefined ? { IfNoneMatch: options.ifNoneMatch } : {}),
+    // Ceph RGW compares a PUT's If-Match with the bare ETag (a quoted one always fails); S3 accepts both.
+    ...(options.ifMatch !== undefined ? { IfMatch: bareEtag(options.ifMatch) } : {}),
+  };
+
+  // Read up to the threshold: a body that ends by then goes up in one request.
+  const prefix: Uint8Array[] = [];
+  let buffered = 0;
+  let ended = false;
+  try {
+    while (buffered <= threshold) {
+      const chunk = await source.next();
+      if (chunk === undefined) {
+        ended = true;
+        break;
+      }
+      prefix.push(chunk);
+      buffered += chunk.byteLength;
+    }
+  } catch (error) {
+    source.close();
+    throw toStorageError(error, { operation: 'PutObject', bucket, key, signal }, ctx.secrets);
+  }
+
+  if (ended) {
+    const data = prefix.length === 1 ? (prefix[0] as Uint8Array) : Buffer.concat(prefix);
+    const out = await call(ctx, { operation: 'PutObject', bucket, key, signal }, (abortSignal) =>
+      ctx.client.send(new PutObjectCommand({ ...params, Body: data, ContentLength: data.byteLength }), { abortSignal }),
+    );
+    return { etag: quoteEtag(out.ETag ?? ''), size: data.byteLength };
+  }
+  const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
+  const beforeComplete = conditional ? () => checkConditions(ctx, bucket, key, options) : undefined;
+  // Fail before uploading gigabytes that could never be stored.
+  if (beforeComplete) {
+    try {
+      await beforeComplete();
+    } catch (error) {
+      source.close();
+      throw error;
+    }
+  }
+  return multipartPut(ctx, params, source, prefix, { partSize, queueSize, signal, beforeComplete });
+}
+
+async function multipartPut(
+  ctx: UploadContext,
+  params: PutObjectCommandInput & { Bucket: string; Key: string },
+  source: CountingSource,
+  prefix: Uint8Array[],
+  {
+    partSize,
+    queueSize,
+    signal,
+    beforeComplete,
+  }: { partSize: number; queueSize: number; signal: AbortSignal | undefined; beforeComplete: (() => Promise<void>) | undefined },
+): Promise<PutResult> {
+  const { Bucket: bucket, Key: key } = params;
+  const context = { operation: 'multipart upload', bucket, key, signal };
+  const upload = new Upload({
+    client: uploadClient(ctx.client, signal, beforeComplete),
+    params: { ...params, Body: source.stream(prefix) },
+    partSize,
+    queueSize,
+    // lib-storage aborts the multipart upload on any failure (a part, the body, Complete).
+    leavePartsOnError: false,
+  });
+  let etag: string;
+  try {
+    const out = await upload.done();
+    etag = out.ETag ?? '';
+  } catch (error) {
+    source.close();
+    // lib-storage has aborted the upload already when it could; abort again in case that
+    // failed (e.g. a network error), since a stranded upload keeps its parts billed forever.
+    const uploadId = upload.uploadId;
+    if (uploadId) {
+      await ctx.client
+        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+        .catch(() => undefined);
+    }
+    // When cleaning up fails too (s3rver answers AbortMultipartUpload with 405), lib-storage
+    // rejects with that error; the body's own failure is the one worth reporting.
+    throw toStorageError(source.failure ?? error, context, ctx.secrets);
+  }
+  if (etag === '') {
+    // Ceph RGW answers CompleteMultipartUpload without an ETag; HeadObject has the real one.
+    const head = await call(ctx, { operation: 'HeadObject', bucket, key }, () =>
+      ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+    );
+    etag = head.ETag ?? '';
+  }
+  return { etag: quoteEtag(etag), size: source.loaded };
+}

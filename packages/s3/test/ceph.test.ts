@@ -1,0 +1,20 @@
+// The S3-only tests against Ceph RADOS Gateway: runs when STOWAGE_CEPH_ENDPOINT is set (CI sets it
+// after scripts/ceph-rgw/start.sh), skipped with the reason otherwise.
+import { describe, it } from 'vitest';
+import { cephTarget } from './servers/targets.ts';
+import { describeS3Behaviour } from './specific/behaviour.ts';
+
+const ceph = cephTarget();
+
+if (ceph.skip) {
+  describe('S3Storage on Ceph RGW', () => {
+    it.skip(`skipped: ${ceph.skip}`, () => undefined);
+  });
+} else {
+  describe('S3Storage on Ceph RGW', () => {
+    describeS3Behaviour(
+      { name: 'Ceph RGW', listMultipartUploads: true, abortMultipartUpload: true, conditionalPut: true, uploadPartCopy: true, verifiesSignatures: true, multipartEtag: true },
+      () => ceph.options,
+    );
+  });
+}
