@@ -48,7 +48,7 @@ async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Ui
   }
 }
 
-async function* byteChunks(source: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
+async function* byteChunks(source: AsyncIterable<unknown>, details: StorageErrorDetails): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     if (chunk instanceof Uint8Array) yield chunk;
     else if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
@@ -56,6 +56,7 @@ async function* byteChunks(source: AsyncIterable<unknown>): AsyncGenerator<Uint8
       throw new StorageError(
         'InvalidArgument',
         `a body stream must yield Uint8Array or string chunks, not ${chunk === null ? 'null' : typeof chunk}`,
+        details,
       );
     }
   }
@@ -69,7 +70,7 @@ async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
  * Turns any {@link BodyInput} into chunks without buffering a stream: strings and byte arrays are
  * one chunk, Blobs and streams are pulled as they are consumed.
  */
-export function normalizeBody(body: BodyInput): NormalizedBody {
+export function normalizeBody(body: BodyInput, details: StorageErrorDetails = {}): NormalizedBody {
   if (typeof body === 'string') {
     const bytes = Buffer.from(body, 'utf8');
     return { size: bytes.byteLength, chunks: single(bytes) };
@@ -78,12 +79,13 @@ export function normalizeBody(body: BodyInput): NormalizedBody {
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
     return { size: body.size, chunks: webChunks(body.stream() as ReadableStream<Uint8Array>) };
   }
-  if (isNodeReadable(body)) return { chunks: byteChunks(body) };
-  if (isWebStream(body)) return { chunks: byteChunks(webChunks(body)) };
-  if (isAsyncIterable(body)) return { chunks: byteChunks(body) };
+  if (isNodeReadable(body)) return { chunks: byteChunks(body, details) };
+  if (isWebStream(body)) return { chunks: byteChunks(webChunks(body), details) };
+  if (isAsyncIterable(body)) return { chunks: byteChunks(body, details) };
   throw new StorageError(
     'InvalidArgument',
     'a body must be a string, Uint8Array, Blob, Node Readable, web ReadableStream or AsyncIterable of Uint8Array',
+    details,
   );
 }
 

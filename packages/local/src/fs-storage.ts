@@ -423,7 +423,7 @@ export class FsStorage implements Storage {
     throwIfAborted(options.signal, details);
     const layout = await this.layout();
     await this.requireBucket(layout, bucket);
-    const normalized = normalizeBody(body);
+    const normalized = normalizeBody(body, details);
     const expectedSize = options.size ?? normalized.size;
     const temp = await writeTemp(this.fs, layout.tempPath(bucket), normalized.chunks, {
       bucket,

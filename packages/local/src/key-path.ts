@@ -40,5 +40,5 @@ export function keySegments(bucket: string, key: string): string[] {
 
 /** True when a directory entry's name could be a key segment (so internal or foreign names stay hidden). */
 export function isKeySegment(name: string): boolean {
-  return localKeyProblem(name) === undefined && !name.includes('/') && !name.includes('\ufffd');
+  return localKeyProblem(name) === undefined && !name.includes('/');
 }
