@@ -25,12 +25,6 @@ export const DRIVERS: DriverCase[] = [
   },
 ];
 
-/** A scratch folder on the real disk for files to upload and download targets. */
-export async function scratchDir(): Promise<{ dir: string; close(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'stowage-transfer-'));
-  return { dir, close: () => rm(dir, { recursive: true, force: true }) };
-}
-
 /** Deterministic bytes that differ at every offset that matters (so a misplaced range shows). */
 export function patternBytes(size: number, seed = 1): Buffer {
   const out = Buffer.allocUnsafe(size);

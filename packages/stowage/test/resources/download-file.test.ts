@@ -2,36 +2,13 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Bucket, isStorageError, type ByteRange, type ProgressEvent, type Storage } from '@stowage/core';
-import { DRIVERS, patternBytes, scratchDir } from './helpers/drivers.js';
-import { FaultyStorage } from './helpers/faulty-storage.js';
-
-const MiB = 1024 * 1024;
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/errors.js';
+import { DRIVERS, patternBytes } from '../helpers/drivers.js';
+import { MiB, checkProgress, scratchDir } from '../helpers/files.js';
+import { FaultyStorage } from '../helpers/faulty-storage.js';
 
 function offsetOf(range: ByteRange | undefined): number | undefined {
   return range && 'offset' in range ? range.offset : undefined;
-}
-
-/** What every transfer's progress must satisfy. */
-function expectProgressRules(events: ProgressEvent[], total: number): void {
-  let previous = 0;
-  for (const [i, e] of events.entries()) {
-    expect(e.total).toBe(total);
-    expect(e.loaded).toBeLessThanOrEqual(total);
-    expect(e.delta).toBe(e.loaded - previous);
-    if (e.delta >= 0) expect(e.loaded).toBeGreaterThanOrEqual(previous);
-    if (i < events.length - 1) expect(e.loaded).toBeLessThan(total);
-    previous = e.loaded;
-  }
-  expect(events.at(-1)?.loaded).toBe(total);
 }
 
 describe.each(DRIVERS)('downloadFile on $name', (driver) => {
@@ -65,7 +42,7 @@ describe.each(DRIVERS)('downloadFile on $name', (driver) => {
     expect(faulty.gets).toHaveLength(1);
     expect(faulty.gets[0]?.options.range).toBeUndefined();
     expect(faulty.gets[0]?.options.ifMatch).toBe(etag);
-    expectProgressRules(events, data.byteLength);
+    checkProgress(events, data.byteLength);
     expect(await readdir(dir)).toEqual(['small.bin']); // no temporary file left
   });
 
@@ -88,7 +65,7 @@ describe.each(DRIVERS)('downloadFile on $name', (driver) => {
     expect(faulty.gets.every((g) => g.options.ifMatch === etag)).toBe(true);
     expect(faulty.maxInFlight).toBeLessThanOrEqual(3);
     expect(faulty.maxInFlight).toBeGreaterThan(1);
-    expectProgressRules(events, data.byteLength);
+    checkProgress(events, data.byteLength);
   });
 
   it('retries a range cut off mid-body alone, from its first missing byte', async () => {
@@ -107,7 +84,7 @@ describe.each(DRIVERS)('downloadFile on $name', (driver) => {
     expect(ranges).toHaveLength(7); // six ranges, one retried
     expect(ranges).toContainEqual({ offset: 2 * MiB + 300_000, length: MiB - 300_000 });
     expect(ranges.filter((r) => offsetOf(r) === 2 * MiB)).toHaveLength(1);
-    expectProgressRules(events, data.byteLength);
+    checkProgress(events, data.byteLength);
     expect(events.every((e) => e.delta >= 0)).toBe(true); // resumed, so nothing was rewound
   });
 
@@ -156,7 +133,7 @@ describe.each(DRIVERS)('downloadFile on $name', (driver) => {
     expect(faulty.gets.map((g) => g.options.range)).toEqual([undefined, undefined]);
     const rewind = events.find((e) => e.delta < 0);
     expect(rewind).toMatchObject({ loaded: 0, delta: -(2 * MiB) });
-    expectProgressRules(events, data.byteLength);
+    checkProgress(events, data.byteLength);
   });
 
   it('an aborted download rejects Aborted, leaves no partial file and keeps an existing target', async () => {

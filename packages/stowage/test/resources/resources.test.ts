@@ -1,25 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Bucket, StoredObject, isStorageError, resource, type Storage } from '@stowage/core';
 import { MemoryStorage } from '@stowage/memory';
-import { DRIVERS } from './helpers/drivers.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-function thrown(read: () => unknown): unknown {
-  try {
-    read();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { rejection, thrown } from '../helpers/errors.js';
+import { DRIVERS } from '../helpers/drivers.js';
 
 describe.each(DRIVERS)('resources on $name', (driver) => {
   let storage: Storage;

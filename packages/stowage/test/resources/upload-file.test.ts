@@ -2,34 +2,10 @@ import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Bucket, guessContentType, isStorageError, type ProgressEvent, type Storage } from '@stowage/core';
-import { DRIVERS, patternBytes, scratchDir } from './helpers/drivers.js';
-import { FaultyStorage } from './helpers/faulty-storage.js';
-
-const MiB = 1024 * 1024;
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** What every transfer's progress must satisfy. */
-function expectProgressRules(events: ProgressEvent[], total: number): void {
-  expect(events.length).toBeGreaterThan(0);
-  let previous = 0;
-  for (const [i, e] of events.entries()) {
-    expect(e.total).toBe(total);
-    expect(e.loaded).toBeLessThanOrEqual(total);
-    expect(e.delta).toBe(e.loaded - previous);
-    if (e.delta >= 0) expect(e.loaded).toBeGreaterThanOrEqual(previous);
-    if (i < events.length - 1) expect(e.loaded).toBeLessThan(total);
-    previous = e.loaded;
-  }
-  expect(events.at(-1)?.loaded).toBe(total);
-}
+import { rejection } from '../helpers/errors.js';
+import { DRIVERS, patternBytes } from '../helpers/drivers.js';
+import { MiB, checkProgress, scratchDir } from '../helpers/files.js';
+import { FaultyStorage } from '../helpers/faulty-storage.js';
 
 describe('guessContentType', () => {
   it('guesses from the extension and leaves unknown ones to the driver', () => {
@@ -78,7 +54,7 @@ describe.each(DRIVERS)('uploadFile on $name', (driver) => {
     expect(cat.cacheControl).toBe('no-cache');
     expect(cat.metadata).toEqual({ camera: 'x100' });
     expect(Buffer.from(await cat.bytes()).equals(data)).toBe(true);
-    expectProgressRules(events, data.byteLength);
+    checkProgress(events, data.byteLength);
     expect(events.every((e) => e.bucket === 'uploads' && e.key === 'cats/photo.jpg')).toBe(true);
   });
 
