@@ -31,8 +31,11 @@ export function parseStorageUrl(input: string | URL): StorageUrl {
   if (scheme !== 'memory' && scheme !== 'file' && scheme !== 's3') {
     throw invalid(`unknown storage URL scheme "${scheme}:"; use ${FORMS}`);
   }
-  // Checked on the text: `user:secret@` with an empty host does not even parse as a URL.
-  const authority = /^[^:]+:\/\/([^/?#]*)/.exec(text)?.[1] ?? '';
+  // Checked on the text: `user:secret@` with an empty host does not even parse as a URL, and a
+  // secret may hold `/` (AWS's do), so for schemes without a path look before the query.
+  const afterSlashes = /^[^:]+:\/\/(.*)$/s.exec(text)?.[1] ?? '';
+  const upToQuery = afterSlashes.split(/[?#]/)[0] ?? '';
+  const authority = scheme === 'file' ? (upToQuery.split('/')[0] ?? '') : upToQuery;
   if (authority.includes('@')) {
     throw invalid(`a ${scheme}: URL must not hold credentials (user:password@); pass options.credentials or use the AWS default chain`);
   }

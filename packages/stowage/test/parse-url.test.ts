@@ -63,6 +63,7 @@ describe('parseStorageUrl', () => {
   it.each([
     ['s3://AKIAEXAMPLEKEY:wJalrXUtnFEMIK7MDENGbPxRfiCYSECRET@/?region=x'],
     ['s3://AKIAEXAMPLEKEY:wJalrXUtnFEMIK7MDENGbPxRfiCYSECRET@host'],
+    ['s3://AKIAEXAMPLEKEY:wJalrXUtnFEMI/K7MDENGbPxRfiCYSECRET@/?region=x'], // AWS secrets may hold '/'
     ['s3://?region=x&secretAccessKey=wJalrXUtnFEMIK7MDENGbPxRfiCYSECRET&accessKeyId=AKIAEXAMPLEKEY'],
     ['s3://?endpoint=http://AKIAEXAMPLEKEY:wJalrXUtnFEMIK7MDENGbPxRfiCYSECRET@127.0.0.1:9000'],
     ['memory://AKIAEXAMPLEKEY:wJalrXUtnFEMIK7MDENGbPxRfiCYSECRET@name'],
@@ -71,7 +72,7 @@ describe('parseStorageUrl', () => {
     const { code, message, json } = failure(url);
     expect(code).toBe('InvalidArgument');
     expect(message).toMatch(/credentials/);
-    for (const secret of ['wJalrXUtnFEMIK7MDENGbPxRfiCYSECRET', 'AKIAEXAMPLEKEY']) {
+    for (const secret of ['wJalrXUtnFEMIK7MDENGbPxRfiCYSECRET', 'K7MDENGbPxRfiCYSECRET', 'AKIAEXAMPLEKEY']) {
       expect(message).not.toContain(secret);
       expect(json).not.toContain(secret);
     }
