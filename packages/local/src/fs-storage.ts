@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import {
   StorageError,
@@ -37,6 +36,7 @@ import {
   type Storage,
 } from '@stowage/core';
 import { FS_CAPABILITIES } from './capabilities.js';
+import { createDigest } from './digest.js';
 import { errnoCode, type FileSystem, type FsFileHandle, type FsPromises, type FsStats } from './fs-api.js';
 import { fsError, keyConflict } from './fs-errors.js';
 import { KeyLock } from './key-lock.js';
@@ -82,7 +82,7 @@ function isMissing(error: unknown): boolean {
 
 /**
  * A {@link Storage} on any file system with Node's `fs.promises` API: buckets are folders under the
- * root, objects are plain files at their key's path, and each object's headers, metadata and MD5
+ * root, objects are plain files at their key's path, and each object's headers, metadata and digest
  * live in a record beside it. `LocalStorage` and `MemoryStorage` are this class on `node:fs` and on
  * a memfs volume: one code path, tested twice.
  *
@@ -292,21 +292,21 @@ export class FsStorage implements Storage {
     return {
       key,
       size: stat.size,
-      etag: `"${record.md5}"`,
+      etag: `"${record.digest}"`,
       lastModified: new Date(stat.mtimeMs),
       ...record.headers,
       metadata: { ...record.metadata },
     };
   }
 
-  /** The record of a file that has none (put there by hand): its MD5, nothing else. */
+  /** The record of a file that has none (put there by hand): its digest, nothing else. */
   private async foreignRecord(handleOrPath: FsFileHandle | string, stat: FsStats): Promise<SidecarRecord> {
     const cacheKey = `${stat.ino}-${stat.mtimeMs}-${stat.size}`;
-    let md5 = this.foreignHashes.get(cacheKey);
-    if (md5 === undefined) {
+    let digest = this.foreignHashes.get(cacheKey);
+    if (digest === undefined) {
       const handle = typeof handleOrPath === 'string' ? await this.fs.open(handleOrPath, this.openFlags) : handleOrPath;
       try {
-        const hash = createHash('md5');
+        const hash = await createDigest();
         const buffer = Buffer.allocUnsafe(256 * 1024);
         for (let position = 0; ; ) {
           const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
@@ -314,14 +314,14 @@ export class FsStorage implements Storage {
           hash.update(buffer.subarray(0, bytesRead));
           position += bytesRead;
         }
-        md5 = hash.digest('hex');
+        digest = hash.finish();
       } finally {
         if (typeof handleOrPath === 'string') await handle.close();
       }
       if (this.foreignHashes.size > 1000) this.foreignHashes.clear();
-      this.foreignHashes.set(cacheKey, md5);
+      this.foreignHashes.set(cacheKey, digest);
     }
-    return { v: 1, size: stat.size, md5, headers: {}, metadata: {} };
+    return { v: 2, size: stat.size, digest, headers: {}, metadata: {} };
   }
 
   /** Stats an object and reads its record, retrying when a concurrent overwrite swaps them. */
@@ -335,7 +335,7 @@ export class FsStorage implements Storage {
         throw fsError(error, bucket, key);
       }
       if (!stat.isFile()) throw await this.notFound(layout, bucket, key);
-      const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat), stat);
+      const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat));
       if (record) return { stat, record };
       const again = await this.fs.lstat(file).catch(() => undefined);
       if (again && sameVersion(stat, again) && attempt >= 1) return { stat, record: await this.foreignRecord(file, stat) };
@@ -357,7 +357,7 @@ export class FsStorage implements Storage {
       try {
         const stat = await handle.stat();
         if (!stat.isFile()) throw await this.notFound(layout, bucket, key);
-        const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat), stat);
+        const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat));
         if (record) return { handle, stat, record };
         const current = await this.fs.lstat(file).catch(() => undefined);
         if ((current && sameVersion(stat, current) && attempt >= 1) || attempt >= RECORD_ATTEMPTS) {
@@ -397,12 +397,15 @@ export class FsStorage implements Storage {
     try {
       checkReadConditions(info, options, details);
       if (options.range) range = resolveRange(options.range, stat.size, details);
+      else if (record.size !== stat.size) throw corrupted(bucket, key, record, stat);
       throwIfAborted(options.signal, details);
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error;
     }
-    const body = new FileRangeReadable(handle, range?.offset ?? 0, range?.length ?? stat.size);
+    // A full read is checked against the recorded digest; a range cannot be.
+    const verify = range ? undefined : { digest: await createDigest(), expected: record.digest, bucket, key };
+    const body = new FileRangeReadable(handle, range?.offset ?? 0, range?.length ?? stat.size, verify);
     const { signal } = options;
     if (signal) {
       const onAbort = () => body.destroy(abortError(signal, details));
@@ -433,9 +436,9 @@ export class FsStorage implements Storage {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const record: SidecarRecord = { v: 1, size: temp.size, md5: temp.md5, headers: pickContentHeaders(options), metadata };
+    const record = this.recordOf(temp, pickContentHeaders(options), metadata);
     await this.commit(layout, bucket, key, segments, temp, record, options);
-    return { etag: `"${temp.md5}"`, size: temp.size };
+    return { etag: `"${temp.digest}"`, size: temp.size };
   }
 
   /**
@@ -469,7 +472,7 @@ export class FsStorage implements Storage {
           if (current?.isDirectory()) throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
           if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
             const currentInfo = current?.isFile() ? await this.statObject(layout, bucket, key, file).catch(() => undefined) : undefined;
-            checkPutConditions(currentInfo && { etag: currentInfo.record.md5 }, options, { bucket, key });
+            checkPutConditions(currentInfo && { etag: currentInfo.record.digest }, options, { bucket, key });
           }
           try {
             if (options.ifNoneMatch === '*') {
@@ -530,10 +533,13 @@ export class FsStorage implements Storage {
     await this.requireBucket(layout, target.bucket);
     await this.checkParent(layout, source.bucket, source.key, sourceSegments);
     const opened = await this.openObject(layout, source.bucket, source.key, layout.objectPath(source.bucket, sourceSegments));
-    const body = new FileRangeReadable(opened.handle, 0, opened.stat.size);
+    // The copy is checked against the source's digest as it streams: corruption is not propagated.
+    const verify = { digest: await createDigest(), expected: opened.record.digest, ...source };
+    const body = new FileRangeReadable(opened.handle, 0, opened.stat.size, verify);
     try {
-      if (options.sourceIfMatch !== undefined && !etagMatches(options.sourceIfMatch, opened.record.md5)) {
-        throw new StorageError('PreconditionFailed', `the source's ETag "${opened.record.md5}" does not match ${options.sourceIfMatch}`, {
+      if (opened.record.size !== opened.stat.size) throw corrupted(source.bucket, source.key, opened.record, opened.stat);
+      if (options.sourceIfMatch !== undefined && !etagMatches(options.sourceIfMatch, opened.record.digest)) {
+        throw new StorageError('PreconditionFailed', `the source's ETag "${opened.record.digest}" does not match ${options.sourceIfMatch}`, {
           bucket: source.bucket,
           key: source.key,
         });
@@ -544,14 +550,18 @@ export class FsStorage implements Storage {
         fsync: this.fsync,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      const record: SidecarRecord = replace
-        ? { v: 1, size: temp.size, md5: temp.md5, headers: pickContentHeaders(options), metadata }
-        : { ...opened.record, size: temp.size, md5: temp.md5 };
+      const record = replace
+        ? this.recordOf(temp, pickContentHeaders(options), metadata)
+        : this.recordOf(temp, opened.record.headers, opened.record.metadata);
       await this.commit(layout, target.bucket, target.key, targetSegments, temp, record, options);
-      return { etag: `"${temp.md5}"`, size: temp.size };
+      return { etag: `"${temp.digest}"`, size: temp.size };
     } finally {
       body.destroy();
     }
+  }
+
+  private recordOf(temp: TempFile, headers: SidecarRecord['headers'], metadata: Record<string, string>): SidecarRecord {
+    return { v: 2, size: temp.size, digest: temp.digest, headers, metadata };
   }
 
   // ---- deleting ------------------------------------------------------------------------------
@@ -672,6 +682,15 @@ export class FsStorage implements Storage {
     );
     return loaded.filter((entry): entry is ListEntry => entry !== undefined);
   }
+}
+
+/** The error for a data file that no longer matches its record in size: edited or truncated at rest. */
+function corrupted(bucket: string, key: string, record: SidecarRecord, stat: FsStats): StorageError {
+  return new StorageError(
+    'ChecksumMismatch',
+    `the object's file has ${stat.size} bytes but ${record.size} were written: it was changed or corrupted at rest`,
+    { bucket, key },
+  );
 }
 
 function processIsAlive(pid: number): boolean {

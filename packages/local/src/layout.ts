@@ -7,9 +7,10 @@ export const INTERNAL_DIR = '.stowage';
 /**
  * Where everything lives under the root:
  * - `<root>/<bucket>/<key>`: the object's bytes, a plain file (browsable);
- * - `<root>/.stowage/meta/<bucket>/<ino>-<mtime>.json`: its headers, metadata and MD5, named after
- *   the data file's inode and mtime, which a rename keeps — so a reader that stats the data file
- *   finds exactly the record written for those bytes;
+ * - `<root>/.stowage/meta/<bucket>/<ino>-<birthtime>.json`: its headers, metadata and digest, named
+ *   after the data file's inode and creation time, which a rename keeps and an in-place edit does
+ *   not change — so a reader that stats the data file finds exactly the record written for it, and
+ *   a reused inode (a new creation time) never finds an old record;
  * - `<root>/.stowage/tmp/`: files being written, renamed into place when complete.
  */
 export class Layout {
@@ -35,8 +36,10 @@ export class Layout {
     return path.join(this.root, bucket, ...segments);
   }
 
-  sidecarPath(bucket: string, stat: Pick<FsStats, 'ino' | 'mtimeMs'>): string {
-    return path.join(this.metaRoot, bucket, `${stat.ino}-${stat.mtimeMs}.json`);
+  sidecarPath(bucket: string, stat: Pick<FsStats, 'ino' | 'mtimeMs' | 'birthtimeMs'>): string {
+    // Without creation times (some file systems), the mtime is the next best version stamp.
+    const born = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
+    return path.join(this.metaRoot, bucket, `${stat.ino}-${born}.json`);
   }
 
   /** A fresh temporary name; the pid lets a later process tell a dead writer's leftovers from a live one's. */

@@ -1,13 +1,23 @@
 import { Readable } from 'node:stream';
 import { StorageError } from '@stowage/core';
+import type { Digest } from './digest.js';
 import type { FsFileHandle } from './fs-api.js';
+
+/** Checks a full read against the digest recorded when the object was written. */
+export interface ReadVerification {
+  digest: Digest;
+  expected: string;
+  bucket: string;
+  key: string;
+}
 
 const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Streams `length` bytes from `offset` of an already open file and closes it at the end. Reading
  * through the handle (not the path) keeps the version that was opened, even if the key is
- * overwritten meanwhile.
+ * overwritten meanwhile. With `verify`, the stream fails with `ChecksumMismatch` instead of ending
+ * when the bytes do not hash to the recorded digest (a file corrupted or edited at rest).
  */
 export class FileRangeReadable extends Readable {
   private position: number;
@@ -17,6 +27,7 @@ export class FileRangeReadable extends Readable {
     private readonly handle: FsFileHandle,
     offset: number,
     length: number,
+    private readonly verify?: ReadVerification,
   ) {
     super({ highWaterMark: CHUNK_BYTES });
     this.position = offset;
@@ -25,6 +36,14 @@ export class FileRangeReadable extends Readable {
 
   override _read(): void {
     if (this.remaining === 0) {
+      const actual = this.verify?.digest.finish();
+      if (this.verify && actual !== this.verify.expected) {
+        const { bucket, key } = this.verify;
+        this.destroy(
+          new StorageError('ChecksumMismatch', `the object's bytes do not match the digest recorded when it was written: it was changed or corrupted at rest`, { bucket, key }),
+        );
+        return;
+      }
       this.push(null);
       return;
     }
@@ -38,7 +57,9 @@ export class FileRangeReadable extends Readable {
         }
         this.position += bytesRead;
         this.remaining -= bytesRead;
-        this.push(bytesRead === size ? buffer : buffer.subarray(0, bytesRead));
+        const chunk = bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
+        this.verify?.digest.update(chunk);
+        this.push(chunk);
       },
       (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
     );

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { StorageError, abortableChunks, isStorageError, type ProgressEvent } from '@stowage/core';
+import { createDigest } from './digest.js';
 import type { FsPromises, FsStats } from './fs-api.js';
 import { fsError } from './fs-errors.js';
 
@@ -7,7 +7,8 @@ import { fsError } from './fs-errors.js';
 export interface TempFile {
   path: string;
   stat: FsStats;
-  md5: string;
+  /** Hex digest of the bytes written (see digest.ts). */
+  digest: string;
   size: number;
 }
 
@@ -30,7 +31,7 @@ async function writeAll(handle: { write: (b: Uint8Array, o: number, l: number) =
 }
 
 /**
- * Streams `chunks` into a new file at `tempPath`, hashing as it goes. On any failure (the body
+ * Streams `chunks` into a new file at `tempPath`, computing its digest as it goes. On any failure (the body
  * throws, the signal fires, the size is wrong, the disk fails) the file is removed before the error
  * is thrown, so nothing partial stays behind.
  */
@@ -45,7 +46,7 @@ export async function writeTemp(
   const handle = await fs.open(tempPath, 'wx').catch((error: unknown) => {
     throw fsError(error, bucket, key);
   });
-  const hash = createHash('md5');
+  const digest = await createDigest();
   let size = 0;
   try {
     const iterator = abortableChunks(chunks, signal, details)[Symbol.asyncIterator]();
@@ -70,7 +71,7 @@ export async function writeTemp(
       await writeAll(handle, chunk).catch((error: unknown) => {
         throw fsError(error, bucket, key);
       });
-      hash.update(chunk);
+      digest.update(chunk);
       size += chunk.byteLength;
       onProgress?.({ bucket, key, loaded: size, delta: chunk.byteLength, ...(expectedSize !== undefined ? { total: expectedSize } : {}) });
     }
@@ -80,7 +81,7 @@ export async function writeTemp(
     if (options.fsync) await handle.sync();
     const stat = await handle.stat();
     await handle.close();
-    return { path: tempPath, stat, md5: hash.digest('hex'), size };
+    return { path: tempPath, stat, digest: digest.finish(), size };
   } catch (error) {
     await handle.close().catch(() => undefined);
     await fs.unlink(tempPath).catch(() => undefined);

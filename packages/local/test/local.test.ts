@@ -56,13 +56,28 @@ describe('LocalStorage layout', () => {
     expect(await tree(path.join(root, 'docs'))).toEqual(['a.txt']);
   });
 
-  it('lists a file put into the tree by hand, with the MD5 of its bytes as ETag', async () => {
+  it('lists a file put into the tree by hand, with the digest of its bytes as ETag (the same a put of those bytes gives)', async () => {
     await writeFile(path.join(root, 'docs', 'by-hand.txt'), 'abc');
-    const info = await storage.headObject('docs', 'by-hand.txt');
-    expect(info.etag).toBe('"900150983cd24fb0d6963f7d28e17f72"');
     const keys: string[] = [];
     for await (const entry of storage.listObjects('docs')) if (entry.type === 'object') keys.push(entry.key);
     expect(keys).toEqual(['by-hand.txt']);
+    const info = await storage.headObject('docs', 'by-hand.txt');
+    expect(info.etag).toBe((await storage.putObject('docs', 'same-bytes', 'abc')).etag);
+    expect(await (await storage.getObject('docs', 'by-hand.txt')).text()).toBe('abc');
+  });
+
+  it('reports ChecksumMismatch on a full read of a file edited in place behind its back', async () => {
+    await storage.putObject('docs', 'edited.txt', 'original', { metadata: { m: '1' } });
+    await writeFile(path.join(root, 'docs', 'edited.txt'), 'tampered');
+    await expect((await storage.getObject('docs', 'edited.txt')).bytes()).rejects.toSatisfy((e: unknown) =>
+      isStorageError(e, 'ChecksumMismatch'),
+    );
+    // A range cannot be checked, and is served as it is.
+    expect(await (await storage.getObject('docs', 'edited.txt', { range: { offset: 0, length: 3 } })).text()).toBe('tam');
+    await writeFile(path.join(root, 'docs', 'edited.txt'), 'shorter');
+    expect(await codeOf(storage.getObject('docs', 'edited.txt'))).toBe('ChecksumMismatch');
+    expect(await codeOf(storage.copyObject({ bucket: 'docs', key: 'edited.txt' }, { bucket: 'docs', key: 'copy.txt' }))).toBe('ChecksumMismatch');
+    expect(await codeOf(storage.headObject('docs', 'copy.txt'))).toBe('NoSuchKey');
   });
 
   it('removes folders a delete leaves empty, so the tree stays tidy', async () => {
