@@ -136,6 +136,6 @@ export function registerConcurrency(suite: ContractSuite): void {
         await emptyAndDeleteBucket(storage, name);
       }
     },
-    { bucket: false },
+    { bucket: false, needs: ['exclusiveCreateBucket'] },
   );
 }

@@ -28,6 +28,9 @@ export type BooleanCapability = {
  * - `controlCharsInKeys`: keys with control characters (tab, newline, U+0001).
  * - `copyInPlace`: copying an object onto itself to change its headers or metadata.
  * - `bucketNameValidation`: names with dots or at the 63-character limit can be created.
+ * - `exclusiveCreateBucket`: of concurrent `createBucket` calls for one name exactly one succeeds
+ *   (servers that answer 200 to re-creating a bucket you own, as AWS us-east-1 and Ceph RGW do,
+ *   leave a driver no atomic way to tell).
  */
 export type ContractFeature =
   | BooleanCapability
@@ -46,7 +49,8 @@ export type ContractFeature =
   | 'caseSensitiveKeys'
   | 'controlCharsInKeys'
   | 'copyInPlace'
-  | 'bucketNameValidation';
+  | 'bucketNameValidation'
+  | 'exclusiveCreateBucket';
 
 /** Options of {@link describeStorageContract}. */
 export interface ContractOptions {
@@ -221,8 +225,13 @@ export async function emptyAndDeleteBucket(storage: Storage, bucket: string): Pr
     if (keys.length === 0) break;
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
-      const result = await storage.deleteObjects(bucket, batch);
-      for (const failed of result.errors) await storage.deleteObject(bucket, failed.key);
+      let left: string[];
+      try {
+        left = (await storage.deleteObjects(bucket, batch)).errors.map((e) => e.key);
+      } catch {
+        left = batch; // a batch the driver cannot send: fall back to one by one
+      }
+      for (const key of left) await storage.deleteObject(bucket, key);
     }
   }
   await storage.deleteBucket(bucket);

@@ -86,6 +86,19 @@ export function registerDelete(suite: ContractSuite): void {
     expect(await listKeys(storage, bucket)).toEqual(['keep']);
   });
 
+  suite.case(
+    'deleteObjects handles keys with control characters (not representable in XML 1.0)',
+    async ({ storage, bucket }) => {
+      const keys = ['tab\tkey', 'line\nbreak', 'ctl\u0001', 'del\u007f'];
+      await putKeys(storage, bucket, [...keys, 'keep']);
+      const result = await storage.deleteObjects(bucket, keys);
+      expect(result.errors).toEqual([]);
+      expect([...result.deleted].sort()).toEqual([...keys].sort());
+      expect(await listKeys(storage, bucket)).toEqual(['keep']);
+    },
+    { needs: ['controlCharsInKeys'] },
+  );
+
   suite.case('deleteObjects reports an invalid key in errors and deletes the valid ones', async ({ storage, bucket }) => {
     await putKeys(storage, bucket, ['ok1', 'ok2', 'keep']);
     const tooLong = 'k'.repeat(1100);

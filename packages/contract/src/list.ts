@@ -202,9 +202,16 @@ export function registerList(suite: ContractSuite): void {
     expect(await listKeys(storage, bucket, { prefix: 'p/', startAfter: 'q' })).toEqual([]);
   });
 
-  suite.case('startAfter inside a common prefix still yields that prefix if keys follow in it', async ({ storage, bucket }) => {
-    await putKeys(storage, bucket, ['a/1', 'a/2', 'b']);
-    expect(await listNames(storage, bucket, { delimiter: '/', startAfter: 'a/1' })).toEqual(['prefix:a/', 'b']);
+  suite.case('startAfter inside a common prefix yields no key of it and nothing twice', async ({ storage, bucket }) => {
+    await putKeys(storage, bucket, ['a/1', 'a/2', 'b', 'c/1']);
+    const names = await listNames(storage, bucket, { delimiter: '/', startAfter: 'a/1' });
+    // S3 leaves this open: a server may roll the keys after startAfter up to "a/" again (the
+    // prefix still has keys after it) or skip the prefix startAfter falls in (Ceph RGW does).
+    // Either way no key under it is listed on its own and what follows is complete.
+    expect([
+      ['prefix:a/', 'b', 'prefix:c/'],
+      ['b', 'prefix:c/'],
+    ]).toContainEqual(names);
   });
 
   suite.case('startAfter at the last key of a common prefix skips that prefix', async ({ storage, bucket }) => {
