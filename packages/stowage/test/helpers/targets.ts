@@ -15,6 +15,8 @@ export interface Target {
   start(): Promise<{ url: string; options: OpenStorageOptions; stop(): Promise<void> }>;
   /** Whether the server can list pending multipart uploads (s3rver cannot: it answers 501). */
   listsUploads: boolean;
+  /** Whether a multipart upload's ETag has S3's `"…-N"` form (s3rver gives a plain MD5-like one). */
+  multipartEtags: boolean;
 }
 
 /** A URL-safe suffix so runs against a shared server do not collide. */
@@ -34,11 +36,13 @@ export const TARGETS: Target[] = [
   {
     name: 'memory',
     listsUploads: false,
+    multipartEtags: false,
     start: async () => ({ url: `memory://walkthrough-${unique()}`, options: {}, stop: async () => undefined }),
   },
   {
     name: 'local',
     listsUploads: false,
+    multipartEtags: false,
     start: async () => {
       const root = await mkdtemp(join(tmpdir(), 'stowage-session-'));
       return { url: pathToFileURL(root).href, options: {}, stop: () => rm(root, { recursive: true, force: true }) };
@@ -47,6 +51,7 @@ export const TARGETS: Target[] = [
   {
     name: 's3 (s3rver)',
     listsUploads: false,
+    multipartEtags: false,
     start: async () => {
       const server: S3rver = await startS3rver();
       return {
@@ -60,6 +65,7 @@ export const TARGETS: Target[] = [
   {
     name: 's3 (Ceph RGW)',
     listsUploads: true,
+    multipartEtags: true,
     ...(ceph.skip ? { skip: ceph.skip } : {}),
     start: async () => {
       const { endpoint, credentials } = ceph.options;
