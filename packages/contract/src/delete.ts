@@ -89,7 +89,7 @@ export function registerDelete(suite: ContractSuite): void {
   suite.case(
     'deleteObjects handles keys with control characters (not representable in XML 1.0)',
     async ({ storage, bucket }) => {
-      const keys = ['tab\tkey', 'line\nbreak', 'ctl\u0001', 'del\u007f'];
+      const keys = ['tab\tkey', 'line\nbreak', 'cr\rkey', 'crlf\r\nkey', 'ctl\u0001', 'del\u007f'];
       await putKeys(storage, bucket, [...keys, 'keep']);
       const result = await storage.deleteObjects(bucket, keys);
       expect(result.errors).toEqual([]);
