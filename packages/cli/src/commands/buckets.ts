@@ -1,0 +1,44 @@
+import { Bucket } from '@stowage/core';
+import type { Command } from '../command.js';
+import { formatObject, requireBucket } from '../locations.js';
+
+/** `mb`: make a bucket. */
+export const mb: Command = {
+  name: 'mb',
+  summary: 'make a bucket',
+  usage: ['mb stow://BUCKET'],
+  description:
+    'Creates a bucket. Names follow S3\'s rules: 3 to 63 characters, lower-case letters, digits, dots and hyphens. ' +
+    'Fails with BucketAlreadyExists if it exists.',
+  options: {},
+  examples: [['a bucket for photos', 'stowage mb stow://photos']],
+  arity: { min: 1, max: 1 },
+  async run(ctx, args) {
+    const bucket = requireBucket(args.positionals[0] as string);
+    await ctx.storage.createBucket(bucket, { signal: ctx.signal });
+    await ctx.out.status(`make_bucket: ${formatObject(bucket)}`);
+  },
+};
+
+/** `rb`: remove a bucket, `--force` emptying it first. */
+export const rb: Command = {
+  name: 'rb',
+  summary: 'remove a bucket (--force: with everything in it)',
+  usage: ['rb [--force] stow://BUCKET'],
+  description:
+    'Deletes a bucket. A bucket that holds objects is BucketNotEmpty unless --force, which deletes every object ' +
+    'first (in batches of 1000).',
+  options: {
+    force: { type: 'boolean', short: 'f', description: 'delete the objects in the bucket first' },
+  },
+  examples: [
+    ['an empty bucket', 'stowage rb stow://scratch'],
+    ['a bucket and everything in it', 'stowage rb --force stow://scratch'],
+  ],
+  arity: { min: 1, max: 1 },
+  async run(ctx, args) {
+    const name = requireBucket(args.positionals[0] as string);
+    await new Bucket(ctx.storage, name).delete({ force: args.flag('force'), signal: ctx.signal });
+    await ctx.out.status(`remove_bucket: ${formatObject(name)}`);
+  },
+};

@@ -1,0 +1,71 @@
+import { CONTENT_HEADER_NAMES, StorageError, type ObjectInfo } from '@stowage/core';
+import { type Command, SHARED } from '../command.js';
+import type { Context } from '../context.js';
+import { humanSize } from '../human.js';
+import { formatObject, requireObject } from '../locations.js';
+
+// HTTP's names for the content headers, as `aws s3api head-object` and curl show them.
+const HEADER_LABELS: Record<(typeof CONTENT_HEADER_NAMES)[number], string> = {
+  contentType: 'Content-Type',
+  contentEncoding: 'Content-Encoding',
+  contentDisposition: 'Content-Disposition',
+  contentLanguage: 'Content-Language',
+  cacheControl: 'Cache-Control',
+};
+
+/** `stat`: every attribute and the metadata of an object (or when a bucket was made). */
+export const stat: Command = {
+  name: 'stat',
+  summary: 'show an object\'s attributes and metadata',
+  usage: ['stat [--json] stow://BUCKET/KEY', 'stat [--json] stow://BUCKET'],
+  description:
+    'Looks an object up (HEAD) and prints its size, ETag, time, every content header it has and its user metadata. ' +
+    'For a bucket, prints when it was created (where the store records it). --json prints the same as an object.',
+  options: { json: SHARED.json },
+  examples: [
+    ['an object', 'stowage stat stow://photos/cats/cat.jpg'],
+    ['its metadata for a script', "stowage stat --json stow://photos/cats/cat.jpg | jq .metadata"],
+  ],
+  arity: { min: 1, max: 1 },
+  async run(ctx, args) {
+    const { bucket, key } = requireObject(args.positionals[0] as string, 'an object or bucket');
+    if (key === '') return statBucket(ctx, bucket, args.flag('json'));
+    const info = await ctx.storage.headObject(bucket, key, { signal: ctx.signal });
+    if (args.flag('json')) {
+      await ctx.out.json({ location: formatObject(bucket, key), bucket, ...info, lastModified: info.lastModified.toISOString() });
+      return;
+    }
+    for (const line of describeObject(bucket, info)) await ctx.out.line(line);
+  },
+};
+
+/** The lines of `stat`: aligned `Name: value`, then the metadata indented. */
+function describeObject(bucket: string, info: ObjectInfo): string[] {
+  const rows: [string, string][] = [
+    ['Location', formatObject(bucket, info.key)],
+    ['Size', `${info.size} bytes (${humanSize(info.size)})`],
+    ['ETag', info.etag],
+    ['Last-Modified', info.lastModified.toISOString()],
+  ];
+  for (const name of CONTENT_HEADER_NAMES) {
+    const value = info[name];
+    if (value !== undefined) rows.push([HEADER_LABELS[name], value]);
+  }
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  const lines = rows.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
+  const metadata = Object.entries(info.metadata);
+  lines.push(metadata.length === 0 ? `${'Metadata:'.padEnd(width)}(none)` : 'Metadata:');
+  for (const [name, value] of metadata) lines.push(`  ${name}: ${value}`);
+  return lines;
+}
+
+async function statBucket(ctx: Context, bucket: string, json: boolean): Promise<void> {
+  const found = (await ctx.storage.listBuckets({ signal: ctx.signal })).find((b) => b.name === bucket);
+  if (!found) throw new StorageError('NoSuchBucket', `bucket ${bucket} does not exist`, { bucket });
+  if (json) {
+    await ctx.out.json({ location: formatObject(bucket), bucket, ...(found.createdAt ? { createdAt: found.createdAt.toISOString() } : {}) });
+    return;
+  }
+  await ctx.out.line(`Location: ${formatObject(bucket)}`);
+  await ctx.out.line(`Created:  ${found.createdAt ? found.createdAt.toISOString() : '(not recorded by this store)'}`);
+}

@@ -1,0 +1,45 @@
+import { type Command, SHARED } from '../command.js';
+import { UsageError } from '../errors.js';
+import { formatLocation, parseLocation } from '../locations.js';
+import { runTasks } from '../tasks.js';
+import { planTree } from '../tree.js';
+import { runOptions } from './copy.js';
+
+/** `sync`: make a folder or prefix hold what another holds, copying only what is new or changed. */
+export const sync: Command = {
+  name: 'sync',
+  summary: 'copy only new and changed files between a folder and a prefix',
+  usage: ['sync [options] SRC DST'],
+  description:
+    'SRC and DST are a local folder and a stow:// prefix (either way round), or two prefixes. A file is copied when ' +
+    'DST lacks it, when the sizes differ, or when the source is newer (to the second), as `aws s3 sync` decides. ' +
+    'Downloads take the object\'s time as the file\'s mtime, so syncing back copies nothing. --delete also removes ' +
+    'what DST has and SRC does not; --dry-run prints the plan. The store\'s own folder is never copied.',
+  options: {
+    delete: { type: 'boolean', description: 'delete files in DST that are not in SRC' },
+    'dry-run': SHARED['dry-run'],
+    'size-only': { type: 'boolean', description: 'compare sizes only, not times' },
+    'content-type': SHARED['content-type'],
+    metadata: SHARED.metadata,
+    transfers: SHARED.transfers,
+  },
+  examples: [
+    ['back a folder up', 'stowage sync ./photos stow://backup/photos/'],
+    ['see what a mirror would change', 'stowage sync --delete --dry-run ./photos stow://backup/photos/'],
+    ['restore it', 'stowage sync stow://backup/photos/ ./photos'],
+  ],
+  arity: { min: 2, max: 2 },
+  async run(ctx, args) {
+    const [srcArg, dstArg] = args.positionals as [string, string];
+    const source = parseLocation(srcArg);
+    const destination = parseLocation(dstArg);
+    if (source.kind === 'stdio' || destination.kind === 'stdio') throw new UsageError('sync works on folders and prefixes, not on -');
+    const plan = await planTree(ctx, source, destination, {
+      onlyChanged: true,
+      sizeOnly: args.flag('size-only'),
+      deleteExtra: args.flag('delete'),
+      move: false,
+    });
+    await runTasks(ctx, plan, runOptions(args, `sync ${formatLocation(source)}`));
+  },
+};

@@ -1,0 +1,83 @@
+import { GLOBAL_OPTIONS, parseCommandArgs, splitCommand } from './args.js';
+import type { Command } from './command.js';
+import { cat } from './commands/cat.js';
+import { cp, mv } from './commands/copy.js';
+import { ls } from './commands/ls.js';
+import { mb, rb } from './commands/buckets.js';
+import { presign } from './commands/presign.js';
+import { rm } from './commands/rm.js';
+import { stat } from './commands/stat.js';
+import { sync } from './commands/sync.js';
+import { Context, type Io } from './context.js';
+import { EXIT, FailuresReported, UsageError, debugDetails, errorLine, exitCodeOf } from './errors.js';
+import { commandHelp, overview } from './help.js';
+import { formatObject } from './locations.js';
+import { VERSION } from './version.js';
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [ls, mb, rb, cp, mv, rm, cat, stat, sync, presign];
+
+/**
+ * Runs one `stowage` command line and resolves to its exit code (0 done, 1 failed, 2 wrong usage,
+ * 130 interrupted). Never rejects: every error becomes one line on `io.stderr`.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2), { ...process streams..., signal });
+ */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let debug = false;
+  let command: Command | undefined;
+  try {
+    const { name, rest } = splitCommand(argv);
+    if (name === undefined) {
+      const args = parseCommandArgs(argv, { version: { type: 'boolean', description: 'print the version' } });
+      if (args.flag('version')) io.stdout.write(`${VERSION}\n`);
+      else if (args.flag('help')) io.stdout.write(overview(COMMANDS));
+      else {
+        io.stderr.write(overview(COMMANDS));
+        return EXIT.usage;
+      }
+      return EXIT.ok;
+    }
+    if (name === 'help') {
+      const topic = rest.find((a) => !a.startsWith('-'));
+      const found = COMMANDS.find((c) => c.name === topic);
+      if (topic !== undefined && !found) throw new UsageError(`unknown command "${topic}"; the commands are ${names()}`);
+      io.stdout.write(found ? commandHelp(found) : overview(COMMANDS));
+      return EXIT.ok;
+    }
+    command = COMMANDS.find((c) => c.name === name);
+    if (!command) throw new UsageError(`unknown command "${name}"; the commands are ${names()}`);
+    const args = parseCommandArgs(rest, command.options);
+    debug = args.flag('debug');
+    if (args.flag('help')) {
+      io.stdout.write(commandHelp(command));
+      return EXIT.ok;
+    }
+    const count = args.positionals.length;
+    if (count < command.arity.min || count > command.arity.max) {
+      const wanted = command.arity.min === command.arity.max ? `${command.arity.min}` : count < command.arity.min ? `at least ${command.arity.min}` : `at most ${command.arity.max}`;
+      throw new UsageError(`${command.name} takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${count}`);
+    }
+    const ctx = new Context(io, args);
+    await ctx.open();
+    await command.run(ctx, args);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof FailuresReported) {
+      io.stderr.write(`stowage: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    io.stderr.write(`${errorLine(error, formatObject)}\n`);
+    if (error instanceof UsageError) {
+      io.stderr.write(`Run 'stowage ${command ? `${command.name} ` : ''}--help' for usage.\n`);
+    } else if (debug) io.stderr.write(`${debugDetails(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+function names(): string {
+  return COMMANDS.map((c) => c.name).join(', ');
+}
+
+export { GLOBAL_OPTIONS };

@@ -1,0 +1,219 @@
+import { type Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { type Storage, StorageError, fileError, throwIfAborted } from '@stowage/core';
+import type { Context } from './context.js';
+import { UsageError } from './errors.js';
+import { type Location, folderPrefix, formatObject } from './locations.js';
+import type { Plan } from './tasks.js';
+
+/** A file of a local tree, by its path relative to the tree's root with `/` separators. */
+export interface LocalEntry {
+  rel: string;
+  /** Absolute path. */
+  path: string;
+  /** The path as it appears in messages (under the folder the user named). */
+  shown: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** An object under a prefix, by its key relative to the prefix. */
+export interface RemoteEntry {
+  rel: string;
+  key: string;
+  size: number;
+  lastModified: Date;
+  etag: string;
+}
+
+/** How to plan a tree: `cp -r`/`mv -r` copy everything; `sync` only what is new or changed. */
+export interface TreeMode {
+  /** Skip files whose destination has the same size and is not older. */
+  onlyChanged: boolean;
+  /** Compare sizes only (ignore times). */
+  sizeOnly: boolean;
+  /** Also delete destination files that are not in the source. */
+  deleteExtra: boolean;
+  /** Delete each source once it is copied (`mv`). */
+  move: boolean;
+}
+
+/** A local folder's path as shown in messages, joined with a relative path. */
+function showUnder(shownRoot: string, rel: string): string {
+  const base = shownRoot.endsWith('/') || shownRoot.endsWith(sep) ? shownRoot.slice(0, -1) : shownRoot;
+  return `${base}/${rel}`;
+}
+
+/**
+ * Every file under `root`, recursively, keyed by relative path. Symbolic links to files are
+ * followed; links to folders are skipped with a warning (a loop would never end); `exclude`
+ * (the store's own folder, when it lies inside) is left out. A missing root is `undefined`.
+ */
+export async function walkLocal(ctx: Context, root: string, shownRoot: string): Promise<Map<string, LocalEntry> | undefined> {
+  const absRoot = resolve(ctx.io.cwd, root);
+  const storeRoot = ctx.storeRoot;
+  const entries = new Map<string, LocalEntry>();
+  const rootStats = await stat(absRoot).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw fileError(error, shownRoot);
+  });
+  if (rootStats === undefined) return undefined;
+  if (!rootStats.isDirectory()) throw new StorageError('InvalidArgument', `${shownRoot} is a file, not a folder`);
+
+  const visit = async (dir: string, relDir: string): Promise<void> => {
+    throwIfAborted(ctx.signal);
+    let dirents: Dirent[];
+    try {
+      dirents = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      throw fileError(error, relDir === '' ? shownRoot : showUnder(shownRoot, relDir));
+    }
+    for (const dirent of dirents) {
+      const path = join(dir, dirent.name);
+      const rel = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
+      if (storeRoot !== undefined && path === storeRoot) continue;
+      let kind: 'file' | 'dir' | 'other' = dirent.isFile() ? 'file' : dirent.isDirectory() ? 'dir' : 'other';
+      if (dirent.isSymbolicLink()) {
+        const target = await stat(path).catch(() => undefined);
+        if (target?.isDirectory()) {
+          ctx.out.error(`stowage: warning: skipping ${showUnder(shownRoot, rel)}: a link to a folder`);
+          continue;
+        }
+        kind = target?.isFile() ? 'file' : 'other';
+      }
+      if (kind === 'dir') await visit(path, rel);
+      else if (kind === 'file') {
+        const stats = await stat(path).catch((error: unknown) => {
+          throw fileError(error, showUnder(shownRoot, rel));
+        });
+        entries.set(rel, { rel, path, shown: showUnder(shownRoot, rel), size: stats.size, mtimeMs: stats.mtimeMs });
+      }
+    }
+  };
+  await visit(absRoot, '');
+  return entries;
+}
+
+/** Every object under `prefix` (a folder prefix, `''` or ending in `/`), keyed by the rest of its key. */
+export async function listRemote(storage: Storage, bucket: string, prefix: string, signal: AbortSignal): Promise<Map<string, RemoteEntry>> {
+  const entries = new Map<string, RemoteEntry>();
+  for await (const entry of storage.listObjects(bucket, { ...(prefix !== '' ? { prefix } : {}), signal })) {
+    if (entry.type !== 'object') continue;
+    const rel = entry.key.slice(prefix.length);
+    entries.set(rel, { rel, key: entry.key, size: entry.size, lastModified: entry.lastModified, etag: entry.etag });
+  }
+  return entries;
+}
+
+/**
+ * The local relative path (with the platform's separator) for the rest of a key, or `undefined`
+ * when the key cannot be a file under the folder: an empty segment (`a//b`, a trailing `/`),
+ * `.` or `..` (which would climb out of it), or NUL.
+ */
+export function keyToLocalPath(rel: string): string | undefined {
+  const segments = rel.split('/');
+  const bad = segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\0') || (sep === '\\' && /[\\:]/.test(s)));
+  return bad ? undefined : segments.join(sep);
+}
+
+/** True when the source, a second ahead or more (S3 keeps seconds), is newer than the destination. */
+function newer(sourceMs: number, destinationMs: number): boolean {
+  return Math.floor(sourceMs / 1000) > Math.floor(destinationMs / 1000);
+}
+
+function changed(mode: TreeMode, source: { size: number; ms: number }, destination: { size: number; ms: number } | undefined): boolean {
+  if (!mode.onlyChanged || destination === undefined) return true;
+  if (source.size !== destination.size) return true;
+  return !mode.sizeOnly && newer(source.ms, destination.ms);
+}
+
+/**
+ * Plans a recursive copy, move or sync between a local folder and a prefix, or two prefixes, as
+ * `aws s3 sync` decides it: a file is copied when the destination lacks it, its size differs, or
+ * the source is newer. Downloads set each file's mtime to the object's time, so syncing back does
+ * not upload them again.
+ */
+export async function planTree(ctx: Context, source: Location, destination: Location, mode: TreeMode): Promise<Plan> {
+  const plan: Plan = { tasks: [], problems: 0 };
+  const tasks = plan.tasks;
+  const { storage, signal } = ctx;
+  if (source.kind === 'file' && destination.kind === 'object') {
+    const files = await walkLocal(ctx, source.path, source.path);
+    if (files === undefined) throw new StorageError('InvalidArgument', `no such file or folder: ${source.path}`);
+    const prefix = folderPrefix(destination.key);
+    const objects = mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, prefix, signal) : new Map<string, RemoteEntry>();
+    for (const file of sorted(files)) {
+      const existing = objects.get(file.rel);
+      if (!changed(mode, { size: file.size, ms: file.mtimeMs }, existing && { size: existing.size, ms: existing.lastModified.getTime() })) continue;
+      tasks.push({ op: 'upload', file: file.path, shown: file.shown, bucket: destination.bucket, key: prefix + file.rel, size: file.size, move: mode.move });
+    }
+    if (mode.deleteExtra) {
+      for (const object of sorted(objects)) if (!files.has(object.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: object.key });
+    }
+    return plan;
+  }
+  if (source.kind === 'object' && destination.kind === 'file') {
+    const prefix = folderPrefix(source.key);
+    const objects = await listRemote(storage, source.bucket, prefix, signal);
+    const files = mode.onlyChanged || mode.deleteExtra ? ((await walkLocal(ctx, destination.path, destination.path)) ?? new Map<string, LocalEntry>()) : new Map<string, LocalEntry>();
+    const root = resolve(ctx.io.cwd, destination.path);
+    for (const object of sorted(objects)) {
+      const local = keyToLocalPath(object.rel);
+      if (local === undefined) {
+        // A "folder" marker (an empty object whose key ends in /) is how some tools show folders: nothing to do.
+        if (object.size === 0 && object.rel.endsWith('/')) continue;
+        ctx.report(new StorageError('InvalidKey', 'skipped: the key is not a valid local file name', { bucket: source.bucket, key: object.key }));
+        plan.problems++;
+        continue;
+      }
+      const existing = files.get(object.rel);
+      if (!changed(mode, { size: object.size, ms: object.lastModified.getTime() }, existing && { size: existing.size, ms: existing.mtimeMs })) continue;
+      tasks.push({
+        op: 'download',
+        bucket: source.bucket,
+        key: object.key,
+        file: join(root, local),
+        shown: showUnder(destination.path, object.rel),
+        size: object.size,
+        lastModified: object.lastModified,
+        etag: object.etag,
+        move: mode.move,
+      });
+    }
+    if (mode.deleteExtra) {
+      for (const file of sorted(files)) if (!objects.has(file.rel)) tasks.push({ op: 'unlink', file: file.path, shown: file.shown });
+    }
+    return plan;
+  }
+  if (source.kind === 'object' && destination.kind === 'object') {
+    const from = folderPrefix(source.key);
+    const to = folderPrefix(destination.key);
+    if (source.bucket === destination.bucket && (from.startsWith(to) || to.startsWith(from))) {
+      throw new UsageError(`${formatObject(source.bucket, from)} and ${formatObject(destination.bucket, to)} overlap: one is inside the other`);
+    }
+    const objects = await listRemote(storage, source.bucket, from, signal);
+    const existing = mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, to, signal) : new Map<string, RemoteEntry>();
+    for (const object of sorted(objects)) {
+      const there = existing.get(object.rel);
+      if (!changed(mode, { size: object.size, ms: object.lastModified.getTime() }, there && { size: there.size, ms: there.lastModified.getTime() })) continue;
+      tasks.push({
+        op: 'copy',
+        from: { bucket: source.bucket, key: object.key },
+        to: { bucket: destination.bucket, key: to + object.rel },
+        size: object.size,
+        move: mode.move,
+      });
+    }
+    if (mode.deleteExtra) {
+      for (const there of sorted(existing)) if (!objects.has(there.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: there.key });
+    }
+    return plan;
+  }
+  throw new UsageError('one side must be a stow:// location and the other a local folder, or both stow:// locations');
+}
+
+/** Map values in the byte order of their relative paths, so plans and output are stable. */
+function sorted<T extends { rel: string }>(map: Map<string, T>): T[] {
+  return [...map.values()].sort((a, b) => Buffer.compare(Buffer.from(a.rel), Buffer.from(b.rel)));
+}
