@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   assertBucketName,
-  assertKey,
   normalizeMetadata,
   pickContentHeaders,
   quoteEtag,
@@ -25,6 +24,7 @@ import { toStorageError } from './errors.js';
 import { headObject } from './get.js';
 import { attributeInput } from './object-info.js';
 import { call, type DriverContext } from './send.js';
+import { assertKeyFor } from './keys.js';
 
 /** The context of a copy: the driver's, plus its transfer settings. */
 export interface CopyContext extends DriverContext {
@@ -43,9 +43,9 @@ export function copySource(ref: ObjectRef): string {
  */
 export async function copyObject(ctx: CopyContext, source: ObjectRef, target: ObjectRef, options: CopyOptions = {}): Promise<PutResult> {
   assertBucketName(source.bucket);
-  assertKey(source.key, source.bucket);
+  assertKeyFor(ctx.capabilities, source.key, source.bucket);
   assertBucketName(target.bucket);
-  assertKey(target.key, target.bucket);
+  assertKeyFor(ctx.capabilities, target.key, target.bucket);
   const metadata = normalizeMetadata(options.metadata, target);
   const { signal } = options;
   throwIfAborted(signal, target);

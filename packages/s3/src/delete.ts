@@ -1,26 +1,56 @@
-import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
-import { assertBucketName, assertKey, throwIfAborted, type DeleteObjectsResult, type Signal } from '@stowage/core';
+import { DeleteObjectCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { assertBucketName, isStorageError, StorageError, throwIfAborted, type DeleteObjectsResult, type Signal } from '@stowage/core';
 import { codeForS3Error } from './errors.js';
 import { call, type DriverContext } from './send.js';
+import { assertKeyFor } from './keys.js';
 
 /** S3's limit of keys per DeleteObjects request. */
 export const DELETE_BATCH = 1000;
 
+// Characters XML 1.0 cannot carry at all, not even as character references: a key holding one
+// cannot be named in a DeleteObjects body (the SDK escapes CR and LF, which XML can carry).
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 /**
- * Deletes keys with DeleteObjects in batches of {@link DELETE_BATCH}. Every key is checked before
- * the first request; a key given twice is deleted (and reported) once. Keys S3 reports an error
- * for are in `errors` with their stowage code; the others (missing ones included) in `deleted`.
- * A failure of a whole request (missing bucket, access denied) rejects the call.
+ * Deletes keys with DeleteObjects in batches of {@link DELETE_BATCH}; a key given twice is deleted
+ * (and reported) once. Every key is checked before the first request: an invalid one is reported
+ * in `errors` as `InvalidKey` (S3 would reject the whole request for it) and the others are still
+ * deleted. Keys S3 reports an error for are in `errors` with their stowage code; the others
+ * (missing ones included, as on S3) in `deleted`. A failure of a whole request (missing bucket,
+ * access denied) rejects the call.
  */
 export async function deleteObjects(ctx: DriverContext, bucket: string, keys: string[], options: Signal = {}): Promise<DeleteObjectsResult> {
   assertBucketName(bucket);
-  for (const key of keys) assertKey(key, bucket);
+  if (!Array.isArray(keys)) throw new StorageError('InvalidArgument', 'keys must be an array of strings', { bucket });
   const { signal } = options;
-  throwIfAborted(signal, { bucket });
-  const unique = [...new Set(keys)];
   const result: DeleteObjectsResult = { deleted: [], errors: [] };
-  for (let start = 0; start < unique.length; start += DELETE_BATCH) {
-    const batch = unique.slice(start, start + DELETE_BATCH);
+  const unique: string[] = [];
+  for (const key of new Set(keys)) {
+    try {
+      assertKeyFor(ctx.capabilities, key, bucket);
+      unique.push(key);
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      result.errors.push({ key: String(key), code: error.code, message: error.message });
+    }
+  }
+  throwIfAborted(signal, { bucket });
+  // Keys XML cannot hold go one by one through DeleteObject, whose key travels in the URL.
+  for (const key of unique.filter((k) => NOT_IN_XML.test(k))) {
+    try {
+      await call(ctx, { operation: 'DeleteObject', bucket, key, signal, notFound: 'NoSuchBucket' }, (abortSignal) =>
+        ctx.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
+      );
+      result.deleted.push(key);
+    } catch (error) {
+      // As in a batch: a whole-request failure rejects, a per-key one is reported.
+      if (!isStorageError(error) || ['NoSuchBucket', 'Aborted', 'AccessDenied', 'Unavailable'].includes(error.code)) throw error;
+      result.errors.push({ key, code: error.code, message: error.message });
+    }
+  }
+  const batchable = unique.filter((k) => !NOT_IN_XML.test(k));
+  for (let start = 0; start < batchable.length; start += DELETE_BATCH) {
+    const batch = batchable.slice(start, start + DELETE_BATCH);
     const out = await call(ctx, { operation: 'DeleteObjects', bucket, signal }, (abortSignal) =>
       ctx.client.send(
         new DeleteObjectsCommand({

@@ -1,8 +1,9 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertBucketName, assertKey, StorageError, type PresignOptions } from '@stowage/core';
+import { assertBucketName, StorageError, type PresignOptions } from '@stowage/core';
 import { toStorageError } from './errors.js';
 import type { DriverContext } from './send.js';
+import { assertKeyFor } from './keys.js';
 
 /** SigV4 presigned URLs live at most 7 days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
@@ -29,7 +30,7 @@ const withoutChecksums: BuildMiddleware = (next) => async (args) => {
 /** A presigned GET or PUT URL for one object, valid for `expiresIn` seconds. No request is sent. */
 export async function presign(ctx: DriverContext, bucket: string, key: string, options: PresignOptions): Promise<string> {
   assertBucketName(bucket);
-  assertKey(key, bucket);
+  assertKeyFor(ctx.capabilities, key, bucket);
   const details = { bucket, key };
   const { method, expiresIn, contentType } = options;
   if (method !== 'GET' && method !== 'PUT') {

@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   assertBucketName,
-  assertKey,
   isStorageError,
   StorageError,
   type BodyInput,
@@ -46,6 +45,7 @@ import { listObjects } from './list.js';
 import { presign } from './presign.js';
 import { call, staticSecrets } from './send.js';
 import { putObject } from './upload.js';
+import { assertKeyFor } from './keys.js';
 
 /**
  * A {@link Storage} on Amazon S3 or any S3-compatible server (Ceph RGW, MinIO, R2, ...), through
@@ -70,7 +70,7 @@ export class S3Storage implements Storage {
   readonly client: S3Client;
   private readonly ownsClient: boolean;
   /** What the operation modules need: the client, its transfer settings, secrets to redact. */
-  private readonly ctx: { client: S3Client; transfer: ResolvedTransferOptions; secrets: readonly string[] };
+  private readonly ctx: { client: S3Client; capabilities: Capabilities; transfer: ResolvedTransferOptions; secrets: readonly string[] };
 
   constructor(options: S3StorageOptions = {}) {
     assertClientOrConfig(options);
@@ -78,7 +78,7 @@ export class S3Storage implements Storage {
     this.capabilities = resolveCapabilities(options.capabilities);
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createClient(options);
-    this.ctx = { client: this.client, transfer, secrets: staticSecrets(options.credentials ?? options.clientConfig?.credentials) };
+    this.ctx = { client: this.client, capabilities: this.capabilities, transfer, secrets: staticSecrets(options.credentials ?? options.clientConfig?.credentials) };
   }
 
   /** Closes the connections of a client this storage built (a client given to it is left alone). */
@@ -104,12 +104,30 @@ export class S3Storage implements Storage {
 
   /**
    * Creates a bucket; `BucketAlreadyExists` when it exists, also when it is yours. Ceph RGW and
-   * AWS us-east-1 answer 200 to creating a bucket you own, so a HeadBucket asks first (two
-   * concurrent creators can therefore both succeed there).
+   * AWS us-east-1 answer 200 to creating a bucket you own, so a HeadBucket asks first, and calls
+   * for one name through this storage run one at a time. Two *processes* creating the same
+   * bucket at once on such a server can still both succeed.
    */
   async createBucket(bucket: string, options: Signal = {}): Promise<void> {
     assertBucketName(bucket);
-    let exists = false;
+    const previous = this.creating.get(bucket) ?? Promise.resolve();
+    const mine = previous.then(() => this.createBucketOnce(bucket, options));
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.creating.set(bucket, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.creating.get(bucket) === settled) this.creating.delete(bucket);
+    }
+  }
+
+  /** Bucket names with a createBucket in progress, so concurrent calls for one name queue up. */
+  private readonly creating = new Map<string, Promise<void>>();
+
+  private async createBucketOnce(bucket: string, options: Signal): Promise<void> {    let exists = false;
     try {
       exists = await this.bucketExists(bucket, options);
     } catch (error) {
@@ -174,7 +192,7 @@ export class S3Storage implements Storage {
   /** Deletes an object; deleting a missing key succeeds, as on S3. A missing bucket is `NoSuchBucket`. */
   async deleteObject(bucket: string, key: string, options: Signal = {}): Promise<void> {
     assertBucketName(bucket);
-    assertKey(key, bucket);
+    assertKeyFor(this.ctx.capabilities, key, bucket);
     await call(this.ctx, { operation: 'DeleteObject', bucket, key, signal: options.signal, notFound: 'NoSuchBucket' }, (abortSignal) =>
       this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
     );

@@ -1,10 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { throwIfAborted } from '@stowage/core';
+import { throwIfAborted, type Capabilities } from '@stowage/core';
 import { toStorageError, type ErrorContext } from './errors.js';
 
 /** What every operation needs: the client, and the secrets to keep out of messages. */
 export interface DriverContext {
   readonly client: S3Client;
+  /** What the server can do; key shapes it cannot store are rejected before any I/O. */
+  readonly capabilities: Capabilities;
   /** Secret strings (secret key, session token) to redact from error messages, when known. */
   readonly secrets: readonly string[];
 }

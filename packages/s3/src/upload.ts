@@ -12,7 +12,6 @@ import {
   abortableChunks,
   abortError,
   assertBucketName,
-  assertKey,
   assertPutOptions,
   bareEtag,
   checkPutConditions,
@@ -22,6 +21,7 @@ import {
   StorageError,
   throwIfAborted,
   type BodyInput,
+  type NormalizedBody,
   type PutOptions,
   type PutResult,
   type StorageErrorDetails,
@@ -30,6 +30,7 @@ import { MAX_PARTS, MIN_PART_SIZE, type ResolvedTransferOptions } from './config
 import { httpStatus, toStorageError } from './errors.js';
 import { attributeInput } from './object-info.js';
 import { call, type DriverContext } from './send.js';
+import { assertKeyFor } from './keys.js';
 
 /** The context of a put: the driver's, plus its transfer defaults. */
 export interface UploadContext extends DriverContext {
@@ -183,7 +184,7 @@ export async function putObject(
   options: PutOptions = {},
 ): Promise<PutResult> {
   assertBucketName(bucket);
-  assertKey(key, bucket);
+  assertKeyFor(ctx.capabilities, key, bucket);
   const details = { bucket, key };
   assertPutOptions(options, details);
   const metadata = normalizeMetadata(options.metadata, details);
@@ -193,7 +194,14 @@ export async function putObject(
   const { signal } = options;
   throwIfAborted(signal, details);
 
-  const normalized = normalizeBody(body);
+  let normalized: NormalizedBody;
+  try {
+    normalized = normalizeBody(body);
+  } catch (error) {
+    // Core's message is right but has no location; say which put it was.
+    if (error instanceof StorageError) throw new StorageError(error.code, error.message, { ...details, cause: error });
+    throw error;
+  }
   if (options.size !== undefined && normalized.size !== undefined && options.size !== normalized.size) {
     throw new StorageError('InvalidArgument', `the body has ${normalized.size} bytes but size says ${options.size}`, details);
   }
