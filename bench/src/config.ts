@@ -1,0 +1,75 @@
+import { GiB, KiB, MiB } from './util.js';
+
+/** An S3 server the S3 cases run against. */
+export interface ServerInfo {
+  id: 's3rver' | 'ceph';
+  label: string;
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Sizes and repetitions of one run; `--quick` shrinks everything for a smoke check. */
+export interface BenchConfig {
+  mode: 'quick' | 'full';
+  /** Timed repetitions per subject (after the warm-up). */
+  reps: number;
+  /** Untimed repetitions first (JIT, page cache, connection pools). */
+  warmup: number;
+  /** The large streaming write and read, local and memory. */
+  largeBytes: number;
+  /** Small objects: how many, and how large. */
+  smallCount: number;
+  smallBytes: number;
+  /** Keys in the listing cases (local and memory; S3). */
+  listCount: number;
+  s3ListCount: number;
+  /** Bytes streamed through each driver while peak RSS is watched (local and memory; S3). */
+  rssBytes: number;
+  s3RssBytes: number;
+  /** S3 upload and download size, and the small-object count on S3. */
+  s3Bytes: number;
+  s3SmallCount: number;
+  /** S3 servers found running (or started) for this run. */
+  servers: ServerInfo[];
+  /** Only subjects whose name contains one of these (for profiling one library). */
+  subjects?: string[];
+}
+
+export function makeConfig(mode: 'quick' | 'full'): BenchConfig {
+  if (mode === 'quick') {
+    return {
+      mode,
+      reps: 3,
+      warmup: 1,
+      largeBytes: 32 * MiB,
+      smallCount: 200,
+      smallBytes: 4 * KiB,
+      listCount: 2_000,
+      s3ListCount: 500,
+      rssBytes: 128 * MiB,
+      s3RssBytes: 64 * MiB,
+      s3Bytes: 16 * MiB,
+      s3SmallCount: 30,
+      servers: [],
+    };
+  }
+  return {
+    mode,
+    reps: 5,
+    warmup: 1,
+    largeBytes: 1 * GiB,
+    smallCount: 5_000,
+    smallBytes: 4 * KiB,
+    listCount: 100_000,
+    s3ListCount: 10_000,
+    rssBytes: 2 * GiB,
+    s3RssBytes: 2 * GiB,
+    s3Bytes: 256 * MiB,
+    s3SmallCount: 500,
+    servers: [],
+  };
+}
+
+/** The S3 driver's transfer defaults (8 MiB parts, 4 at a time), used by both stowage and the raw SDK. */
+export const S3_PART_SIZE = 8 * MiB;
+export const S3_QUEUE_SIZE = 4;

@@ -1,0 +1,83 @@
+// Counts the file system calls stowage's fs engine (LocalStorage, MemoryStorage) makes per
+// operation, by running FsStorage on a counting proxy of node:fs or of a memfs volume. Each call is
+// a libuv thread-pool round trip on disk (a path walk plus permission checks on memfs), so this is
+// the cost model behind the small-object and listing numbers.
+//
+//   tsx src/diagnose.ts [fs|memfs]
+import * as nodeFs from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsStorage, type FileSystem } from '@stowage/local';
+
+const which = process.argv[2] === 'memfs' ? 'memfs' : 'fs';
+const counts = new Map<string, number>();
+
+function counting(fs: FileSystem): FileSystem {
+  const wrapHandle = (handle: object): object =>
+    new Proxy(handle, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          counts.set(`handle.${String(prop)}`, (counts.get(`handle.${String(prop)}`) ?? 0) + 1);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  const promises = new Proxy(fs.promises, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        return prop === 'open' && typeof result === 'object' && result !== null ? wrapHandle(result) : result;
+      };
+    },
+  });
+  return { promises, constants: fs.constants };
+}
+
+async function main(): Promise<void> {
+  let fs: FileSystem;
+  let root: string;
+  let cleanup = () => {};
+  if (which === 'memfs') {
+    const { Volume, createFsFromVolume } = await import('memfs');
+    fs = createFsFromVolume(new Volume()) as unknown as FileSystem;
+    root = '/store';
+  } else {
+    fs = nodeFs as unknown as FileSystem;
+    root = mkdtempSync(join(tmpdir(), 'stowage-diagnose-'));
+    cleanup = () => rmSync(root, { recursive: true, force: true });
+  }
+  const storage = new FsStorage({ fs: counting(fs), root, name: which });
+  await storage.createBucket('bench');
+  const body = Buffer.alloc(4096, 1);
+  // Warm: the layout is prepared once per storage.
+  await storage.putObject('bench', 'small/warm.bin', body);
+  const n = 100;
+  const measure = async (label: string, fn: (i: number) => Promise<unknown>) => {
+    counts.clear();
+    for (let i = 0; i < n; i++) await fn(i);
+    const calls = [...counts].map(([k, v]) => `${k} ${(v / n).toFixed(1)}`).join(', ');
+    const total = [...counts.values()].reduce((a, b) => a + b, 0) / n;
+    console.log(`${label.padEnd(22)} ${total.toFixed(1).padStart(5)} calls: ${calls}`);
+  };
+  const key = (i: number) => `small/k${i}.bin`;
+  await measure('putObject 4 KiB', (i) => storage.putObject('bench', key(i), body));
+  await measure('getObject + bytes()', async (i) => (await storage.getObject('bench', key(i))).bytes());
+  await measure('headObject', (i) => storage.headObject('bench', key(i)));
+  await measure('deleteObject', (i) => storage.deleteObject('bench', key(i)));
+  for (let i = 0; i < n; i++) await storage.putObject('bench', `list/d${i % 10}/k${i}.txt`, 'x');
+  counts.clear();
+  let listed = 0;
+  for await (const entry of storage.listObjects('bench', { prefix: 'list/' })) if (entry.type === 'object') listed++;
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  console.log(`${'listObjects, per key'.padEnd(22)} ${(total / listed).toFixed(1).padStart(5)} calls: ${[...counts].map(([k, v]) => `${k} ${(v / listed).toFixed(2)}`).join(', ')}`);
+  console.log(`(raw baselines: writeFile ≈ open+write+close, readFile ≈ open+fstat+read+close, stat 1, unlink 1, listing: readdir per folder)`);
+  cleanup();
+}
+
+await main();
