@@ -1,34 +1,24 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Bucket, isStorageError, type ByteRange, type ProgressEvent, type Storage } from '@stowage/core';
 import { rejection } from '../helpers/errors.js';
-import { DRIVERS, patternBytes } from '../helpers/drivers.js';
-import { MiB, checkProgress, scratchDir } from '../helpers/files.js';
-import { FaultyStorage } from '../helpers/faulty-storage.js';
+import { DRIVERS, patternBytes, useTransferFixture } from '../helpers/drivers.js';
+import { MiB, checkProgress } from '../helpers/files.js';
+import type { FaultyStorage } from '../helpers/faulty-storage.js';
 
 function offsetOf(range: ByteRange | undefined): number | undefined {
   return range && 'offset' in range ? range.offset : undefined;
 }
 
 describe.each(DRIVERS)('downloadFile on $name', (driver) => {
+  const fixture = useTransferFixture(driver, 'downloads');
   let storage: Storage;
   let faulty: FaultyStorage;
   let bucket: Bucket;
   let dir: string;
-  const cleanup: (() => Promise<void>)[] = [];
-
-  beforeEach(async () => {
-    const opened = await driver.open();
-    const scratch = await scratchDir();
-    cleanup.push(opened.close, scratch.close);
-    storage = opened.storage;
-    faulty = new FaultyStorage(storage);
-    bucket = await new Bucket(faulty, 'downloads').create();
-    dir = scratch.dir;
-  });
-  afterEach(async () => {
-    for (const close of cleanup.splice(0)) await close();
+  beforeEach(() => {
+    ({ storage, faulty, bucket, dir } = fixture);
   });
 
   it('downloads a small object in one request pinned to its ETag', async () => {

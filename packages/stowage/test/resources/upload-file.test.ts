@@ -1,11 +1,11 @@
 import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Bucket, guessContentType, isStorageError, type ProgressEvent, type Storage } from '@stowage/core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Bucket, guessContentType, isStorageError, type ProgressEvent } from '@stowage/core';
 import { rejection } from '../helpers/errors.js';
-import { DRIVERS, patternBytes } from '../helpers/drivers.js';
-import { MiB, checkProgress, scratchDir } from '../helpers/files.js';
-import { FaultyStorage } from '../helpers/faulty-storage.js';
+import { DRIVERS, patternBytes, useTransferFixture } from '../helpers/drivers.js';
+import { MiB, checkProgress } from '../helpers/files.js';
+import type { FaultyStorage } from '../helpers/faulty-storage.js';
 
 describe('guessContentType', () => {
   it('guesses from the extension and leaves unknown ones to the driver', () => {
@@ -18,23 +18,12 @@ describe('guessContentType', () => {
 });
 
 describe.each(DRIVERS)('uploadFile on $name', (driver) => {
-  let storage: Storage;
+  const fixture = useTransferFixture(driver, 'uploads');
   let faulty: FaultyStorage;
   let bucket: Bucket;
   let dir: string;
-  const cleanup: (() => Promise<void>)[] = [];
-
-  beforeEach(async () => {
-    const opened = await driver.open();
-    const scratch = await scratchDir();
-    cleanup.push(opened.close, scratch.close);
-    storage = opened.storage;
-    faulty = new FaultyStorage(storage);
-    bucket = await new Bucket(faulty, 'uploads').create();
-    dir = scratch.dir;
-  });
-  afterEach(async () => {
-    for (const close of cleanup.splice(0)) await close();
+  beforeEach(() => {
+    ({ faulty, bucket, dir } = fixture);
   });
 
   it('streams a file up with its guessed content type, headers, metadata and throttled progress', async () => {
