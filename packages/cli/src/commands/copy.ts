@@ -5,7 +5,7 @@ import { type Args, parseMetadata } from '../args.js';
 import { type Command, DEFAULT_TRANSFERS, SHARED } from '../command.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { type Location, type ObjectLocation, formatLocation, formatObject, keyBaseName, parseLocation } from '../locations.js';
+import { type Location, type ObjectLocation, formatObject, keyBaseName, parseLocation } from '../locations.js';
 import { type Plan, type RunOptions, runTasks } from '../tasks.js';
 import { planTree } from '../tree.js';
 
@@ -78,7 +78,7 @@ async function copyOrMove(ctx: Context, args: Args, move: boolean): Promise<void
   const source = parseLocation(srcArg);
   const destination = parseLocation(dstArg);
   const verb = move ? 'mv' : 'cp';
-  const label = source.kind === 'file' ? basename(source.path) || source.path : formatLocation(source);
+  const label = barLabel(source);
   const options = runOptions(args, label);
 
   if (source.kind === 'stdio' || destination.kind === 'stdio') {
@@ -104,6 +104,14 @@ async function copyOrMove(ctx: Context, args: Args, move: boolean): Promise<void
     return runTasks(ctx, await planTree(ctx, source, destination, { onlyChanged: false, sizeOnly: false, deleteExtra: false, move }), options);
   }
   return runTasks(ctx, await planOne(ctx, source, destination, move, 0, changes), options);
+}
+
+/** The progress bar's label: the source's last name (`cat.jpg`, `photos` for `stow://b/photos/`), short enough to leave the bar room. */
+export function barLabel(source: Location): string {
+  if (source.kind === 'stdio') return '-';
+  const path = source.kind === 'file' ? source.path : source.key;
+  const name = basename(path.replace(/[/\\]+$/, ''));
+  return name !== '' ? name : source.kind === 'object' ? source.bucket : path;
 }
 
 /** The key of a location that must name one object. */

@@ -1,9 +1,9 @@
 import { type Command, SHARED } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatLocation, parseLocation } from '../locations.js';
+import { parseLocation } from '../locations.js';
 import { runTasks } from '../tasks.js';
 import { planTree } from '../tree.js';
-import { runOptions } from './copy.js';
+import { barLabel, runOptions } from './copy.js';
 
 /** `sync`: make a folder or prefix hold what another holds, copying only what is new or changed. */
 export const sync: Command = {
@@ -40,6 +40,6 @@ export const sync: Command = {
       deleteExtra: args.flag('delete'),
       move: false,
     });
-    await runTasks(ctx, plan, runOptions(args, `sync ${formatLocation(source)}`));
+    await runTasks(ctx, plan, runOptions(args, barLabel(source)));
   },
 };
