@@ -58,6 +58,7 @@ export {
 } from './conditions.js';
 export {
   CONTENT_HEADER_NAMES,
+  DEFAULT_CONTENT_TYPE,
   MAX_METADATA_BYTES,
   normalizeMetadata,
   pickContentHeaders,

@@ -8,6 +8,12 @@ export const MAX_METADATA_BYTES = 2048;
 // HTTP header name characters (RFC 9110 token), since S3 sends metadata as x-amz-meta-* headers.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
+/**
+ * The content type of an object stored without one. S3 servers fill one in (Ceph and most others
+ * this one); every driver reports the same so code does not depend on the backend.
+ */
+export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
 /** The names of the content headers, in a fixed order. */
 export const CONTENT_HEADER_NAMES = [
   'contentType',

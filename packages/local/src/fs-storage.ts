@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  DEFAULT_CONTENT_TYPE,
   StorageError,
   abortError,
   assertBucketName,
@@ -295,6 +296,7 @@ export class FsStorage implements Storage {
       etag: `"${record.digest}"`,
       lastModified: new Date(stat.mtimeMs),
       ...record.headers,
+      contentType: record.headers.contentType ?? DEFAULT_CONTENT_TYPE,
       metadata: { ...record.metadata },
     };
   }

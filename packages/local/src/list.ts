@@ -59,12 +59,21 @@ export async function* walkKeys(fs: FsPromises, bucketDir: string, options: Walk
     }
   }
 
-  yield* rollUp(walk(startDir, dirKey, nameFilter), prefix, delimiter);
+  yield* rollUp(walk(startDir, dirKey, nameFilter), prefix, delimiter, startAfter);
 }
 
-/** Rolls keys up to common prefixes (S3's delimiter), each prefix once. */
-async function* rollUp(entries: AsyncIterable<WalkEntry>, prefix: string, delimiter: string | undefined): AsyncGenerator<WalkEntry> {
-  let last: string | undefined;
+/**
+ * Rolls keys up to common prefixes (S3's delimiter), each prefix once. A prefix at or before
+ * `startAfter` is left out even when keys under it come after it, as S3 (and Ceph) do: a listing
+ * resumed after a page that ended on that prefix must not repeat it.
+ */
+async function* rollUp(
+  entries: AsyncIterable<WalkEntry>,
+  prefix: string,
+  delimiter: string | undefined,
+  startAfter: string | undefined,
+): AsyncGenerator<WalkEntry> {
+  let last: string | undefined = startAfter;
   for await (const entry of entries) {
     let common: string | undefined;
     if (entry.type === 'prefix') common = entry.prefix;
@@ -73,7 +82,7 @@ async function* rollUp(entries: AsyncIterable<WalkEntry>, prefix: string, delimi
       if (at >= 0) common = entry.key.slice(0, at + delimiter.length);
     }
     if (common === undefined) yield entry;
-    else if (common !== last) {
+    else if (last === undefined || compareKeys(common, last) > 0) {
       last = common;
       yield { type: 'prefix', prefix: common };
     }
