@@ -2,4 +2,4 @@
  * @stowage/memory: a stowage driver in memory (memfs), for tests.
  * @packageDocumentation
  */
-export { MemoryStorage, type StoreContents } from './memory-storage.js';
+export { MEMORY_ROOT, MemoryStorage, type StoreContents } from './memory-storage.js';

@@ -5,7 +5,8 @@ import { FsStorage, type FileSystem } from '@stowage/local';
 /** Buckets and their objects as a plain object: `{ bucket: { key: body } }`. */
 export type StoreContents<Body> = Record<string, Record<string, Body>>;
 
-const ROOT = '/store';
+/** Where the buckets live on the volume. */
+export const MEMORY_ROOT = '/store';
 
 /**
  * A {@link Storage} held in memory, on a memfs volume, for tests and caches. It runs the same code as
@@ -17,11 +18,15 @@ const ROOT = '/store';
  * expect(await storage.snapshot({ as: 'text' })).toEqual({ photos: { 'cats/cat.txt': 'meow' } });
  */
 export class MemoryStorage extends FsStorage {
-  private readonly volume: InstanceType<typeof Volume>;
+  /**
+   * The memfs volume behind the store: bucket `b`'s object `k` is the file `/store/b/k`. For tests
+   * that change the store behind the driver's back (corruption, a file put there by hand).
+   */
+  readonly volume: InstanceType<typeof Volume>;
 
   constructor() {
     const volume = new Volume();
-    super({ fs: createFsFromVolume(volume) as unknown as FileSystem, root: ROOT, name: 'memory' });
+    super({ fs: createFsFromVolume(volume) as unknown as FileSystem, root: MEMORY_ROOT, name: 'memory' });
     this.volume = volume;
   }
 
