@@ -34,6 +34,30 @@ export function registerConcurrency(suite: ContractSuite): void {
   );
 
   suite.case(
+    '64 concurrent writers and 64 concurrent readers on one key: every read is one whole version with its own metadata',
+    async ({ storage, bucket }) => {
+      const n = 64;
+      const bodies = Array.from({ length: n }, (_, i) => pattern(16 * 1024 + i * 97, 300 + i));
+      await storage.putObject(bucket, 'busy', bodies[0] as Buffer, { metadata: { writer: '0' } });
+      const reads = Array.from({ length: n }, async () => {
+        const got = await storage.getObject(bucket, 'busy');
+        return { writer: Number(got.info.metadata.writer), size: got.info.size, bytes: Buffer.from(await got.bytes()) };
+      });
+      const writes = bodies.map((body, i) => storage.putObject(bucket, 'busy', body, { metadata: { writer: String(i) } }));
+      await Promise.all(writes);
+      for (const read of await Promise.all(reads)) {
+        expect(Number.isInteger(read.writer), 'a read without its writer\'s metadata').toBe(true);
+        expect(read.size).toBe((bodies[read.writer] as Buffer).length);
+        expectBytes(read.bytes, bodies[read.writer] as Buffer, `a read whose metadata names writer ${read.writer}`);
+      }
+      const final = await storage.getObject(bucket, 'busy');
+      const writer = Number(final.info.metadata.writer);
+      expectBytes(Buffer.from(await final.bytes()), bodies[writer] as Buffer, `the final object, of writer ${writer}`);
+    },
+    { needs: ['concurrentWrites', 'readIsolation'] },
+  );
+
+  suite.case(
     "concurrent ifNoneMatch '*' writers: exactly one wins, the rest get PreconditionFailed",
     async ({ storage, bucket }) => {
       const n = 8;
