@@ -49,6 +49,7 @@ export async function downloadFile(
     ...(signal !== undefined ? { signal } : {}),
     ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
   });
+  throwIfAborted(signal, details); // an abort during the HEAD would not reach the listener below
 
   const target = resolve(path);
   const temp = join(dirname(target), `.${basename(target).slice(0, 200)}.${randomBytes(6).toString('hex')}.stowage-download`);
