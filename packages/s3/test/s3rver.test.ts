@@ -13,7 +13,16 @@ afterAll(async () => {
 
 describe('S3Storage on s3rver 3.7.1', () => {
   describeS3Behaviour(
-    { name: 's3rver 3.7.1', listMultipartUploads: false, abortMultipartUpload: false, conditionalPut: false, uploadPartCopy: false, verifiesSignatures: false, multipartEtag: false },
+    {
+      name: 's3rver 3.7.1',
+      listMultipartUploads: false,
+      abortMultipartUpload: false,
+      conditionalPut: false,
+      uploadPartCopy: false,
+      verifiesSignatures: false,
+      multipartEtag: false,
+      durableAck: false,
+    },
     () => {
       if (!server) throw new Error('s3rver did not start');
       return { endpoint: server.endpoint, credentials: server.credentials };

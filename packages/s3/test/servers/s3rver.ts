@@ -4,6 +4,10 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Preloaded into s3rver: see the file. */
+const GUARD = fileURLToPath(new URL('./s3rver-guard.cjs', import.meta.url));
 
 /** A running s3rver child process. */
 export interface S3rver {
@@ -59,9 +63,9 @@ async function waitUntilAnswers(endpoint: string, child: ChildProcess, ms: numbe
  * and waits until it answers. It runs as a child because it needs `--openssl-legacy-provider`
  * (its continuation tokens use DES) and that flag must not leak into the test runner.
  *
- * Some requests crash s3rver outright (a key whose last segment plus its `._S3rver_metadata.json`
- * suffix is over 255 bytes: an unhandled ENAMETOOLONG). Such a request fails, and s3rver is then
- * started again on the same port and directory, so one bad case does not fail every case after it.
+ * A key whose file name would be over 255 bytes crashes s3rver (an unhandled ENAMETOOLONG): the
+ * preloaded `s3rver-guard.cjs` makes it answer KeyTooLongError instead. Should it die anyway, it
+ * is started again on the same port and directory, so one bad case does not fail every later one.
  */
 export async function startS3rver(): Promise<S3rver> {
   const require = createRequire(import.meta.url);
@@ -73,7 +77,7 @@ export async function startS3rver(): Promise<S3rver> {
   let stderr = '';
 
   const launch = (port: number): ChildProcess => {
-    const c = spawn(process.execPath, [bin, '-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent'], {
+    const c = spawn(process.execPath, ['-r', GUARD, bin, '-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent'], {
       env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

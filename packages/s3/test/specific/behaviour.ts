@@ -27,6 +27,11 @@ export interface ServerTraits {
   verifiesSignatures: boolean;
   /** A multipart object's ETag ends in `-<parts>` as on AWS (s3rver gives a plain MD5). */
   multipartEtag: boolean;
+  /**
+   * A write is on disk when it is acknowledged. s3rver answers PUT and UploadPart once its hashing
+   * stream has the bytes, before its file write finishes: a large object read right after can be short.
+   */
+  durableAck: boolean;
 }
 
 /** A body of `size` pseudo-random bytes in `chunk`-sized pieces, of unknown length to the reader. */
@@ -142,9 +147,6 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       expect(sent.counts.has('PutObject')).toBe(false);
       if (traits.multipartEtag) expect(put.etag).toMatch(/^"[0-9a-f]{32}-8"$/);
       expect(put.size).toBe(size);
-      const info = await storage().headObject(bucket(), 'big/64mib.bin');
-      expect(info.size).toBe(size);
-      expect(info.etag).toBe(put.etag);
 
       expect(events.length).toBeGreaterThanOrEqual(64);
       let previous = 0;
@@ -158,6 +160,10 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       }
       expect(previous).toBe(size);
 
+      if (!traits.durableAck) return; // see ServerTraits.durableAck
+      const info = await storage().headObject(bucket(), 'big/64mib.bin');
+      expect(info.size).toBe(size);
+      expect(info.etag).toBe(put.etag);
       const read = sha256();
       const got = await storage().getObject(bucket(), 'big/64mib.bin');
       for await (const chunk of got.body) read.update(chunk as Uint8Array);
