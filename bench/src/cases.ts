@@ -54,6 +54,8 @@ interface CaseBase {
 
 export interface TimedCase extends CaseBase {
   kind: 'timed';
+  /** Timed repetitions, when not `cfg.reps`. */
+  reps?(cfg: BenchConfig): number;
   metrics(cfg: BenchConfig): MetricSpec[];
   /** Builds the subjects (in the child), with `dir` as scratch space. */
   subjects(cfg: BenchConfig, dir: string): Promise<Subject[]>;
@@ -444,6 +446,7 @@ export const CASES: CaseDef[] = [
   {
     kind: 'timed',
     id: 'local.list',
+    reps: (cfg) => cfg.listReps,
     group: 'local',
     title: 'Listing, local disk',
     metrics: (cfg) => [{ name: 'list', label: `list ${cfg.listCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.listCount }],
@@ -479,6 +482,7 @@ export const CASES: CaseDef[] = [
   {
     kind: 'timed',
     id: 'memory.list',
+    reps: (cfg) => cfg.listReps,
     group: 'memory',
     title: 'Listing, memory',
     metrics: (cfg) => [{ name: 'list', label: `list ${cfg.listCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.listCount }],

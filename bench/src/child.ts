@@ -25,6 +25,7 @@ async function runTimed(def: TimedCase, cfg: BenchConfig): Promise<TimedResult> 
   const dir = await scratch(def.id);
   const metrics = def.metrics(cfg);
   const results = new Map<Subject, SubjectResult>();
+  const reps = def.reps?.(cfg) ?? cfg.reps;
   try {
     const subjects = (await def.subjects(cfg, dir)).filter((s) => !cfg.subjects || cfg.subjects.some((name) => s.name.includes(name)));
     for (const subject of subjects) {
@@ -37,12 +38,12 @@ async function runTimed(def: TimedCase, cfg: BenchConfig): Promise<TimedResult> 
         result.error = `setup: ${errorText(error)}`;
       }
     }
-    const total = cfg.warmup + cfg.reps;
+    const total = cfg.warmup + reps;
     for (let rep = 0; rep < total; rep++) {
       // Each repetition starts with a different subject, so drift (other work on the machine,
       // page cache, heap growth) does not always favour the same one.
       const order = subjects.map((_, i) => subjects[(i + rep) % subjects.length]!);
-      progress(`${rep < cfg.warmup ? 'warm-up' : `rep ${rep - cfg.warmup + 1}/${cfg.reps}`}`);
+      progress(`${rep < cfg.warmup ? 'warm-up' : `rep ${rep - cfg.warmup + 1}/${reps}`}`);
       for (const subject of order) {
         const result = results.get(subject)!;
         if (result.error) continue;
@@ -72,7 +73,7 @@ async function runTimed(def: TimedCase, cfg: BenchConfig): Promise<TimedResult> 
     title: def.title,
     metrics,
     subjects: [...results.values()],
-    reps: cfg.reps,
+    reps,
     warmup: cfg.warmup,
     seconds: (Date.now() - started) / 1000,
   };
@@ -129,13 +130,16 @@ async function runRss(def: RssCase, cfg: BenchConfig, index: number): Promise<Rs
 
 async function main(): Promise<void> {
   quietSdkWarning();
-  const [mode, id, json, index] = process.argv.slice(2);
+  // `timed a,b,c <config>`: those timed cases one after another; `rss id <config> n`: subject n of an RSS case.
+  const [mode, ids, json, index] = process.argv.slice(2);
   const cfg = JSON.parse(json ?? '{}') as BenchConfig;
-  const def = CASES.find((c) => c.id === id);
-  if (!def) throw new Error(`no case ${id}`);
-  const result = mode === 'rss' && def.kind === 'rss' ? await runRss(def, cfg, Number(index)) : def.kind === 'timed' ? await runTimed(def, cfg) : undefined;
-  if (!result) throw new Error(`case ${id} is not a ${mode} case`);
-  await send({ type: 'result', result });
+  for (const id of (ids ?? '').split(',')) {
+    const def = CASES.find((c) => c.id === id);
+    if (!def) throw new Error(`no case ${id}`);
+    const result = mode === 'rss' && def.kind === 'rss' ? await runRss(def, cfg, Number(index)) : def.kind === 'timed' ? await runTimed(def, cfg) : undefined;
+    if (!result) throw new Error(`case ${id} is not a ${mode} case`);
+    await send({ type: 'result', result });
+  }
 }
 
 // Exit explicitly: keep-alive sockets and native runtimes (opendal) would keep the process alive.

@@ -15,6 +15,8 @@ export interface BenchConfig {
   reps: number;
   /** Untimed repetitions first (JIT, page cache, connection pools). */
   warmup: number;
+  /** Timed repetitions of the 100,000-key listings (each lists every key of a store). */
+  listReps: number;
   /** The large streaming write and read, local and memory. */
   largeBytes: number;
   /** Small objects: how many, and how large. */
@@ -39,17 +41,19 @@ export function makeConfig(mode: 'quick' | 'full'): BenchConfig {
   if (mode === 'quick') {
     return {
       mode,
-      reps: 3,
+      reps: 2,
       warmup: 1,
-      largeBytes: 32 * MiB,
-      smallCount: 200,
+      listReps: 2,
+      largeBytes: 16 * MiB,
+      smallCount: 100,
       smallBytes: 4 * KiB,
-      listCount: 2_000,
-      s3ListCount: 500,
-      rssBytes: 128 * MiB,
-      s3RssBytes: 64 * MiB,
-      s3Bytes: 16 * MiB,
-      s3SmallCount: 30,
+      listCount: 1_000,
+      s3ListCount: 300,
+      rssBytes: 64 * MiB,
+      s3RssBytes: 32 * MiB,
+      // Above the 8 MiB multipart threshold, so both stowage and the SDK upload in parts.
+      s3Bytes: 12 * MiB,
+      s3SmallCount: 20,
       servers: [],
     };
   }
@@ -57,6 +61,7 @@ export function makeConfig(mode: 'quick' | 'full'): BenchConfig {
     mode,
     reps: 5,
     warmup: 1,
+    listReps: 3,
     largeBytes: 1 * GiB,
     smallCount: 5_000,
     smallBytes: 4 * KiB,

@@ -94,36 +94,41 @@ function machine() {
   };
 }
 
-/** Runs one child: a timed case, or one subject of an RSS case. */
-function runChild(def: CaseDef, cfg: BenchConfig, args: Args, index?: number): Promise<CaseResult | undefined> {
-  const label = index === undefined ? def.id : `${def.id}#${index}`;
+/** Runs one child: timed cases (one, or several in a quick run), or one subject of an RSS case. */
+function runChild(defs: CaseDef[], cfg: BenchConfig, args: Args, index?: number): Promise<CaseResult[]> {
+  const def = defs[0]!;
+  const ids = defs.map((d) => d.id).join(',');
+  const label = index === undefined ? (defs.length > 1 ? `${cfg.mode} batch` : def.id) : `${def.id}#${index}`;
   const flags = ['--expose-gc', '--import', 'tsx'];
   // One folder per child: Node writes a profile per thread (tsx's loader runs in a worker thread).
   if (args.profile) flags.unshift('--cpu-prof', '--cpu-prof-dir', join(benchDir, 'profiles', label.replace(/[^a-z0-9.]+/gi, '_')));
   const child = spawn(
     process.execPath,
-    [...flags, join(benchDir, 'src', 'child.ts'), def.kind, def.id, JSON.stringify(cfg), String(index ?? '')],
+    [...flags, join(benchDir, 'src', 'child.ts'), def.kind, ids, JSON.stringify(cfg), String(index ?? '')],
     {
       cwd: benchDir,
       env: { ...process.env, TSX_TSCONFIG_PATH: join(benchDir, 'tsconfig.json') },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
-  const limitMs = (cfg.mode === 'quick' ? 3 : 20) * 60_000;
+  const limitMs = (cfg.mode === 'quick' ? 5 : 45) * 60_000 * defs.length;
   return new Promise((resolve) => {
-    let result: CaseResult | undefined;
+    const results: CaseResult[] = [];
     const timer = setTimeout(() => {
       console.error(`  ${label}: no result after ${limitMs / 60_000} min, stopping it`);
       if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
     }, limitMs);
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'progress') console.error(`  ${label}: ${message.text}`);
-      else result = message.result;
+      else {
+        results.push(message.result);
+        console.error(`${message.result.id}: done`);
+      }
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (code !== 0) console.error(`  ${label}: child exited with ${code}`);
-      resolve(result);
+      resolve(results);
     });
   });
 }
@@ -131,7 +136,10 @@ function runChild(def: CaseDef, cfg: BenchConfig, args: Args, index?: number): P
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const cfg = makeConfig(args.quick ? 'quick' : 'full');
-  if (args.reps !== undefined) cfg.reps = args.reps;
+  if (args.reps !== undefined) {
+    cfg.reps = args.reps;
+    cfg.listReps = args.reps;
+  }
   if (args.warmup !== undefined) cfg.warmup = args.warmup;
   if (args.subjects) cfg.subjects = args.subjects;
   const started = Date.now();
@@ -172,26 +180,35 @@ async function main(): Promise<void> {
     }
 
     const results: CaseResult[] = [];
+    const runnable: CaseDef[] = [];
     for (const def of selected) {
       const why = def.server ? skipped.get(def.server) : undefined;
-      if (why) {
-        if (def.kind === 'timed') results.push({ kind: 'timed', id: def.id, group: def.group, title: def.title, metrics: [], subjects: [], reps: 0, warmup: 0, seconds: 0, skipped: why });
-        console.error(`${def.id}: skipped (${why})`);
+      if (!why) {
+        runnable.push(def);
         continue;
       }
+      if (def.kind === 'timed') results.push({ kind: 'timed', id: def.id, group: def.group, title: def.title, metrics: [], subjects: [], reps: 0, warmup: 0, seconds: 0, skipped: why });
+      console.error(`${def.id}: skipped (${why})`);
+    }
+    // A full run gives every case a fresh process; a quick run (a smoke check) shares one among
+    // the timed cases, since starting a process with the TypeScript loader costs seconds.
+    if (cfg.mode === 'quick') {
+      const timed = runnable.filter((d) => d.kind === 'timed');
+      if (timed.length > 0) results.push(...(await runChild(timed, cfg, args)));
+    }
+    for (const def of runnable) {
+      if (cfg.mode === 'quick' && def.kind === 'timed') continue;
       const t0 = Date.now();
       console.error(`${def.id}: ${def.title}`);
       if (def.kind === 'timed') {
-        const result = await runChild(def, cfg, args);
-        if (result) results.push(result);
+        results.push(...(await runChild([def], cfg, args)));
       } else {
         const adapters = def.adapters(cfg, tmpdir());
         for (let i = 0; i < adapters.length; i++) {
           // A quick run watches stowage and its raw baseline only (a fresh process each costs seconds).
           if (cfg.mode === 'quick' && adapters[i]!.role !== 'stowage' && adapters[i]!.role !== 'baseline') continue;
           if (cfg.subjects && !cfg.subjects.some((name) => adapters[i]!.name.includes(name))) continue;
-          const result = await runChild(def, cfg, args, i);
-          if (result) results.push(result);
+          results.push(...(await runChild([def], cfg, args, i)));
         }
       }
       console.error(`${def.id}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -213,7 +230,7 @@ async function main(): Promise<void> {
     writeFileSync(join(args.out, `${name}.svg`), renderChart(results, subtitle));
     const md = [
       `<!-- written by ${command} on ${meta.date} -->`,
-      `Command: \`${command}\` · ${(seconds / 60).toFixed(1)} min · ${cfg.reps} timed repetitions after ${cfg.warmup} warm-up, medians · commit ${info.commit}${info.driversDirty ? ` (+${info.driversDirty} uncommitted files in packages/)` : ''}`,
+      `Command: \`${command}\` · ${(seconds / 60).toFixed(1)} min · ${cfg.reps} timed repetitions (listings of local and memory: ${cfg.listReps}) after ${cfg.warmup} warm-up, medians · commit ${info.commit}${info.driversDirty ? ` (+${info.driversDirty} uncommitted files in packages/)` : ''}`,
       `Machine: ${info.cpu}, ${info.memory}, ${info.kernel}, Node ${info.node}; scratch ${info.tmp}; load average ${loadBefore[0]!.toFixed(2)} → ${loadAfter[0]!.toFixed(2)}`,
       `S3 servers: ${cfg.servers.map((s) => s.label).join(', ') || 'none'}${skipped.size ? `; skipped: ${[...skipped].map(([k, v]) => `${k} (${v})`).join(', ')}` : ''}`,
       '',
