@@ -75,6 +75,14 @@ describe.each(TARGETS)('big transfers on the $name store', { timeout: 180_000 },
     expect(r.stdout).toBe(`${digest}  -\n`);
   });
 
+  it('a reader that stops early (| head) ends cat quietly, exit 0', async () => {
+    const child = spawn('bash', ['-c', `"${process.execPath}" "${bin}" cat stow://big/big.bin | head -c 10 | wc -c; echo "exit \${PIPESTATUS[0]}"`], {
+      cwd,
+      env: cleanEnv({ ...target.env, STOWAGE_STORE: target.url }),
+    });
+    expect(await finished(child)).toMatchObject({ code: 0, stdout: '10\nexit 0\n', stderr: '' });
+  });
+
   it('Ctrl-C during an upload stores nothing: exit 130, Aborted, no object, no partial data', async () => {
     const child = await spawnCli(['--store', target.url, 'cp', '-', 'stow://big/partial.bin'], { cwd, env: target.env });
     const result = finished(child);
