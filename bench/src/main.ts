@@ -4,16 +4,16 @@
 // repetition going round all subjects of the case in a rotating order; prints the table of medians
 // and ratios (stowage ÷ baseline), checks the targets, and writes results/<mode>.{json,md,svg}.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, type CaseDef } from './cases.js';
 import { makeConfig, type BenchConfig } from './config.js';
-import { checkTargets, markdownNotes, markdownTables, markdownTargets, textTable } from './report.js';
+import { writeOutputs } from './output.js';
+import { checkTargets, textTable } from './report.js';
 import type { CaseResult, ChildMessage } from './results.js';
 import { findCeph, startS3rver, type RunningServer } from './servers.js';
-import { renderChart } from './svg.js';
 import { GiB } from './util.js';
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -224,27 +224,9 @@ async function main(): Promise<void> {
 
     const name = args.only.length > 0 || !args.s3 || args.subjects ? `${cfg.mode}-partial` : cfg.mode;
     mkdirSync(args.out, { recursive: true });
-    const meta = { ...info, command, mode: cfg.mode, reps: cfg.reps, warmup: cfg.warmup, date: new Date().toISOString(), seconds, loadBefore, loadAfter, servers: cfg.servers.map((s) => s.label), skipped: Object.fromEntries(skipped) };
-    writeFileSync(join(args.out, `${name}.json`), `${JSON.stringify({ meta, config: { ...cfg, servers: undefined }, results, targets: checks }, null, 1)}\n`);
-    const subtitle = `${command} · ${info.cpu} · Node ${info.node} · commit ${info.commit} · ${cfg.reps} timed reps after ${cfg.warmup} warm-up, medians · ${meta.date.slice(0, 10)}`;
-    writeFileSync(join(args.out, `${name}.svg`), renderChart(results, subtitle));
-    const md = [
-      `<!-- written by ${command} on ${meta.date} -->`,
-      `Command: \`${command}\` · ${(seconds / 60).toFixed(1)} min · ${cfg.reps} timed repetitions (listings of local and memory: ${cfg.listReps}) after ${cfg.warmup} warm-up, medians · commit ${info.commit}${info.driversDirty ? ` (+${info.driversDirty} uncommitted files in packages/)` : ''}`,
-      `Machine: ${info.cpu}, ${info.memory}, ${info.kernel}, Node ${info.node}; scratch ${info.tmp}; load average ${loadBefore[0]!.toFixed(2)} → ${loadAfter[0]!.toFixed(2)}`,
-      `S3 servers: ${cfg.servers.map((s) => s.label).join(', ') || 'none'}${skipped.size ? `; skipped: ${[...skipped].map(([k, v]) => `${k} (${v})`).join(', ')}` : ''}`,
-      '',
-      markdownTables(results),
-      '#### Targets',
-      '',
-      markdownTargets(checks),
-      '',
-      '#### What differs between subjects',
-      '',
-      markdownNotes(results),
-      '',
-    ].join('\n');
-    writeFileSync(join(args.out, `${name}.md`), md);
+    const meta = { ...info, command, mode: cfg.mode, date: new Date().toISOString(), seconds, loadBefore, loadAfter, servers: cfg.servers.map((s) => s.label), skipped: Object.fromEntries(skipped) };
+    const { servers: _servers, ...config } = cfg;
+    writeOutputs(args.out, name, { meta, config, results });
     console.log(`wrote ${relative(process.cwd(), join(args.out, name))}.{json,md,svg}`);
   } finally {
     for (const s of servers) await s.stop();
