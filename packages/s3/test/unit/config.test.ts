@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { S3_CAPABILITIES } from '@stowage/core';
 import { S3Storage } from '@stowage/s3';
 import { describe, expect, it } from 'vitest';
-import { clientConfigFor, resolveTransferOptions } from '../../src/config.ts';
+import { clientConfigFor, createClient, resolveTransferOptions } from '../../src/config.ts';
 
 describe('client configuration', () => {
   it('a custom endpoint gets path style, us-east-1 and WHEN_REQUIRED checksums', () => {
@@ -43,7 +43,8 @@ describe('client configuration', () => {
   });
 
   it('exposes the client it was given, and refuses a client together with client options', () => {
-    const client = new S3Client({ region: 'us-east-1' });
+    // Built through the driver's helper only to keep the SDK's Node-version warning out of the output.
+    const client: S3Client = createClient({ region: 'us-east-1' });
     const storage = new S3Storage({ client });
     expect(storage.client).toBe(client);
     storage.destroy(); // leaves a given client alone
