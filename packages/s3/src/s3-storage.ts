@@ -69,6 +69,8 @@ export class S3Storage implements Storage {
    */
   readonly client: S3Client;
   private readonly ownsClient: boolean;
+  /** Bucket names with a createBucket in progress, so concurrent calls for one name queue up. */
+  private readonly creating = new Map<string, Promise<void>>();
   /** What the operation modules need: the client, its transfer settings, secrets to redact. */
   private readonly ctx: { client: S3Client; capabilities: Capabilities; transfer: ResolvedTransferOptions; secrets: readonly string[] };
 
@@ -86,6 +88,7 @@ export class S3Storage implements Storage {
     if (this.ownsClient) this.client.destroy();
   }
 
+  /** The buckets the credentials own (ListBuckets, following continuation tokens), with creation dates. */
   async listBuckets(options: Signal = {}): Promise<BucketInfo[]> {
     const buckets: BucketInfo[] = [];
     let token: string | undefined;
@@ -124,9 +127,6 @@ export class S3Storage implements Storage {
     }
   }
 
-  /** Bucket names with a createBucket in progress, so concurrent calls for one name queue up. */
-  private readonly creating = new Map<string, Promise<void>>();
-
   private async createBucketOnce(bucket: string, options: Signal): Promise<void> {    let exists = false;
     try {
       exists = await this.bucketExists(bucket, options);
@@ -149,6 +149,7 @@ export class S3Storage implements Storage {
     );
   }
 
+  /** Deletes an empty bucket: `NoSuchBucket` when missing, `BucketNotEmpty` while it holds objects. */
   async deleteBucket(bucket: string, options: Signal = {}): Promise<void> {
     assertBucketName(bucket);
     await call(this.ctx, { operation: 'DeleteBucket', bucket, signal: options.signal }, (abortSignal) =>
@@ -181,10 +182,15 @@ export class S3Storage implements Storage {
     return putObject(this.ctx, bucket, key, body, options);
   }
 
+  /**
+   * Reads an object as a stream (the HTTP response itself). Ranges and conditions are sent to the
+   * server and checked again on the response; every failure rejects before this returns.
+   */
   getObject(bucket: string, key: string, options?: GetOptions): Promise<GetResult> {
     return getObject(this.ctx, bucket, key, options);
   }
 
+  /** The object's size, ETag, dates, content headers and metadata (HeadObject), with read conditions. */
   headObject(bucket: string, key: string, options?: HeadOptions): Promise<ObjectInfo> {
     return headObject(this.ctx, bucket, key, options);
   }
