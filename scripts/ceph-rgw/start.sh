@@ -55,11 +55,17 @@ if alive "$D/run/rgw.a.fgpid" && alive "$D/run/osd.0.fgpid" && alive "$D/run/mon
   exit 0
 fi
 
-# Something else (or a stale half-started cluster of ours) holds the ports: stop ours, then check.
+# A stale, half-started cluster of ours: stop it. Then the ports must be free: a monitor of
+# another cluster on MON_PORT would answer this one's commands and take its OSD.
 "$(dirname "$0")/stop.sh" >/dev/null 2>&1 || true
-if curl -s -o /dev/null --max-time 2 "$ENDPOINT/"; then
-  trap - ERR; log "port $PORT already answers but not from $D; set CEPH_RGW_PORT or stop that server"; exit 1
-fi
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$PORT" "$MON_PORT"; do
+  if listening "$p"; then
+    trap - ERR
+    log "127.0.0.1:$p is already in use (not by a cluster in $D); stop that server or set CEPH_RGW_PORT / CEPH_MON_PORT"
+    exit 1
+  fi
+done
 
 rm -rf "$D"
 mkdir -p "$D"/{mon.a,osd.0,run,log,rgw.a}
