@@ -4,7 +4,7 @@
 // repetition going round all subjects of the case in a rotating order; prints the table of medians
 // and ratios (stowage ÷ baseline), checks the targets, and writes results/<mode>.{json,md,svg}.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +28,12 @@ interface Args {
   warmup?: number;
   profile: boolean;
   subjects?: string[];
+  resume: boolean;
   out: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: [], s3: true, ceph: true, profile: false, out: join(benchDir, 'results') };
+  const args: Args = { quick: false, only: [], s3: true, ceph: true, profile: false, resume: false, out: join(benchDir, 'results') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -48,10 +49,11 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--reps') args.reps = Number(value());
     else if (arg === '--warmup') args.warmup = Number(value());
     else if (arg === '--profile') args.profile = true;
+    else if (arg === '--resume') args.resume = true;
     else if (arg === '--subjects') args.subjects = value().split(',');
     else if (arg === '--out') args.out = value();
     else if (arg === '--help' || arg === '-h') {
-      console.log('pnpm bench [--quick] [--only id[,id...]] [--subjects name[,name...]] [--no-s3] [--no-ceph] [--reps n] [--warmup n] [--profile] [--out dir]');
+      console.log('pnpm bench [--quick] [--only id[,id...]] [--subjects name[,name...]] [--no-s3] [--no-ceph] [--reps n] [--warmup n] [--profile] [--resume] [--out dir]');
       console.log(`cases: ${CASES.map((c) => c.id).join(', ')}`);
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
@@ -179,10 +181,24 @@ async function main(): Promise<void> {
       skipped.set('ceph', '--no-s3');
     }
 
+    // Results are saved after every case, so a run that is stopped can go on with --resume.
+    const name = args.only.length > 0 || !args.s3 || args.subjects ? `${cfg.mode}-partial` : cfg.mode;
+    mkdirSync(args.out, { recursive: true });
+    const progressFile = join(args.out, `${name}.progress.json`);
     const results: CaseResult[] = [];
+    let secondsBefore = 0;
+    if (args.resume && existsSync(progressFile)) {
+      const saved = JSON.parse(readFileSync(progressFile, 'utf8')) as { results: CaseResult[]; seconds: number };
+      results.push(...saved.results.filter((r) => !('skipped' in r && r.skipped)));
+      secondsBefore = saved.seconds;
+      console.error(`resuming: ${results.length} results from ${relative(process.cwd(), progressFile)}`);
+    }
+    const done = (id: string, subject?: string) => results.some((r) => r.id === id && (r.kind === 'timed' || r.name === subject));
+    const save = () => writeFileSync(progressFile, JSON.stringify({ results, seconds: secondsBefore + (Date.now() - started) / 1000 }));
     const runnable: CaseDef[] = [];
     for (const def of selected) {
       const why = def.server ? skipped.get(def.server) : undefined;
+      if (def.kind === 'timed' && done(def.id)) continue;
       if (!why) {
         runnable.push(def);
         continue;
@@ -202,19 +218,25 @@ async function main(): Promise<void> {
       console.error(`${def.id}: ${def.title}`);
       if (def.kind === 'timed') {
         results.push(...(await runChild([def], cfg, args)));
+        save();
       } else {
         const adapters = def.adapters(cfg, tmpdir());
         for (let i = 0; i < adapters.length; i++) {
           // A quick run watches stowage and its raw baseline only (a fresh process each costs seconds).
           if (cfg.mode === 'quick' && adapters[i]!.role !== 'stowage' && adapters[i]!.role !== 'baseline') continue;
-          if (cfg.subjects && !cfg.subjects.some((name) => adapters[i]!.name.includes(name))) continue;
+          if (cfg.subjects && !cfg.subjects.some((subject) => adapters[i]!.name.includes(subject))) continue;
+          if (done(def.id, adapters[i]!.name)) continue;
           results.push(...(await runChild([def], cfg, args, i)));
+          save();
         }
       }
       console.error(`${def.id}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
 
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = secondsBefore + (Date.now() - started) / 1000;
+    // Back in the order of the cases (a resumed run appends what it ran to what it had).
+    const order = (r: CaseResult) => CASES.findIndex((c) => c.id === r.id);
+    results.sort((a, b) => order(a) - order(b));
     const loadAfter = loadavg();
     const checks = checkTargets(results);
     console.log(`\n${textTable(results)}\n`);
@@ -222,11 +244,10 @@ async function main(): Promise<void> {
     for (const c of checks) console.log(`  ${c.met === undefined ? 'n/a ' : c.met ? 'met ' : 'MISS'}  ${c.target}: ${c.what}: ${c.measured} (${c.required})`);
     console.log(`\n${cfg.mode} run: ${(seconds / 60).toFixed(1)} min; load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`);
 
-    const name = args.only.length > 0 || !args.s3 || args.subjects ? `${cfg.mode}-partial` : cfg.mode;
-    mkdirSync(args.out, { recursive: true });
-    const meta = { ...info, command, mode: cfg.mode, date: new Date().toISOString(), seconds, loadBefore, loadAfter, servers: cfg.servers.map((s) => s.label), skipped: Object.fromEntries(skipped) };
+    const meta = { ...info, command: command.replace(' --resume', ''), mode: cfg.mode, date: new Date().toISOString(), seconds, loadBefore, loadAfter, servers: cfg.servers.map((s) => s.label), skipped: Object.fromEntries(skipped) };
     const { servers: _servers, ...config } = cfg;
     writeOutputs(args.out, name, { meta, config, results });
+    rmSync(progressFile, { force: true });
     console.log(`wrote ${relative(process.cwd(), join(args.out, name))}.{json,md,svg}`);
   } finally {
     for (const s of servers) await s.stop();
