@@ -46,6 +46,8 @@ describeStorageContract(
       controlCharsInKeys: 's3rver 3.7.1 ignores EncodingType=url, so its XML listing turns a CR in a key into LF',
       largeBodies:
         's3rver 3.7.1 acknowledges a PUT or UploadPart before its file is fully written (it resolves on its hashing stream, not the file), so a multi-MiB read right after can see a short object',
+      concurrentWrites:
+        "s3rver 3.7.1 writes an object's file and its metadata file separately and in place: concurrent writers to one key can leave one writer's body under another's metadata",
       readIsolation: 's3rver 3.7.1 rewrites an object file in place: a read in flight during an overwrite is cut off',
     },
   },
