@@ -28,6 +28,9 @@ export type BooleanCapability = {
  * - `controlCharsInKeys`: keys with control characters (tab, newline, U+0001).
  * - `copyInPlace`: copying an object onto itself to change its headers or metadata.
  * - `bucketNameValidation`: names with dots or at the 63-character limit can be created.
+ * - `maxLengthSegments`: a key segment of exactly 255 bytes (the longest file name most disks take;
+ *   a server that stores objects as files with a suffix, as s3rver does, cannot).
+ * - `startAfterByteOrder`: `startAfter` compares keys by UTF-8 bytes, not UTF-16 units.
  * - `exclusiveCreateBucket`: of concurrent `createBucket` calls for one name exactly one succeeds
  *   (servers that answer 200 to re-creating a bucket you own, as AWS us-east-1 and Ceph RGW do,
  *   leave a driver no atomic way to tell).
@@ -50,7 +53,9 @@ export type ContractFeature =
   | 'controlCharsInKeys'
   | 'copyInPlace'
   | 'bucketNameValidation'
-  | 'exclusiveCreateBucket';
+  | 'exclusiveCreateBucket'
+  | 'maxLengthSegments'
+  | 'startAfterByteOrder';
 
 /** Options of {@link describeStorageContract}. */
 export interface ContractOptions {

@@ -39,7 +39,7 @@ export const WEIRD_KEYS: [label: string, key: string, needs?: ContractFeature[]]
   ['a three-dot segment', '.../x'],
   ['Windows reserved names', 'CON/aux.txt/nul'],
   ['a deep path', 'a/b/c/d/e/f/g/h/i/j/k'],
-  ['a 255-byte segment', `seg/${'s'.repeat(255)}`],
+  ['a 255-byte segment', `seg/${'s'.repeat(255)}`, ['maxLengthSegments']],
   ['a tab', 'tab\tkey', ['controlCharsInKeys']],
   ['a newline and a carriage return', 'line\nbreak\r', ['controlCharsInKeys']],
   ['U+0001 and DEL', 'ctl\u0001\u007f', ['controlCharsInKeys']],

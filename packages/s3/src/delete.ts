@@ -10,6 +10,10 @@ export const DELETE_BATCH = 1000;
 // Characters XML 1.0 cannot carry at all, not even as character references: a key holding one
 // cannot be named in a DeleteObjects body (the SDK escapes CR and LF, which XML can carry).
 const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+// Keys with leading or trailing white space survive XML on AWS, but some servers' parsers trim
+// element text (s3rver then reports the key deleted and keeps it): they go one by one as well.
+const EDGE_SPACE = /^\s|\s$/;
+const oneByOne = (key: string): boolean => NOT_IN_XML.test(key) || EDGE_SPACE.test(key);
 
 /**
  * Deletes keys with DeleteObjects in batches of {@link DELETE_BATCH}; a key given twice is deleted
@@ -36,7 +40,7 @@ export async function deleteObjects(ctx: DriverContext, bucket: string, keys: st
   }
   throwIfAborted(signal, { bucket });
   // Keys XML cannot hold go one by one through DeleteObject, whose key travels in the URL.
-  for (const key of unique.filter((k) => NOT_IN_XML.test(k))) {
+  for (const key of unique.filter(oneByOne)) {
     try {
       await call(ctx, { operation: 'DeleteObject', bucket, key, signal, notFound: 'NoSuchBucket' }, (abortSignal) =>
         ctx.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
@@ -48,7 +52,7 @@ export async function deleteObjects(ctx: DriverContext, bucket: string, keys: st
       result.errors.push({ key, code: error.code, message: error.message });
     }
   }
-  const batchable = unique.filter((k) => !NOT_IN_XML.test(k));
+  const batchable = unique.filter((k) => !oneByOne(k));
   for (let start = 0; start < batchable.length; start += DELETE_BATCH) {
     const batch = batchable.slice(start, start + DELETE_BATCH);
     const out = await call(ctx, { operation: 'DeleteObjects', bucket, signal }, (abortSignal) =>

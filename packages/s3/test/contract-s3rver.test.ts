@@ -55,6 +55,9 @@ describeStorageContract(
       concurrentWrites:
         "s3rver 3.7.1 writes an object's file and its metadata file separately and in place: concurrent writers to one key can leave one writer's body under another's metadata",
       readIsolation: 's3rver 3.7.1 rewrites an object file in place: a read in flight during an overwrite is cut off',
+      maxLengthSegments:
+        "s3rver 3.7.1 stores an object as a file named after its last segment plus '._S3rver_metadata.json': a 255-byte segment makes a name the disk refuses",
+      startAfterByteOrder: 's3rver 3.7.1 compares StartAfter in UTF-16 order, not by UTF-8 bytes',
     },
   },
 );
