@@ -72,7 +72,7 @@ export class S3Storage implements Storage {
   /** Bucket names with a createBucket in progress, so concurrent calls for one name queue up. */
   private readonly creating = new Map<string, Promise<void>>();
   /** What the operation modules need: the client, its transfer settings, secrets to redact. */
-  private readonly ctx: { client: S3Client; capabilities: Capabilities; transfer: ResolvedTransferOptions; secrets: readonly string[] };
+  readonly #ctx: { client: S3Client; capabilities: Capabilities; transfer: ResolvedTransferOptions; secrets: readonly string[] };
 
   constructor(options: S3StorageOptions = {}) {
     assertClientOrConfig(options);
@@ -80,7 +80,7 @@ export class S3Storage implements Storage {
     this.capabilities = resolveCapabilities(options.capabilities);
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createClient(options);
-    this.ctx = { client: this.client, capabilities: this.capabilities, transfer, secrets: staticSecrets(options.credentials ?? options.clientConfig?.credentials) };
+    this.#ctx = { client: this.client, capabilities: this.capabilities, transfer, secrets: staticSecrets(options.credentials ?? options.clientConfig?.credentials) };
   }
 
   /** Closes the connections of a client this storage built (a client given to it is left alone). */
@@ -94,7 +94,7 @@ export class S3Storage implements Storage {
     let token: string | undefined;
     do {
       const continuation = token;
-      const out = await call(this.ctx, { operation: 'ListBuckets', signal: options.signal }, (abortSignal) =>
+      const out = await call(this.#ctx, { operation: 'ListBuckets', signal: options.signal }, (abortSignal) =>
         this.client.send(new ListBucketsCommand(continuation ? { ContinuationToken: continuation } : {}), { abortSignal }),
       );
       for (const b of out.Buckets ?? []) {
@@ -138,7 +138,7 @@ export class S3Storage implements Storage {
     const region = await this.client.config.region();
     // us-east-1 is the default location and must not be named; any other region must be.
     const location = region && region !== 'us-east-1' && this.client.config.endpoint === undefined ? region : undefined;
-    await call(this.ctx, { operation: 'CreateBucket', bucket, signal: options.signal }, (abortSignal) =>
+    await call(this.#ctx, { operation: 'CreateBucket', bucket, signal: options.signal }, (abortSignal) =>
       this.client.send(
         new CreateBucketCommand({
           Bucket: bucket,
@@ -152,7 +152,7 @@ export class S3Storage implements Storage {
   /** Deletes an empty bucket: `NoSuchBucket` when missing, `BucketNotEmpty` while it holds objects. */
   async deleteBucket(bucket: string, options: Signal = {}): Promise<void> {
     assertBucketName(bucket);
-    await call(this.ctx, { operation: 'DeleteBucket', bucket, signal: options.signal }, (abortSignal) =>
+    await call(this.#ctx, { operation: 'DeleteBucket', bucket, signal: options.signal }, (abortSignal) =>
       this.client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal }),
     );
   }
@@ -160,7 +160,7 @@ export class S3Storage implements Storage {
   /** True when HeadBucket answers, false on 404; other failures (403: someone else's bucket) reject. */
   async bucketExists(bucket: string, options: Signal = {}): Promise<boolean> {
     assertBucketName(bucket);
-    return call(this.ctx, { operation: 'HeadBucket', bucket, signal: options.signal }, async (abortSignal) => {
+    return call(this.#ctx, { operation: 'HeadBucket', bucket, signal: options.signal }, async (abortSignal) => {
       try {
         await this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal });
         return true;
@@ -179,7 +179,7 @@ export class S3Storage implements Storage {
    * a part); they run ahead of what the server has confirmed by at most `partSize × concurrency`.
    */
   putObject(bucket: string, key: string, body: BodyInput, options?: PutOptions): Promise<PutResult> {
-    return putObject(this.ctx, bucket, key, body, options);
+    return putObject(this.#ctx, bucket, key, body, options);
   }
 
   /**
@@ -187,26 +187,26 @@ export class S3Storage implements Storage {
    * server and checked again on the response; every failure rejects before this returns.
    */
   getObject(bucket: string, key: string, options?: GetOptions): Promise<GetResult> {
-    return getObject(this.ctx, bucket, key, options);
+    return getObject(this.#ctx, bucket, key, options);
   }
 
   /** The object's size, ETag, dates, content headers and metadata (HeadObject), with read conditions. */
   headObject(bucket: string, key: string, options?: HeadOptions): Promise<ObjectInfo> {
-    return headObject(this.ctx, bucket, key, options);
+    return headObject(this.#ctx, bucket, key, options);
   }
 
   /** Deletes an object; deleting a missing key succeeds, as on S3. A missing bucket is `NoSuchBucket`. */
   async deleteObject(bucket: string, key: string, options: Signal = {}): Promise<void> {
     assertBucketName(bucket);
-    assertKeyFor(this.ctx.capabilities, key, bucket);
-    await call(this.ctx, { operation: 'DeleteObject', bucket, key, signal: options.signal, notFound: 'NoSuchBucket' }, (abortSignal) =>
+    assertKeyFor(this.#ctx.capabilities, key, bucket);
+    await call(this.#ctx, { operation: 'DeleteObject', bucket, key, signal: options.signal, notFound: 'NoSuchBucket' }, (abortSignal) =>
       this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
     );
   }
 
   /** Deletes many keys with DeleteObjects, 1000 per request, duplicates once; per-key failures are in `errors`. */
   deleteObjects(bucket: string, keys: string[], options?: Signal): Promise<DeleteObjectsResult> {
-    return deleteObjects(this.ctx, bucket, keys, options);
+    return deleteObjects(this.#ctx, bucket, keys, options);
   }
 
   /**
@@ -214,16 +214,16 @@ export class S3Storage implements Storage {
    * options the source's are kept; with any, they replace them all (S3's `REPLACE`).
    */
   copyObject(source: ObjectRef, target: ObjectRef, options?: CopyOptions): Promise<PutResult> {
-    return copyObject(this.ctx, source, target, options);
+    return copyObject(this.#ctx, source, target, options);
   }
 
   /** Lists through ListObjectsV2; each page (`pageSize` → `MaxKeys`) is fetched when it is reached. */
   listObjects(bucket: string, options?: ListOptions): AsyncIterable<ListEntry> {
-    return listObjects(this.ctx, bucket, options);
+    return listObjects(this.#ctx, bucket, options);
   }
 
   /** A presigned GET or PUT URL (SigV4 query signing), valid for `expiresIn` seconds (at most 7 days). */
   presign(bucket: string, key: string, options: PresignOptions): Promise<string> {
-    return presign(this.ctx, bucket, key, options);
+    return presign(this.#ctx, bucket, key, options);
   }
 }
