@@ -1,5 +1,5 @@
 import type { GetObjectCommandOutput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
-import { quoteEtag, type ContentHeaders, type ObjectInfo } from '@stowage/core';
+import { DEFAULT_CONTENT_TYPE, quoteEtag, type ContentHeaders, type ObjectInfo } from '@stowage/core';
 import { decodeMetadata, encodeMetadata } from './metadata.js';
 
 /** The fields HeadObject and GetObject share. */
@@ -45,7 +45,9 @@ export function objectInfo(key: string, output: ObjectOutput, size?: number): Ob
 /** Content headers and (normalized) metadata as the input fields of PutObject, CopyObject, CreateMultipartUpload. */
 export function attributeInput(headers: ContentHeaders, metadata: Record<string, string>): S3ContentHeaders & { Metadata: Record<string, string> } {
   const input: S3ContentHeaders & { Metadata: Record<string, string> } = { Metadata: encodeMetadata(metadata) };
-  if (headers.contentType !== undefined) input.ContentType = headers.contentType;
+  // Sent even when not given: servers fill in different defaults (AWS binary/octet-stream, others
+  // application/octet-stream), and every driver reports the same one.
+  input.ContentType = headers.contentType ?? DEFAULT_CONTENT_TYPE;
   if (headers.contentEncoding !== undefined) input.ContentEncoding = headers.contentEncoding;
   if (headers.contentDisposition !== undefined) input.ContentDisposition = headers.contentDisposition;
   if (headers.contentLanguage !== undefined) input.ContentLanguage = headers.contentLanguage;
