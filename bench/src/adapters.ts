@@ -281,14 +281,17 @@ export class UnstorageAdapter implements Adapter {
   }
   async getStream(key: string): Promise<Readable> {
     const { Readable } = await import('node:stream');
-    const bytes = (await this.storage.getItemRaw(key)) as Buffer;
-    return Readable.from([bytes]);
+    return Readable.from([await this.get(key)]);
   }
   async put(key: string, bytes: Buffer): Promise<void> {
     await this.storage.setItemRaw(key, bytes);
   }
   async get(key: string): Promise<Uint8Array> {
-    return (await this.storage.getItemRaw(key)) as Uint8Array;
+    const value: unknown = await this.storage.getItemRaw(key);
+    // The fs driver hands back some read errors (a file over 2 GiB: ERR_FS_FILE_TOO_LARGE) as the value.
+    if (value instanceof Error) throw value;
+    if (!(value instanceof Uint8Array)) throw new Error(`getItemRaw returned ${value === null ? 'null' : typeof value}`);
+    return value;
   }
   async head(key: string): Promise<unknown> {
     return this.storage.getMeta(key);
