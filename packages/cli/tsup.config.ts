@@ -1,12 +1,10 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base.ts';
 
 export default defineConfig({
+  ...libraryBuild,
   // `index` is the library entry (`main()`, for embedding the CLI); `bin` is the `stowage` binary
   // (tsup keeps its shebang and marks it executable). Only the library needs type declarations.
   entry: ['src/index.ts', 'src/bin.ts'],
-  format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts' } },
-  target: 'node20',
-  clean: true,
-  sourcemap: true,
 });
