@@ -160,6 +160,15 @@ async function dropBucket(adapter: RawS3Adapter): Promise<void> {
   }
 }
 
+/** Makes `subject`'s teardown drop the case's bucket first (the raw subject tears down last). */
+function dropBucketAfter(subject: Subject, raw: RawS3Adapter): void {
+  const teardown = subject.teardown;
+  subject.teardown = async () => {
+    await dropBucket(raw);
+    await teardown();
+  };
+}
+
 const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
 
 // ---- subjects -------------------------------------------------------------------------------
@@ -368,11 +377,7 @@ function s3Cases(id: ServerInfo['id']): CaseDef[] {
           cleanup: () => rm(syncedOut, { force: true }),
           teardown: () => rawSynced.close(),
         });
-        const teardown = subjects[1]!.teardown;
-        subjects[1]!.teardown = async () => {
-          await dropBucket(raw);
-          await teardown();
-        };
+        dropBucketAfter(subjects[1]!, raw);
         return subjects;
       },
     },
@@ -386,11 +391,7 @@ function s3Cases(id: ServerInfo['id']): CaseDef[] {
       async subjects(cfg) {
         const [stowage, raw] = s3Adapters(server(cfg, id), bucket('small'));
         const subjects = [smallSubject(stowage, cfg.s3SmallCount, cfg.smallBytes), smallSubject(raw, cfg.s3SmallCount, cfg.smallBytes)];
-        const teardown = subjects[1]!.teardown;
-        subjects[1]!.teardown = async () => {
-          await dropBucket(raw);
-          await teardown();
-        };
+        dropBucketAfter(subjects[1]!, raw);
         return subjects;
       },
     },
@@ -408,11 +409,7 @@ function s3Cases(id: ServerInfo['id']): CaseDef[] {
           // The raw subject fills the bucket both list (it is set up first).
           listSubject(raw, cfg.s3ListCount, () => populate(raw, cfg.s3ListCount, 16)),
         ];
-        const teardown = subjects[1]!.teardown;
-        subjects[1]!.teardown = async () => {
-          await dropBucket(raw);
-          await teardown();
-        };
+        dropBucketAfter(subjects[1]!, raw);
         return [subjects[1]!, subjects[0]!];
       },
     },

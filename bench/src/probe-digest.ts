@@ -6,17 +6,7 @@
 //   tsx src/probe-digest.ts [MiB]
 import { createHash } from 'node:crypto';
 import { cpuUsage } from 'node:process';
-import { KiB, MiB, randomBlock } from './util.js';
-
-interface Hasher {
-  init(): void;
-  update(data: Uint8Array): void;
-  digest(format: 'hex'): string;
-}
-// hash-wasm is the local driver's dependency: load it from there.
-const { createXXHash128 } = (await import(new URL('../../packages/local/node_modules/hash-wasm/dist/index.esm.js', import.meta.url).href)) as {
-  createXXHash128(): Promise<Hasher>;
-};
+import { createXxh3, KiB, MiB, randomBlock } from './util.js';
 
 const bytes = Number(process.argv[2] ?? 1024) * MiB;
 const block = randomBlock();
@@ -39,7 +29,7 @@ async function measure(name: string, run: (feed: (update: (c: Uint8Array) => voi
   console.log(`${name.padEnd(22)} ${(bytes / MiB / seconds).toFixed(0).padStart(6)} MiB/s  ${perGiB.toFixed(2)} s CPU per GiB`);
 }
 
-const xxh = await createXXHash128();
+const xxh = await createXxh3();
 await measure('XXH3-128 (hash-wasm)', (feed) => {
   xxh.init();
   feed((c) => xxh.update(c));

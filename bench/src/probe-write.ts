@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LocalStorage } from '@stowage/local';
-import { makeFile, MiB, timed } from './util.js';
+import { createXxh3, makeFile, MiB, timed } from './util.js';
 
 const bytes = Number(process.argv[2] ?? 1024) * MiB;
 const dir = await mkdtemp(join(tmpdir(), 'stowage-bench-probe-'));
@@ -17,15 +17,6 @@ const source = join(dir, 'source.bin');
 await makeFile(source, bytes);
 const storage = new LocalStorage({ root: join(dir, 'store') });
 await storage.createBucket('bench');
-// hash-wasm is the local driver's dependency: load it from there.
-interface Hasher {
-  init(): void;
-  update(data: Uint8Array): void;
-  digest(format: 'hex'): string;
-}
-const { createXXHash128 } = (await import(new URL('../../packages/local/node_modules/hash-wasm/dist/index.esm.js', import.meta.url).href)) as {
-  createXXHash128(): Promise<Hasher>;
-};
 
 const variants: [string, (out: string) => Promise<unknown>][] = [
   ['raw pipeline', (out) => pipeline(createReadStream(source), createWriteStream(out))],
@@ -37,7 +28,7 @@ const variants: [string, (out: string) => Promise<unknown>][] = [
   }],
   ['loop + XXH3 digest', async (out) => {
     const h = await open(out, 'wx');
-    const digest = await createXXHash128();
+    const digest = await createXxh3();
     digest.init();
     for await (const chunk of createReadStream(source)) {
       await h.write(chunk as Buffer);
@@ -48,7 +39,7 @@ const variants: [string, (out: string) => Promise<unknown>][] = [
   }],
   ['batched writev + XXH3, one write in flight', async (out) => {
     const h = await open(out, 'wx');
-    const digest = await createXXHash128();
+    const digest = await createXxh3();
     digest.init();
     let pending: Buffer[] = [];
     let inFlight: Promise<unknown> = Promise.resolve();

@@ -118,3 +118,17 @@ export function quietSdkWarning(): void {
 export function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
+
+/** The XXH3-128 hasher of hash-wasm, loaded from the local driver's own dependency. */
+export interface Xxh3Hasher {
+  init(): void;
+  update(data: Uint8Array): void;
+  digest(format: 'hex'): string;
+}
+
+export async function createXxh3(): Promise<Xxh3Hasher> {
+  const { createXXHash128 } = (await import(new URL('../../packages/local/node_modules/hash-wasm/dist/index.esm.js', import.meta.url).href)) as {
+    createXXHash128(): Promise<Xxh3Hasher>;
+  };
+  return createXXHash128();
+}
