@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { S3_CAPABILITIES, StorageError, type Capabilities } from '@stowage/core';
+import type { S3IntegrityOptions } from './integrity.js';
 
 /** How the driver reaches S3 when it builds the client itself. */
 export interface S3ClientOptions {
@@ -26,8 +27,32 @@ export interface S3ClientOptions {
   requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
   /** When to validate response checksums. Default: `'WHEN_REQUIRED'` with `endpoint`, the SDK's default otherwise. */
   responseChecksumValidation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
-  /** Attempts per request, retries of throttling, 5xx and network errors included. SDK default: 3. */
+  /**
+   * Attempts per request (the first one included): throttling (503 SlowDown), 5xx, timeouts,
+   * connection resets and digest errors are retried with the SDK's exponential backoff and
+   * jitter. Default: 5 (the SDK's own default is 3); `AWS_MAX_ATTEMPTS` or `clientConfig.maxAttempts`
+   * also set it.
+   */
   maxAttempts?: number;
+  /**
+   * The SDK's retry mode: `'standard'` (exponential backoff with jitter, a retry quota) or
+   * `'adaptive'` (standard plus client-side rate limiting after throttling). Default: the SDK's
+   * (`AWS_RETRY_MODE`, else `'standard'`).
+   */
+  retryMode?: 'standard' | 'adaptive';
+  /**
+   * Milliseconds to wait for a TCP connection before the attempt fails (and is retried).
+   * Default: 10,000. Applies when the driver builds the request handler (not with
+   * `clientConfig.requestHandler`).
+   */
+  connectionTimeout?: number;
+  /**
+   * Milliseconds a connection may stay silent (no byte sent or received) before the attempt fails
+   * with a timeout: before the response it is retried; in the middle of a body it fails the
+   * body with `Unavailable`. Default: 60,000 (boto3's read timeout). Applies when the driver
+   * builds the request handler.
+   */
+  socketTimeout?: number;
   /** Any other `S3Client` setting; the fields above win over the same fields here. */
   clientConfig?: S3ClientConfig;
 }
@@ -58,7 +83,19 @@ export interface S3StorageOptions extends S3ClientOptions, S3TransferOptions {
    * `{ conditionalPut: false }`); merged over S3's own capabilities.
    */
   capabilities?: Partial<Capabilities>;
+  /**
+   * What the driver verifies: Content-MD5 on uploads, the ETag the server answers, the MD5 of
+   * full reads. Everything is on by default; see docs/integrity.md.
+   */
+  integrity?: S3IntegrityOptions;
 }
+
+/** Attempts per request when nothing else says (the SDK's default is 3; boto3's legacy mode 5). */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+/** Milliseconds to wait for a connection. */
+export const DEFAULT_CONNECTION_TIMEOUT = 10_000;
+/** Milliseconds a connection may stay silent, mid-request or mid-body. */
+export const DEFAULT_SOCKET_TIMEOUT = 60_000;
 
 /** S3's smallest part (all but the last), and its largest part count. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -77,6 +114,9 @@ const CLIENT_OPTION_NAMES = [
   'requestChecksumCalculation',
   'responseChecksumValidation',
   'maxAttempts',
+  'retryMode',
+  'connectionTimeout',
+  'socketTimeout',
   'clientConfig',
 ] as const satisfies readonly (keyof S3ClientOptions)[];
 
@@ -118,7 +158,8 @@ export function clientConfigFor(options: S3ClientOptions): S3ClientConfig {
   set('endpoint', options.endpoint);
   set('forcePathStyle', options.forcePathStyle ?? config.forcePathStyle ?? (custom ? true : undefined));
   set('credentials', options.credentials);
-  set('maxAttempts', options.maxAttempts);
+  set('maxAttempts', options.maxAttempts ?? config.maxAttempts ?? (process.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS));
+  set('retryMode', options.retryMode);
   // The SDK's default (WHEN_SUPPORTED) sends streamed bodies as aws-chunked with a trailing CRC:
   // s3rver stores the chunk framing inside the object, Ceph RGW answers 411, Swift 501.
   set('requestChecksumCalculation', options.requestChecksumCalculation ?? config.requestChecksumCalculation ?? (custom ? 'WHEN_REQUIRED' : undefined));
@@ -128,7 +169,13 @@ export function clientConfigFor(options: S3ClientOptions): S3ClientConfig {
     // server that delays ACKs, every small request then waits ~40 ms (measured on Ceph RGW:
     // a 100 KB GET took 34.5 ms with the default agent, 6.3 ms with noDelay).
     const agentOptions = { keepAlive: true, noDelay: true, maxSockets: 50 };
-    config.requestHandler = { httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions) };
+    config.requestHandler = {
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      // Without these a stalled server holds a request (or a body) forever.
+      connectionTimeout: positiveInteger('connectionTimeout', options.connectionTimeout, DEFAULT_CONNECTION_TIMEOUT),
+      socketTimeout: positiveInteger('socketTimeout', options.socketTimeout, DEFAULT_SOCKET_TIMEOUT),
+    };
   }
   return config;
 }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import {
   abortError,
   assertBucketName,
@@ -17,7 +17,8 @@ import {
   type ReadConditions,
   type StorageErrorDetails,
 } from '@stowage/core';
-import { httpStatus, toStorageError } from './errors.js';
+import { httpStatus, redact, toStorageError } from './errors.js';
+import { etagIsMd5, md5OfEtag, verifiedBody } from './integrity.js';
 import { objectInfo } from './object-info.js';
 import { call, type DriverContext } from './send.js';
 import { assertKeyFor } from './keys.js';
@@ -123,6 +124,7 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
   let body = out.Body as Readable | undefined;
   try {
     if (!body) throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the response has no body`, details);
+    body = checkedBody(ctx, body, out, range === undefined, details);
     let served = parseContentRange(out.ContentRange);
     const size = served?.size ?? out.ContentLength ?? 0;
     const info = objectInfo(key, out, size);
@@ -144,7 +146,7 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
         // for the explicit range of this same version of the object.
         body.destroy();
         out = await request({ offset: wanted.offset, length: wanted.length }, { ifMatch: info.etag });
-        body = out.Body as Readable;
+        body = out.Body === undefined ? undefined : checkedBody(ctx, out.Body as Readable, out, false, details);
         const again = parseContentRange(out.ContentRange);
         if (!body || !again || again.offset > wanted.offset || again.offset + again.length < wanted.offset + wanted.length) {
           body?.destroy();
@@ -159,6 +161,19 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
     body?.destroy();
     throw toStorageError(error, context, ctx.secrets);
   }
+}
+
+/**
+ * The response body, checked as it streams: its length against `Content-Length` always, and on a
+ * full read (`whole`) of an object whose ETag is a plain MD5 (single-part, not KMS or SSE-C), its
+ * MD5 against the ETag. See {@link verifiedBody}.
+ */
+function checkedBody(ctx: DriverContext, body: Readable, out: GetObjectCommandOutput, whole: boolean, details: { bucket: string; key: string }): Readable {
+  const md5 = whole && ctx.integrity.verifyDownloads && etagIsMd5(out.ServerSideEncryption, out.SSECustomerAlgorithm) ? md5OfEtag(out.ETag) : undefined;
+  const length = out.ContentLength;
+  return verifiedBody(body, { ...(length !== undefined ? { length } : {}), ...(md5 !== undefined ? { md5 } : {}) }, (code, message, cause) =>
+    new StorageError(code, redact(`GetObject ${details.bucket}/${details.key}: ${message}`, ctx.secrets), { ...details, ...(cause !== undefined ? { cause } : {}) }),
+  );
 }
 
 function withAbort(result: GetResult, body: Readable, signal: AbortSignal | undefined, details: StorageErrorDetails): GetResult {

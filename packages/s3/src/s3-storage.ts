@@ -40,6 +40,7 @@ import {
 import { copyObject } from './copy.js';
 import { deleteObjects } from './delete.js';
 import { httpStatus } from './errors.js';
+import { integrityClient, resolveIntegrityOptions, type ResolvedIntegrityOptions } from './integrity.js';
 import { getObject, headObject } from './get.js';
 import { listObjects } from './list.js';
 import { presign } from './presign.js';
@@ -72,7 +73,13 @@ export class S3Storage implements Storage {
   /** Bucket names with a createBucket in progress, so concurrent calls for one name queue up. */
   private readonly creating = new Map<string, Promise<void>>();
   /** What the operation modules need: the client, its transfer settings, secrets to redact. */
-  readonly #ctx: { client: S3Client; capabilities: Capabilities; transfer: ResolvedTransferOptions; secrets: readonly string[] };
+  readonly #ctx: {
+    client: S3Client;
+    capabilities: Capabilities;
+    transfer: ResolvedTransferOptions;
+    secrets: readonly string[];
+    integrity: ResolvedIntegrityOptions;
+  };
 
   constructor(options: S3StorageOptions = {}) {
     assertClientOrConfig(options);
@@ -80,7 +87,16 @@ export class S3Storage implements Storage {
     this.capabilities = resolveCapabilities(options.capabilities);
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createClient(options);
-    this.#ctx = { client: this.client, capabilities: this.capabilities, transfer, secrets: staticSecrets(options.credentials ?? options.clientConfig?.credentials) };
+    const integrity = resolveIntegrityOptions(options.integrity);
+    this.#ctx = {
+      // Uploads go through a view of the client that adds Content-MD5 and its checks to each
+      // PutObject/UploadPart command; the client itself (maybe the caller's) is left as it is.
+      client: integrityClient(this.client, integrity),
+      capabilities: this.capabilities,
+      transfer,
+      secrets: staticSecrets(options.credentials ?? options.clientConfig?.credentials),
+      integrity,
+    };
   }
 
   /** Closes the connections of a client this storage built (a client given to it is left alone). */

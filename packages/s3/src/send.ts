@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { throwIfAborted, type Capabilities } from '@stowage/core';
 import { toStorageError, type ErrorContext } from './errors.js';
+import type { ResolvedIntegrityOptions } from './integrity.js';
 
 /** What every operation needs: the client, and the secrets to keep out of messages. */
 export interface DriverContext {
@@ -9,6 +10,8 @@ export interface DriverContext {
   readonly capabilities: Capabilities;
   /** Secret strings (secret key, session token) to redact from error messages, when known. */
   readonly secrets: readonly string[];
+  /** What the driver verifies (Content-MD5 on uploads, MD5 of full reads). */
+  readonly integrity: ResolvedIntegrityOptions;
 }
 
 /**
