@@ -26,6 +26,8 @@ export interface FsDirent {
 export interface FsFileHandle {
   read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
   write(buffer: Uint8Array, offset?: number, length?: number, position?: number | null): Promise<{ bytesWritten: number }>;
+  /** Writes the buffers one after another in one call (one thread-pool trip for many chunks). */
+  writev(buffers: Uint8Array[], position?: number | null): Promise<{ bytesWritten: number }>;
   stat(): Promise<FsStats>;
   sync(): Promise<void>;
   close(): Promise<void>;
