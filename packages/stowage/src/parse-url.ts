@@ -12,6 +12,14 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 // Parameter names that suggest a secret: refused, and named without their value.
 const SECRET_NAME = /key|secret|token|password|credential|signature/i;
 
+// A parameter name is quoted in a message only when it looks like one; anything else (a secret
+// pasted where a name goes, `s3://?<secret>`) is described without being shown.
+const SHOWABLE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
+
+function quoteName(name: string): string {
+  return SHOWABLE_NAME.test(name) ? `"${name}"` : '(name not shown: it does not look like a parameter name)';
+}
+
 function invalid(message: string): StorageError {
   // No `cause`: the URL parser's error would carry the whole input, secrets included.
   return new StorageError('InvalidArgument', message);
@@ -66,7 +74,7 @@ export function parseStorageUrl(input: string | URL): StorageUrl {
 function readParams(url: URL, scheme: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const [name, value] of url.searchParams) {
-    if (params.has(name)) throw invalid(`the ${scheme}: URL gives parameter "${name}" twice`);
+    if (params.has(name)) throw invalid(`the ${scheme}: URL gives parameter ${quoteName(name)} twice`);
     params.set(name, value);
   }
   return params;
@@ -77,10 +85,10 @@ function onlyParams(params: Map<string, string>, scheme: string, known: readonly
   for (const name of params.keys()) {
     if (known.includes(name)) continue;
     if (SECRET_NAME.test(name)) {
-      throw invalid(`a ${scheme}: URL must not hold credentials (parameter "${name}"); pass options.credentials or use the AWS default chain`);
+      throw invalid(`a ${scheme}: URL must not hold credentials (parameter ${quoteName(name)}); pass options.credentials or use the AWS default chain`);
     }
     const allowed = known.length > 0 ? `: it takes ${known.join(', ')}` : ': it takes none';
-    throw invalid(`unknown parameter "${name}" in the ${scheme}: URL${allowed}`);
+    throw invalid(`unknown parameter ${quoteName(name)} in the ${scheme}: URL${allowed}`);
   }
 }
 
