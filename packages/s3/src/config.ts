@@ -69,6 +69,13 @@ export interface S3TransferOptions {
   multipartCopyThreshold?: number;
   /** Bytes per part of a multipart copy. Default: 512 MiB, raised to fit 10,000 parts. */
   copyPartSize?: number;
+  /**
+   * Times a read whose connection breaks mid-body (reset, stall, closed short) goes on with a
+   * ranged GET of the missing bytes of the same version (`If-Match`), with backoff, before its
+   * stream fails with `Unavailable`. The reader sees one uninterrupted stream, still checked
+   * whole (length, MD5). Default: 4; 0 turns it off.
+   */
+  bodyResumes?: number;
 }
 
 /** Options of {@link S3Storage}: an existing client, or what to build one from, plus transfer settings. */
@@ -104,7 +111,7 @@ export const MAX_PARTS = 10_000;
 export const MAX_SINGLE_OBJECT = 5 * 1024 * 1024 * 1024;
 
 /** The transfer settings with their defaults filled in. */
-export type ResolvedTransferOptions = Required<S3TransferOptions>;
+export type ResolvedTransferOptions = Required<Omit<S3TransferOptions, 'bodyResumes'>>;
 
 const CLIENT_OPTION_NAMES = [
   'region',
@@ -137,6 +144,11 @@ export function resolveTransferOptions(options: S3TransferOptions): ResolvedTran
     multipartCopyThreshold: positiveInteger('multipartCopyThreshold', options.multipartCopyThreshold, MAX_SINGLE_OBJECT, 0),
     copyPartSize: positiveInteger('copyPartSize', options.copyPartSize, 512 * 1024 * 1024, MIN_PART_SIZE),
   };
+}
+
+/** How often a broken read body is resumed (`bodyResumes`, checked; default 4). */
+export function resolveBodyResumes(options: S3TransferOptions): number {
+  return positiveInteger('bodyResumes', options.bodyResumes, 4, 0);
 }
 
 /** The capabilities of a driver on a server, S3's own unless the caller says the server lacks some. */

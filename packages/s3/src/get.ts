@@ -4,6 +4,7 @@ import {
   abortError,
   assertBucketName,
   assertRange,
+  bareEtag,
   checkReadConditions,
   createGetResult,
   rangeHeader,
@@ -18,7 +19,7 @@ import {
   type StorageErrorDetails,
 } from '@stowage/core';
 import { httpStatus, redact, toStorageError } from './errors.js';
-import { etagIsMd5, md5OfEtag, verifiedBody } from './integrity.js';
+import { etagIsMd5, md5OfEtag, verifiedBody, type BodyResume } from './integrity.js';
 import { objectInfo } from './object-info.js';
 import { call, type DriverContext } from './send.js';
 import { assertKeyFor } from './keys.js';
@@ -124,7 +125,7 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
   let body = out.Body as Readable | undefined;
   try {
     if (!body) throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the response has no body`, details);
-    body = checkedBody(ctx, body, out, range === undefined, details);
+    body = checkedBody(ctx, body, out, range === undefined, details, resumeFrom(ctx, bucket, key, out, signal));
     let served = parseContentRange(out.ContentRange);
     const size = served?.size ?? out.ContentLength ?? 0;
     const info = objectInfo(key, out, size);
@@ -168,12 +169,51 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
  * full read (`whole`) of an object whose ETag is a plain MD5 (single-part, not KMS or SSE-C), its
  * MD5 against the ETag. See {@link verifiedBody}.
  */
-function checkedBody(ctx: DriverContext, body: Readable, out: GetObjectCommandOutput, whole: boolean, details: { bucket: string; key: string }): Readable {
+function checkedBody(
+  ctx: DriverContext,
+  body: Readable,
+  out: GetObjectCommandOutput,
+  whole: boolean,
+  details: { bucket: string; key: string },
+  resume?: BodyResume,
+): Readable {
   const md5 = whole && ctx.integrity.verifyDownloads && etagIsMd5(out.ServerSideEncryption, out.SSECustomerAlgorithm) ? md5OfEtag(out.ETag) : undefined;
   const length = out.ContentLength;
   return verifiedBody(body, { ...(length !== undefined ? { length } : {}), ...(md5 !== undefined ? { md5 } : {}) }, (code, message, cause) =>
     new StorageError(code, redact(`GetObject ${details.bucket}/${details.key}: ${message}`, ctx.secrets), { ...details, ...(cause !== undefined ? { cause } : {}) }),
+    resume,
   );
+}
+
+/**
+ * How a response body goes on after its connection breaks: a ranged GetObject of the missing
+ * bytes, pinned to the ETag (`If-Match`, and compared, since s3rver ignores If-Match), accepted
+ * only when the server answers exactly that range. `undefined` when resuming is off or the
+ * response gives nothing to pin it to.
+ */
+function resumeFrom(ctx: DriverContext, bucket: string, key: string, out: GetObjectCommandOutput, signal: AbortSignal | undefined): BodyResume | undefined {
+  const attempts = ctx.bodyResumes ?? 0;
+  const etag = out.ETag;
+  const length = out.ContentLength;
+  if (attempts <= 0 || etag === undefined || length === undefined) return undefined;
+  const base = parseContentRange(out.ContentRange)?.offset ?? 0;
+  const context = { operation: 'GetObject', bucket, key, signal };
+  return {
+    attempts,
+    from: async (position) => {
+      const wanted = { offset: base + position, length: length - position };
+      const again = await call(ctx, context, (abortSignal) =>
+        ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: rangeHeader(wanted), IfMatch: etag }), { abortSignal }),
+      );
+      const served = parseContentRange(again.ContentRange);
+      const body = again.Body as Readable | undefined;
+      if (!body || !served || served.offset !== wanted.offset || served.length !== wanted.length || bareEtag(again.ETag ?? '') !== bareEtag(etag)) {
+        body?.destroy();
+        throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the server did not resume the body with the requested range of the same object`, { bucket, key });
+      }
+      return body;
+    },
+  };
 }
 
 function withAbort(result: GetResult, body: Readable, signal: AbortSignal | undefined, details: StorageErrorDetails): GetResult {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { finished, Transform, type Readable } from 'node:stream';
+import { finished, Readable, Transform } from 'node:stream';
 import { PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StorageError } from '@stowage/core';
 
@@ -183,10 +183,12 @@ export interface BodyExpectation {
  * `end`, so a pipeline into a file rejects. `fail` turns a cause into the driver's error.
  */
 export function verifiedBody(
-  source: Readable,
+  first: Readable,
   expect: BodyExpectation,
   fail: (code: 'Unavailable' | 'ChecksumMismatch', message: string, cause?: unknown) => Error,
+  resume?: BodyResume,
 ): Readable {
+  const source = resume && expect.length !== undefined && resume.attempts > 0 ? Readable.from(resumable(first, expect.length, resume), { objectMode: false }) : first;
   const hash = expect.md5 !== undefined ? createHash('md5') : undefined;
   let seen = 0;
   const out = new Transform({
@@ -231,4 +233,61 @@ function bodyFailure(
   if (/checksum mismatch/i.test(message)) return fail('ChecksumMismatch', `the body did not match its checksum: ${message}`, error);
   const of = expect.length !== undefined ? ` of ${expect.length}` : '';
   return fail('Unavailable', `the connection failed after ${seen}${of} bytes of the body: ${message}`, error);
+}
+
+/** How to go on with a body whose connection broke: a new body from a byte position on. */
+export interface BodyResume {
+  /** Times to resume one body, at most. */
+  attempts: number;
+  /** The rest of the body from `position` (counted from this response's first byte), same object version. */
+  from(position: number): Promise<Readable>;
+  /** Called before each resumption, with the failure (for tests and logs). */
+  onResume?(position: number, cause: unknown): void;
+}
+
+/** A failure of the connection (not of the bytes, not an abort): worth resuming. */
+function connectionFailure(error: unknown): boolean {
+  if (error instanceof StorageError) return error.code === 'Unavailable';
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'AbortError') return false;
+  const message = error instanceof Error ? error.message : String(error);
+  return !/checksum mismatch/i.test(message);
+}
+
+/**
+ * The bytes of `first` and, when its connection breaks (reset, socket timeout, a clean close short
+ * of `length`), of the ranges `resume` fetches from the first missing byte, up to `attempts` times
+ * with backoff: one stream of the whole response, as the server meant to send it.
+ */
+async function* resumable(first: Readable, length: number, resume: BodyResume): AsyncGenerator<Uint8Array> {
+  let source = first;
+  let position = 0;
+  let left = resume.attempts;
+  try {
+    for (let round = 0; ; round++) {
+      try {
+        for await (const chunk of source as AsyncIterable<Uint8Array>) {
+          position += chunk.byteLength;
+          yield chunk;
+        }
+        if (position >= length) return;
+        throw new Error(`the response ended after ${position} of ${length} bytes`);
+      } catch (error) {
+        source.destroy();
+        if (left <= 0 || position >= length || !connectionFailure(error)) throw error;
+        left -= 1;
+        resume.onResume?.(position, error);
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** round) * (0.5 + Math.random() / 2)));
+        try {
+          source = await resume.from(position);
+        } catch (resumeError) {
+          // Could not go on: the connection's failure is what the reader needs to hear about,
+          // unless the resumption said something definite (the object changed, access denied).
+          throw resumeError instanceof StorageError && resumeError.code !== 'Unavailable' ? resumeError : error;
+        }
+      }
+    }
+  } finally {
+    source.destroy();
+  }
 }

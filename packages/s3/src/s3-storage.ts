@@ -32,6 +32,7 @@ import {
 import {
   assertClientOrConfig,
   createClient,
+  resolveBodyResumes,
   resolveCapabilities,
   resolveTransferOptions,
   type ResolvedTransferOptions,
@@ -79,6 +80,7 @@ export class S3Storage implements Storage {
     transfer: ResolvedTransferOptions;
     secrets: readonly string[];
     integrity: ResolvedIntegrityOptions;
+    bodyResumes: number;
   };
 
   constructor(options: S3StorageOptions = {}) {
@@ -96,6 +98,7 @@ export class S3Storage implements Storage {
       transfer,
       secrets: staticSecrets(options.credentials ?? options.clientConfig?.credentials),
       integrity,
+      bodyResumes: resolveBodyResumes(options),
     };
   }
 

@@ -12,6 +12,8 @@ export interface DriverContext {
   readonly secrets: readonly string[];
   /** What the driver verifies (Content-MD5 on uploads, MD5 of full reads). */
   readonly integrity: ResolvedIntegrityOptions;
+  /** Times a read's body is resumed (ranged GET of the rest) after its connection breaks; 0: never. */
+  readonly bodyResumes?: number;
 }
 
 /**

@@ -217,6 +217,65 @@ describe('downloads', () => {
     expect(Buffer.from(await ranged.bytes()).equals(flipped.subarray(4000, 5000))).toBe(true);
   });
 
+  /** Serves `bytes` as `object` would be served: ranges honoured (206), the first full answer broken after `cut` bytes. */
+  const breakingServer =
+    (bytes: Buffer, cut: number, how: 'reset' | 'close' = 'reset'): Handler =>
+    (req, res, index) => {
+      const etag = quoted(md5(object).toString('hex'));
+      const range = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers.range ?? ''));
+      if (range) {
+        const [from, to] = [Number(range[1]), Number(range[2])];
+        const part = bytes.subarray(from, to + 1);
+        res.writeHead(206, { 'content-length': String(part.length), 'content-range': `bytes ${from}-${to}/${bytes.length}`, etag });
+        return res.end(part);
+      }
+      res.writeHead(200, { 'content-length': String(bytes.length), etag });
+      if (index > 0) return res.end(bytes);
+      res.write(bytes.subarray(0, cut), () => (how === 'reset' ? res.socket?.resetAndDestroy() : res.socket?.end()));
+    };
+
+  it('resume a body whose connection breaks mid-way with a ranged read of the rest, still checked whole', async () => {
+    handler = breakingServer(object, 3000);
+    const result = await storage().getObject('bucket', 'key');
+    expect(Buffer.from(await result.bytes()).equals(object)).toBe(true);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]?.headers.range).toMatch(/^bytes=\d+-9999$/);
+    expect(seen[1]?.headers['if-match']).toBe(quoted(md5(object).toString('hex')));
+  });
+
+  it('resume a body closed short of its Content-Length', async () => {
+    handler = breakingServer(object, 3000, 'close');
+    const result = await storage().getObject('bucket', 'key');
+    expect(Buffer.from(await result.bytes()).equals(object)).toBe(true);
+  });
+
+  it('fail with ChecksumMismatch when resumed bytes are corrupted', async () => {
+    handler = breakingServer(flipped, 3000);
+    const error = await (await storage().getObject('bucket', 'key')).bytes().catch((e: unknown) => e);
+    expect(isStorageError(error, 'ChecksumMismatch'), String(error)).toBe(true);
+  });
+
+  it('do not resume with bodyResumes: 0', async () => {
+    handler = breakingServer(object, 3000);
+    const error = await (await storage({ bodyResumes: 0 }).getObject('bucket', 'key')).bytes().catch((e: unknown) => e);
+    expect(isStorageError(error, 'Unavailable'), String(error)).toBe(true);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('resume a ranged read from its first missing byte', async () => {
+    const etag = quoted(md5(object).toString('hex'));
+    handler = (req, res, index) => {
+      const [, a, b] = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers.range)) as RegExpExecArray;
+      const part = object.subarray(Number(a), Number(b) + 1);
+      res.writeHead(206, { 'content-length': String(part.length), 'content-range': `bytes ${a}-${b}/${object.length}`, etag });
+      if (index > 0) return res.end(part);
+      res.write(part.subarray(0, 100), () => res.socket?.resetAndDestroy());
+    };
+    const result = await storage().getObject('bucket', 'key', { range: { offset: 2000, length: 5000 } });
+    expect(Buffer.from(await result.bytes()).equals(object.subarray(2000, 7000))).toBe(true);
+    expect(seen[1]?.headers.range).toBe('bytes=2100-6999');
+  });
+
   it('fail a body that stalls longer than the socket timeout with Unavailable', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-length': String(object.length), etag: quoted(md5(object).toString('hex')) });
