@@ -45,6 +45,7 @@ import { keySegments } from './key-path.js';
 import { Layout, parseTempName } from './layout.js';
 import { holdsObject, walkKeys, type WalkEntry } from './list.js';
 import { FileRangeReadable } from './read-stream.js';
+import { isNodeReadable, readableChunks } from './readable-chunks.js';
 import { encodeSidecar, readSidecar, type SidecarRecord } from './sidecar.js';
 import { writeTemp, type TempFile } from './write.js';
 
@@ -428,7 +429,8 @@ export class FsStorage implements Storage {
     throwIfAborted(options.signal, details);
     const layout = await this.layout();
     await this.requireBucket(layout, bucket);
-    const normalized = normalizeBody(body, details);
+    // A Node stream is taken by its `data` events: no copy of each chunk (see readable-chunks.ts).
+    const normalized = isNodeReadable(body) ? { size: undefined, chunks: readableChunks(body, details) } : normalizeBody(body, details);
     const expectedSize = options.size ?? normalized.size;
     const temp = await writeTemp(this.fs, layout.tempPath(bucket), normalized.chunks, {
       bucket,
@@ -546,7 +548,7 @@ export class FsStorage implements Storage {
           key: source.key,
         });
       }
-      const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), body, {
+      const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), readableChunks(body, details), {
         ...details,
         expectedSize: opened.stat.size,
         fsync: this.fsync,
