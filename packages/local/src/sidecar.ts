@@ -1,5 +1,5 @@
 import type { ContentHeaders } from '@stowage/core';
-import { errnoCode, type FsPromises } from './fs-api.js';
+import { errnoCode, type FsFileHandle, type FsPromises } from './fs-api.js';
 
 /** What the driver keeps beside each object's bytes. */
 export interface SidecarRecord {
@@ -12,23 +12,50 @@ export interface SidecarRecord {
   metadata: Record<string, string>;
 }
 
+// Records are a few hundred bytes; metadata (≤ 2 KiB on S3) and headers fit this in one read.
+const FIRST_READ_BYTES = 8 * 1024;
+
 /**
  * Reads the record written for a data file; `undefined` when there is none (a file someone put in
- * the tree by hand, or a record removed by a concurrent overwrite).
+ * the tree by hand, or a record removed by a concurrent overwrite). One open, one read, one close:
+ * `readFile` would add an `fstat` and a read to end of file, each a thread-pool trip.
  */
 export async function readSidecar(fs: FsPromises, file: string): Promise<SidecarRecord | undefined> {
-  let raw: Uint8Array;
+  let handle: FsFileHandle;
   try {
-    raw = await fs.readFile(file);
+    handle = await fs.open(file, 'r');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
+  let raw: Buffer;
   try {
-    const record = JSON.parse(Buffer.from(raw).toString('utf8')) as SidecarRecord;
+    raw = await readToEnd(handle);
+  } finally {
+    await handle.close();
+  }
+  try {
+    const record = JSON.parse(raw.toString('utf8')) as SidecarRecord;
     return record.v === 2 ? record : undefined;
   } catch {
     return undefined; // torn by a crash mid-write: the data it describes was never renamed into place
+  }
+}
+
+async function readToEnd(handle: FsFileHandle): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(FIRST_READ_BYTES);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.byteLength) {
+      const bigger = Buffer.allocUnsafe(buffer.byteLength * 2);
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    const { bytesRead } = await handle.read(buffer, length, buffer.byteLength - length, length);
+    if (bytesRead === 0) return buffer.subarray(0, length);
+    length += bytesRead;
+    // A short read of a small file is its end: skip the read that would return 0.
+    if (length < buffer.byteLength) return buffer.subarray(0, length);
   }
 }
 
