@@ -41,11 +41,13 @@ import { createDigest } from './digest.js';
 import { errnoCode, type FileSystem, type FsFileHandle, type FsPromises, type FsStats } from './fs-api.js';
 import { fsError, keyConflict } from './fs-errors.js';
 import { KeyLock } from './key-lock.js';
+import { KnownFolders } from './known-folders.js';
 import { keySegments } from './key-path.js';
 import { Layout, parseTempName } from './layout.js';
 import { holdsObject, walkKeys, type WalkEntry } from './list.js';
 import { FileRangeReadable } from './read-stream.js';
 import { isNodeReadable, readableChunks } from './readable-chunks.js';
+import { RecordCache } from './record-cache.js';
 import { encodeSidecar, readSidecar, type SidecarRecord } from './sidecar.js';
 import { writeTemp, type TempFile } from './write.js';
 
@@ -72,6 +74,8 @@ interface OpenObject {
 // then sees the new file. More misses than this in a row means no record exists.
 const RECORD_ATTEMPTS = 5;
 const RENAME_ATTEMPTS = 5;
+// Parsed records kept (a few hundred bytes each, so a few MiB at most).
+const RECORD_CACHE_ENTRIES = 8192;
 
 function sameVersion(a: FsStats, b: FsStats): boolean {
   return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
@@ -100,6 +104,8 @@ export class FsStorage implements Storage {
   private readonly fsync: boolean;
   private readonly locks = new KeyLock();
   private readonly foreignHashes = new Map<string, string>();
+  private readonly records = new RecordCache(RECORD_CACHE_ENTRIES);
+  private readonly folders = new KnownFolders();
   private layoutPromise: Promise<Layout> | undefined;
 
   constructor(options: FsStorageOptions) {
@@ -122,6 +128,8 @@ export class FsStorage implements Storage {
   /** Forgets the prepared layout, so the next call prepares the root again (after it was wiped). */
   protected forgetLayout(): void {
     this.layoutPromise = undefined;
+    this.records.clear();
+    this.folders.clear();
   }
 
   private async open(): Promise<Layout> {
@@ -190,6 +198,7 @@ export class FsStorage implements Storage {
     const layout = await this.layout();
     await this.requireBucket(layout, bucket);
     const dir = layout.bucketDir(bucket);
+    this.folders.forget(dir);
     try {
       await this.fs.rmdir(dir);
     } catch (error) {
@@ -201,6 +210,8 @@ export class FsStorage implements Storage {
       await this.fs.rm(dir, { recursive: true, force: true });
     }
     await this.fs.rm(layout.metaDir(bucket), { recursive: true, force: true }).catch(() => undefined);
+    // Records are named per bucket: a bucket made again under this name starts with none.
+    this.records.clear();
   }
 
   async bucketExists(bucket: string, options: Signal = {}): Promise<boolean> {
@@ -217,6 +228,14 @@ export class FsStorage implements Storage {
       if (isMissing(error)) return false;
       throw fsError(error, bucket);
     }
+  }
+
+  /** {@link requireBucket}, answered from the known folders when the bucket's folder was seen. */
+  private async requireKnownBucket(layout: Layout, bucket: string): Promise<void> {
+    const dir = layout.bucketDir(bucket);
+    if (this.folders.has(dir)) return;
+    await this.requireBucket(layout, bucket);
+    this.folders.add(dir);
   }
 
   private async requireBucket(layout: Layout, bucket: string): Promise<void> {
@@ -258,12 +277,17 @@ export class FsStorage implements Storage {
     let dir = layout.bucketDir(bucket);
     for (const segment of segments.slice(0, -1)) {
       dir = path.join(dir, segment);
+      if (this.folders.has(dir)) continue;
       try {
         await this.fs.mkdir(dir);
+        this.folders.add(dir);
         continue;
       } catch (error) {
         const code = errnoCode(error);
-        if (code === 'ENOENT') throw await this.notFound(layout, bucket, key, error);
+        if (code === 'ENOENT') {
+          this.folders.forget(layout.bucketDir(bucket));
+          throw await this.notFound(layout, bucket, key, error);
+        }
         if (code === 'ENOTDIR') throw keyConflict(bucket, key, 'an object exists at one of its parent folders');
         if (code !== 'EEXIST') throw fsError(error, bucket, key);
       }
@@ -274,14 +298,17 @@ export class FsStorage implements Storage {
         throw new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
       }
       if (!stat.isDirectory()) throw keyConflict(bucket, key, `an object exists at ${JSON.stringify(path.relative(layout.bucketDir(bucket), dir))}`);
+      this.folders.add(dir);
     }
   }
 
   /** Removes folders left empty by a delete, up to (not including) the bucket's folder. */
   private async pruneEmptyParents(layout: Layout, bucket: string, segments: string[]): Promise<void> {
     for (let depth = segments.length - 1; depth > 0; depth--) {
+      const dir = layout.objectPath(bucket, segments.slice(0, depth));
       try {
-        await this.fs.rmdir(layout.objectPath(bucket, segments.slice(0, depth)));
+        await this.fs.rmdir(dir);
+        this.folders.delete(dir);
       } catch {
         return; // not empty (or already gone): the folders above are not empty either
       }
@@ -327,6 +354,16 @@ export class FsStorage implements Storage {
     return { v: 2, size: stat.size, digest, headers: {}, metadata: {} };
   }
 
+  /** The record of the data file version `stat` describes, from the cache when it holds that version. */
+  private async readRecord(layout: Layout, bucket: string, stat: FsStats): Promise<SidecarRecord | undefined> {
+    const file = layout.sidecarPath(bucket, stat);
+    const cached = this.records.get(file, stat);
+    if (cached) return cached;
+    const record = await readSidecar(this.fs, file);
+    if (record) this.records.set(file, stat, record);
+    return record;
+  }
+
   /** Stats an object and reads its record, retrying when a concurrent overwrite swaps them. */
   private async statObject(layout: Layout, bucket: string, key: string, file: string): Promise<{ stat: FsStats; record: SidecarRecord }> {
     for (let attempt = 0; ; attempt++) {
@@ -338,7 +375,7 @@ export class FsStorage implements Storage {
         throw fsError(error, bucket, key);
       }
       if (!stat.isFile()) throw await this.notFound(layout, bucket, key);
-      const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat));
+      const record = await this.readRecord(layout, bucket, stat);
       if (record) return { stat, record };
       const again = await this.fs.lstat(file).catch(() => undefined);
       if (again && sameVersion(stat, again) && attempt >= 1) return { stat, record: await this.foreignRecord(file, stat) };
@@ -360,7 +397,7 @@ export class FsStorage implements Storage {
       try {
         const stat = await handle.stat();
         if (!stat.isFile()) throw await this.notFound(layout, bucket, key);
-        const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat));
+        const record = await this.readRecord(layout, bucket, stat);
         if (record) return { handle, stat, record };
         const current = await this.fs.lstat(file).catch(() => undefined);
         if ((current && sameVersion(stat, current) && attempt >= 1) || attempt >= RECORD_ATTEMPTS) {
@@ -428,7 +465,8 @@ export class FsStorage implements Storage {
     const metadata = normalizeMetadata(options.metadata, details);
     throwIfAborted(options.signal, details);
     const layout = await this.layout();
-    await this.requireBucket(layout, bucket);
+    // A bucket deleted since it was seen fails at the rename instead (ensureParent answers NoSuchBucket).
+    await this.requireKnownBucket(layout, bucket);
     // A Node stream is taken by its `data` events: no copy of each chunk (see readable-chunks.ts).
     const normalized = isNodeReadable(body) ? { size: undefined, chunks: readableChunks(body, details) } : normalizeBody(body, details);
     const expectedSize = options.size ?? normalized.size;
@@ -485,8 +523,13 @@ export class FsStorage implements Storage {
               await this.fs.unlink(temp.path);
             } else {
               await this.fs.rename(temp.path, file);
-              if (current?.isFile()) await this.fs.unlink(layout.sidecarPath(bucket, current)).catch(() => undefined);
+              if (current?.isFile()) {
+                const replaced = layout.sidecarPath(bucket, current);
+                this.records.delete(replaced);
+                await this.fs.unlink(replaced).catch(() => undefined);
+              }
             }
+            this.records.set(sidecar, temp.stat, record);
             return;
           } catch (error) {
             const code = errnoCode(error);
@@ -494,13 +537,18 @@ export class FsStorage implements Storage {
               throw new StorageError('PreconditionFailed', 'an object already exists under this key (ifNoneMatch: "*")', { bucket, key });
             }
             if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
-            // ENOENT: a delete removed the (empty) parent folder meanwhile; make it again.
-            if (code !== 'ENOENT' || attempt >= RENAME_ATTEMPTS) throw fsError(error, bucket, key);
+            // ENOENT: a delete removed the (empty) parent folder meanwhile, or a known folder is gone
+            // (ENOTDIR: replaced by a file); forget what is known and check the path again.
+            if ((code !== 'ENOENT' && code !== 'ENOTDIR') || attempt >= RENAME_ATTEMPTS) throw fsError(error, bucket, key);
+            this.folders.forget(layout.bucketDir(bucket));
+            await this.requireBucket(layout, bucket); // the bucket itself may be what is gone
           }
         }
       });
     } catch (error) {
       await discard();
+      // The bucket may be gone since putObject found it in the known folders (its records with it).
+      if (isMissing(error)) await this.requireBucket(layout, bucket);
       throw fsError(error, bucket, key);
     }
   }
@@ -600,7 +648,9 @@ export class FsStorage implements Storage {
         if (isMissing(error)) return;
         throw fsError(error, bucket, key);
       }
-      await this.fs.unlink(layout.sidecarPath(bucket, stat)).catch(() => undefined);
+      const record = layout.sidecarPath(bucket, stat);
+      this.records.delete(record);
+      await this.fs.unlink(record).catch(() => undefined);
     });
     await this.pruneEmptyParents(layout, bucket, segments);
   }

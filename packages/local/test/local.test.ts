@@ -225,3 +225,54 @@ describe('LocalStorage writes atomically', () => {
     expect((await stat(path.join(base, 'new', 'deeper', 'b1b'))).isDirectory()).toBe(true);
   });
 });
+
+describe('LocalStorage caches only what it can check', () => {
+  it('sees a file edited in place after its record was cached: ChecksumMismatch, never the old bytes', async () => {
+    await storage.putObject('docs', 'c.txt', 'original', { metadata: { m: '1' } });
+    expect((await storage.headObject('docs', 'c.txt')).metadata).toEqual({ m: '1' }); // cached now
+    await writeFile(path.join(root, 'docs', 'c.txt'), 'tampered'); // same size, new mtime
+    await expect((await storage.getObject('docs', 'c.txt')).bytes()).rejects.toSatisfy((e: unknown) => isStorageError(e, 'ChecksumMismatch'));
+    await writeFile(path.join(root, 'docs', 'c.txt'), 'short');
+    expect(await codeOf(storage.getObject('docs', 'c.txt'))).toBe('ChecksumMismatch');
+    expect((await storage.headObject('docs', 'c.txt')).size).toBe(5);
+  });
+
+  it('sees overwrites and deletes made by another instance on the same root', async () => {
+    const other = new LocalStorage({ root });
+    await storage.putObject('docs', 'k', 'one', { metadata: { v: '1' } });
+    expect((await storage.headObject('docs', 'k')).metadata).toEqual({ v: '1' });
+    await other.putObject('docs', 'k', 'two', { metadata: { v: '2' } });
+    const got = await storage.getObject('docs', 'k');
+    expect(await got.text()).toBe('two');
+    expect(got.info.metadata).toEqual({ v: '2' });
+    await other.deleteObject('docs', 'k');
+    expect(await codeOf(storage.headObject('docs', 'k'))).toBe('NoSuchKey');
+  });
+
+  it('makes a folder removed behind its back again on the next put', async () => {
+    await storage.putObject('docs', 'a/b/one', '1');
+    await rm(path.join(root, 'docs', 'a'), { recursive: true });
+    await storage.putObject('docs', 'a/b/two', '2');
+    expect(await (await storage.getObject('docs', 'a/b/two')).text()).toBe('2');
+  });
+
+  it('refuses a key whose known folder was replaced by a file behind its back', async () => {
+    await storage.putObject('docs', 'x/one', '1');
+    await rm(path.join(root, 'docs', 'x'), { recursive: true });
+    await writeFile(path.join(root, 'docs', 'x'), 'a file now');
+    expect(await codeOf(storage.putObject('docs', 'x/two', '2'))).toBe('InvalidKey');
+    expect(await readFile(path.join(root, 'docs', 'x'), 'utf8')).toBe('a file now');
+  });
+
+  it('answers NoSuchBucket for a put into a bucket deleted behind its back', async () => {
+    await storage.putObject('docs', 'top', '1');
+    await storage.putObject('docs', 'in/folder', '1');
+    const other = new LocalStorage({ root });
+    await other.deleteObject('docs', 'top');
+    await other.deleteObject('docs', 'in/folder');
+    await other.deleteBucket('docs');
+    expect(await codeOf(storage.putObject('docs', 'top', '2'))).toBe('NoSuchBucket');
+    expect(await codeOf(storage.putObject('docs', 'in/folder', '2'))).toBe('NoSuchBucket');
+    expect(await readdir(path.join(root, '.stowage', 'tmp'))).toEqual([]);
+  });
+});
