@@ -188,7 +188,10 @@ export function verifiedBody(
   fail: (code: 'Unavailable' | 'ChecksumMismatch', message: string, cause?: unknown) => Error,
   resume?: BodyResume,
 ): Readable {
-  const source = resume && expect.length !== undefined && resume.attempts > 0 ? Readable.from(resumable(first, expect.length, resume), { objectMode: false }) : first;
+  // The response being read now (the first, or the latest resumption): destroyed with the stream.
+  const current = { body: first, stopped: false };
+  const source =
+    resume && expect.length !== undefined && resume.attempts > 0 ? Readable.from(resumable(current, expect.length, resume), { objectMode: false }) : first;
   const hash = expect.md5 !== undefined ? createHash('md5') : undefined;
   let seen = 0;
   const out = new Transform({
@@ -215,6 +218,10 @@ export function verifiedBody(
     out.destroy(bodyFailure(error, seen, expect, fail));
   });
   out.once('close', () => {
+    // The generator behind a resumable source only stops once its pending read settles: destroy
+    // the response under it too, so a reader that stops early frees the connection at once.
+    current.stopped = true;
+    if (!current.body.destroyed) current.body.destroy();
     if (!source.destroyed) source.destroy();
   });
   source.pipe(out);
@@ -259,8 +266,8 @@ function connectionFailure(error: unknown): boolean {
  * of `length`), of the ranges `resume` fetches from the first missing byte, up to `attempts` times
  * with backoff: one stream of the whole response, as the server meant to send it.
  */
-async function* resumable(first: Readable, length: number, resume: BodyResume): AsyncGenerator<Uint8Array> {
-  let source = first;
+async function* resumable(current: { body: Readable; stopped: boolean }, length: number, resume: BodyResume): AsyncGenerator<Uint8Array> {
+  let source = current.body;
   let position = 0;
   let left = resume.attempts;
   try {
@@ -274,12 +281,14 @@ async function* resumable(first: Readable, length: number, resume: BodyResume): 
         throw new Error(`the response ended after ${position} of ${length} bytes`);
       } catch (error) {
         source.destroy();
-        if (left <= 0 || position >= length || !connectionFailure(error)) throw error;
+        if (current.stopped || left <= 0 || position >= length || !connectionFailure(error)) throw error;
         left -= 1;
         resume.onResume?.(position, error);
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** round) * (0.5 + Math.random() / 2)));
         try {
           source = await resume.from(position);
+          current.body = source;
+          if (current.stopped) throw error;
         } catch (resumeError) {
           // Could not go on: the connection's failure is what the reader needs to hear about,
           // unless the resumption said something definite (the object changed, access denied).

@@ -276,6 +276,20 @@ describe('downloads', () => {
     expect(seen[1]?.headers.range).toBe('bytes=2100-6999');
   });
 
+  it('stop at once, without resuming, when the reader destroys the body mid-stream', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': String(object.length), etag: quoted(md5(object).toString('hex')) });
+      res.write(object.subarray(0, 100)); // then nothing
+    };
+    const result = await storage({ socketTimeout: 400 }).getObject('bucket', 'key');
+    const closed = new Promise((r) => result.body.once('close', r));
+    result.body.once('data', () => result.body.destroy());
+    await closed;
+    await new Promise((r) => setTimeout(r, 800));
+    expect(seen).toHaveLength(1);
+    server.closeAllConnections();
+  });
+
   it('fail a body that stalls longer than the socket timeout with Unavailable', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-length': String(object.length), etag: quoted(md5(object).toString('hex')) });
