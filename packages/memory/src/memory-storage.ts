@@ -1,6 +1,7 @@
-import { Volume, createFsFromVolume } from 'memfs';
+import { Volume } from 'memfs';
 import { collectBytes, isStorageError } from '@stowage/core';
-import { FsStorage, type FileSystem } from '@stowage/local';
+import { FsStorage } from '@stowage/local';
+import { memfsFileSystem } from './memfs-api.js';
 
 /** Buckets and their objects as a plain object: `{ bucket: { key: body } }`. */
 export type StoreContents<Body> = Record<string, Record<string, Body>>;
@@ -26,7 +27,7 @@ export class MemoryStorage extends FsStorage {
 
   constructor() {
     const volume = new Volume();
-    super({ fs: createFsFromVolume(volume) as unknown as FileSystem, root: MEMORY_ROOT, name: 'memory' });
+    super({ fs: memfsFileSystem(volume), root: MEMORY_ROOT, name: 'memory' });
     this.volume = volume;
   }
 
