@@ -1,13 +1,16 @@
+import { setMaxListeners } from 'node:events';
 import {
   AbortMultipartUploadCommand,
+  ChecksumAlgorithm,
   CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   HeadObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
+  type CompletedPart,
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import {
   abortableChunks,
   abortError,
@@ -114,48 +117,6 @@ class CountingSource {
     void Promise.resolve(this.iterator.return?.()).catch(() => undefined);
   }
 
-  /**
-   * The rest of the source as a pull-only web stream (high-water mark 0), so lib-storage reads
-   * from the source exactly when it fills a part and progress follows what the upload took.
-   */
-  stream(prefix: Uint8Array[]): ReadableStream<Uint8Array> {
-    const pending = [...prefix];
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          const buffered = pending.shift();
-          if (buffered) return controller.enqueue(buffered);
-          const chunk = await this.next();
-          if (chunk === undefined) controller.close();
-          else if (chunk.byteLength > 0) controller.enqueue(chunk);
-        },
-        cancel: () => this.close(),
-      },
-      { highWaterMark: 0 },
-    );
-  }
-}
-
-/**
- * The client lib-storage gets: a view of `client` whose part uploads carry `signal`, so an abort
- * cancels the parts in flight (lib-storage sends without a signal, and its own `abort()` makes
- * `done()` reject before the multipart upload is aborted), and that runs `beforeComplete` before
- * CompleteMultipartUpload. CreateMultipartUpload and AbortMultipartUpload keep no signal:
- * cancelling the first could leave an upload whose id is unknown, and the second is the cleanup.
- */
-function uploadClient(client: S3Client, signal: AbortSignal | undefined, beforeComplete: (() => Promise<void>) | undefined): S3Client {
-  if (!signal && !beforeComplete) return client;
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: unknown, options?: Record<string, unknown>) => {
-        const cancellable = command instanceof UploadPartCommand || command instanceof PutObjectCommand;
-        if (command instanceof CompleteMultipartUploadCommand && beforeComplete) await beforeComplete();
-        const send = target.send.bind(target) as (c: unknown, o?: Record<string, unknown>) => Promise<unknown>;
-        return send(command, cancellable && signal ? { ...options, abortSignal: signal } : options);
-      };
-    },
-  });
 }
 
 /**
@@ -175,7 +136,7 @@ async function checkConditions(ctx: DriverContext, bucket: string, key: string, 
   checkPutConditions(current, options, { bucket, key });
 }
 
-/** Writes an object: one PutObject up to the multipart threshold, a lib-storage `Upload` above it. */
+/** Writes an object: one PutObject up to the multipart threshold, a multipart upload above it. */
 export async function putObject(
   ctx: UploadContext,
   bucket: string,
@@ -224,7 +185,7 @@ export async function putObject(
   };
 
   // Read up to the threshold: a body that ends by then goes up in one request.
-  const prefix: Uint8Array[] = [];
+  const prefix: (Uint8Array | undefined)[] = [];
   let buffered = 0;
   let ended = false;
   try {
@@ -243,7 +204,8 @@ export async function putObject(
   }
 
   if (ended) {
-    const data = prefix.length === 1 ? (prefix[0] as Uint8Array) : Buffer.concat(prefix);
+    const chunks = prefix as Uint8Array[];
+    const data = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, buffered);
     const out = await call(ctx, { operation: 'PutObject', bucket, key, signal }, (abortSignal) =>
       ctx.client.send(new PutObjectCommand({ ...params, Body: data, ContentLength: data.byteLength }), { abortSignal }),
     );
@@ -263,11 +225,21 @@ export async function putObject(
   return multipartPut(ctx, params, source, prefix, { partSize, queueSize, signal, beforeComplete });
 }
 
+/**
+ * A multipart upload: parts of exactly `partSize` bytes (the last one shorter) are cut from the
+ * body as it is read and sent `queueSize` at a time. Chunks are copied once into part buffers,
+ * which are reused once their part is stored, so at most `queueSize + 1` parts are held (a chunk
+ * holding a whole part goes up as it is, without a copy). Reading waits for a free slot, so
+ * progress follows what the upload took. The first failure (the body's own, a part's, the
+ * caller's abort) cancels the parts in flight and aborts the multipart upload; a body whose
+ * length differs from its declared size fails before CompleteMultipartUpload, so no truncated
+ * object is ever stored.
+ */
 async function multipartPut(
   ctx: UploadContext,
   params: PutObjectCommandInput & { Bucket: string; Key: string },
   source: CountingSource,
-  prefix: Uint8Array[],
+  prefix: (Uint8Array | undefined)[],
   {
     partSize,
     queueSize,
@@ -277,31 +249,138 @@ async function multipartPut(
 ): Promise<PutResult> {
   const { Bucket: bucket, Key: key } = params;
   const context = { operation: 'multipart upload', bucket, key, signal };
-  const upload = new Upload({
-    client: uploadClient(ctx.client, signal, beforeComplete),
-    params: { ...params, Body: source.stream(prefix) },
-    partSize,
-    queueSize,
-    // lib-storage aborts the multipart upload on any failure (a part, the body, Complete).
-    leavePartsOnError: false,
-  });
-  let etag: string;
+  // Fires on the caller's abort and on the first failure: the parts in flight stop at once.
+  const stop = new AbortController();
+  setMaxListeners(16 + 4 * queueSize, stop.signal);
+  const forwardAbort = () => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    stop.abort();
+  };
+
+  // As lib-storage: with flexible checksums on, the upload declares CRC32 and Complete lists each part's.
+  const checksums = (await ctx.client.config.requestChecksumCalculation()) === 'WHEN_SUPPORTED';
+  // No signal: cancelling it could leave an upload whose id is unknown (it is aborted below instead).
+  const created = ctx.client.send(
+    new CreateMultipartUploadCommand({
+      ...params,
+      ...(checksums ? { ChecksumAlgorithm: params.ChecksumAlgorithm ?? ChecksumAlgorithm.CRC32 } : {}),
+    }),
+  );
+  created.catch(fail);
+
+  const parts: CompletedPart[] = [];
+  const spare: Buffer[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let partNumber = 0;
+
+  const sendPart = async (number: number, data: Uint8Array, reusable: Buffer | undefined): Promise<void> => {
+    const { UploadId } = await created;
+    const out = await ctx.client.send(
+      new UploadPartCommand({ ...params, ContentLength: undefined, UploadId, Body: data, PartNumber: number }),
+      { abortSignal: stop.signal },
+    );
+    if (!out.ETag) throw new Error(`the server sent no ETag for part ${number}`);
+    parts.push({
+      PartNumber: number,
+      ETag: out.ETag,
+      ...(out.ChecksumCRC32 ? { ChecksumCRC32: out.ChecksumCRC32 } : {}),
+      ...(out.ChecksumCRC32C ? { ChecksumCRC32C: out.ChecksumCRC32C } : {}),
+      ...(out.ChecksumSHA1 ? { ChecksumSHA1: out.ChecksumSHA1 } : {}),
+      ...(out.ChecksumSHA256 ? { ChecksumSHA256: out.ChecksumSHA256 } : {}),
+    });
+    if (reusable) spare.push(reusable);
+  };
+
+  /** Sends a part once fewer than `queueSize` are in flight. */
+  const launch = async (data: Uint8Array, reusable: Buffer | undefined): Promise<void> => {
+    while (inFlight.size >= queueSize && !failure) await Promise.race(inFlight);
+    if (failure) return;
+    const number = ++partNumber;
+    if (number > MAX_PARTS) {
+      throw new StorageError('InvalidArgument', `the body needs more than ${MAX_PARTS} parts of ${partSize} bytes`, { bucket, key });
+    }
+    const task: Promise<void> = sendPart(number, data, reusable)
+      .catch(fail)
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+
+  let buffer: Buffer | undefined;
+  let filled = 0;
   try {
-    const out = await upload.done();
-    etag = out.ETag ?? '';
+    let next = 0;
+    while (!failure) {
+      let chunk: Uint8Array | undefined;
+      if (next < prefix.length) {
+        chunk = prefix[next];
+        prefix[next++] = undefined; // let it go once copied
+      } else {
+        chunk = await source.next();
+        if (chunk === undefined) break;
+      }
+      if (chunk === undefined) continue;
+      let offset = 0;
+      while (offset < chunk.byteLength && !failure) {
+        if (filled === 0 && chunk.byteLength - offset >= partSize) {
+          // A whole part in one chunk: send it as it is.
+          await launch(chunk.subarray(offset, offset + partSize), undefined);
+          offset += partSize;
+          continue;
+        }
+        buffer ??= spare.pop() ?? Buffer.allocUnsafeSlow(partSize);
+        const n = Math.min(partSize - filled, chunk.byteLength - offset);
+        buffer.set(chunk.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === partSize) {
+          const full = buffer;
+          buffer = undefined;
+          filled = 0;
+          await launch(full, full);
+        }
+      }
+    }
+    // The source has checked the body's length against its declared size by now.
+    if (!failure && buffer && filled > 0) await launch(buffer.subarray(0, filled), undefined);
   } catch (error) {
+    fail(source.failure ?? error);
+  }
+  buffer = undefined;
+  await Promise.all([...inFlight]);
+
+  let etag = '';
+  if (!failure) {
+    try {
+      throwIfAborted(signal, { bucket, key });
+      if (beforeComplete) await beforeComplete();
+      const { UploadId } = await created;
+      parts.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+      const out = await ctx.client.send(
+        new CompleteMultipartUploadCommand({ ...params, UploadId, MultipartUpload: { Parts: parts } }),
+      );
+      etag = out.ETag ?? '';
+    } catch (error) {
+      fail(error);
+    }
+  }
+  signal?.removeEventListener('abort', forwardAbort);
+  if (failure) {
     source.close();
-    // lib-storage has aborted the upload already when it could; abort again in case that
-    // failed (e.g. a network error), since a stranded upload keeps its parts billed forever.
-    const uploadId = upload.uploadId;
+    // A stranded upload keeps its parts billed forever: abort it (s3rver answers 405; ignored).
+    const uploadId = await created.then(
+      (out) => out.UploadId,
+      () => undefined,
+    );
     if (uploadId) {
       await ctx.client
         .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
         .catch(() => undefined);
     }
-    // When cleaning up fails too (s3rver answers AbortMultipartUpload with 405), lib-storage
-    // rejects with that error; the body's own failure is the one worth reporting.
-    throw toStorageError(source.failure ?? error, context, ctx.secrets);
+    // The body's own failure is the one worth reporting, not the parts it cancelled.
+    throw toStorageError(source.failure ?? failure.error, context, ctx.secrets);
   }
   if (etag === '') {
     // Ceph RGW answers CompleteMultipartUpload without an ETag; HeadObject has the real one.
