@@ -7,7 +7,11 @@ import { StorageError } from './errors.js';
 export interface TransferConfig {
   /** Bytes above which a transfer goes in parts (default 8 MiB, boto3's `multipart_threshold`). */
   multipartThreshold?: number;
-  /** Bytes per part (default 8 MiB, boto3's `multipart_chunksize`). */
+  /**
+   * Bytes per part (default 8 MiB, boto3's `multipart_chunksize`). Uploads use it as is; downloads
+   * read ranges of this size, or of a whole multiple of it for objects above
+   * `2 × concurrency × partSize`, so that a large object goes in about `2 × concurrency` requests.
+   */
   partSize?: number;
   /** Parts in flight at once (default 4; boto3's `max_concurrency` is 10, sized for bigger machines). */
   concurrency?: number;

@@ -131,7 +131,7 @@ describe.each(DRIVERS)('downloadFile on $name', (driver) => {
     const target = join(dir, 'big.bin');
     await writeFile(target, 'the old version');
     const controller = new AbortController();
-    faulty.faultsAtOffset.set(3 * MiB, { before: () => controller.abort() }); // mid-way through
+    faulty.faultsAtOffset.set(4 * MiB, { before: () => controller.abort() }); // mid-way through (2 MiB ranges)
     const error = await rejection(
       bucket.downloadFile('big.bin', target, { multipartThreshold: MiB, partSize: MiB, concurrency: 2, signal: controller.signal }),
     );
