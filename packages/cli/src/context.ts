@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Storage } from '@stowage/core';
 import { type ProgressBar, progressBar } from '@stowage/progress';
 import type { Args } from './args.js';
-import { debugDetails, errorLine } from './errors.js';
+import { Secrets, debugDetails, errorLine } from './errors.js';
 import { formatObject } from './locations.js';
 import { type OutStream, Output } from './output.js';
 import { localRoot, openStore, storeUrl } from './store.js';
@@ -26,6 +26,8 @@ export class Context {
   readonly signal: AbortSignal;
   /** The store URL (`--store`, `$STOWAGE_STORE` or the default folder). */
   readonly storeUrl: string;
+  /** What error output must never show. */
+  readonly secrets: Secrets;
   private opened: Storage | undefined;
 
   constructor(
@@ -36,12 +38,36 @@ export class Context {
     this.debug = args.flag('debug');
     this.signal = io.signal;
     this.out = new Output(io.stdout, io.stderr, this.quiet);
+    this.secrets = new Secrets(io.env);
     this.storeUrl = storeUrl(args.string('store'), io.env, io.cwd);
   }
 
   /** Opens the store; called once the command line is known to be good. */
   async open(): Promise<void> {
     this.opened ??= await openStore(this.storeUrl);
+  }
+
+  /**
+   * Adds the secrets the store's AWS SDK resolved (a profile's, SSO's, a role's) to
+   * {@link Context.secrets}. The SDK keeps resolved credentials, so after a request this answers
+   * at once; it waits at most `ms` otherwise, and never fails.
+   */
+  async learnSecrets(ms = 1000): Promise<void> {
+    const provider = (this.opened as { client?: { config?: { credentials?: unknown } } } | undefined)?.client?.config?.credentials;
+    if (typeof provider !== 'function') return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const credentials = await Promise.race([
+        (provider as () => Promise<{ secretAccessKey?: unknown; sessionToken?: unknown }>)(),
+        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
+      ]);
+      this.secrets.add(credentials?.secretAccessKey);
+      this.secrets.add(credentials?.sessionToken);
+    } catch {
+      // No credentials: nothing to hide.
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The store (after {@link Context.open}). */
@@ -77,7 +103,7 @@ export class Context {
 
   /** Prints one error line (and with `--debug` its stack and causes). */
   report(error: unknown): void {
-    this.out.error(errorLine(error, formatObject));
-    if (this.debug) this.out.error(debugDetails(error));
+    this.out.error(errorLine(error, formatObject, this.secrets));
+    if (this.debug) this.out.error(debugDetails(error, this.secrets));
   }
 }

@@ -30,11 +30,59 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   BucketNotEmpty: 'the bucket holds objects; rb --force deletes them first',
 };
 
+// Environment variables holding secrets the AWS SDK's default chain reads.
+const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'] as const;
+
+// Signed-request material a server may echo back into an error (headers and query parameters).
+const SIGNED_PATTERNS: readonly RegExp[] = [
+  /(x-amz-security-token\s*[:=]\s*)[^\s&"'<>]+/gi,
+  /(X-Amz-(?:Signature|Credential)=)[^&\s"'<>]+/gi,
+  /(Signature=)[0-9a-f]{16,}/gi,
+];
+
+/**
+ * The secrets this run must never print (the secret key and session token of the environment, and
+ * those the store's SDK resolved), with the encodings they could be echoed in. Error lines and
+ * `--debug` details go through {@link Secrets.redact}: the S3 driver redacts the secrets it was
+ * given, but the CLI's come from the SDK's default chain, which the driver does not see.
+ */
+export class Secrets {
+  private readonly forms = new Set<string>();
+
+  constructor(env: NodeJS.ProcessEnv = {}) {
+    for (const name of SECRET_ENV) this.add(env[name]);
+  }
+
+  /** Adds a secret (ignored unless a string of 4 characters or more). */
+  add(secret: unknown): void {
+    if (typeof secret !== 'string' || secret.length < 4) return;
+    const bytes = Buffer.from(secret);
+    for (const form of [secret, encodeURIComponent(secret), encodeURI(secret), bytes.toString('base64'), bytes.toString('base64url')]) {
+      this.forms.add(form);
+      this.forms.add(form.toLowerCase());
+    }
+  }
+
+  /** `text` with every known secret, and signed-request material, replaced by `[redacted]`. */
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so an encoded form is not half-replaced by a shorter one inside it.
+    for (const form of [...this.forms].sort((a, b) => b.length - a.length)) out = out.split(form).join('[redacted]');
+    for (const pattern of SIGNED_PATTERNS) out = out.replace(pattern, '$1[redacted]');
+    return out;
+  }
+}
+
 /**
  * One line for stderr: `stowage: NoSuchKey: stow://photos/cat.jpg`. The location is the one the
  * error names (`bucket`/`key`), so in a recursive command it is the item that failed.
  */
-export function errorLine(error: unknown, formatObject: (bucket: string, key?: string) => string): string {
+export function errorLine(error: unknown, formatObject: (bucket: string, key?: string) => string, secrets?: Secrets): string {
+  const line = rawErrorLine(error, formatObject);
+  return secrets ? secrets.redact(line) : line;
+}
+
+function rawErrorLine(error: unknown, formatObject: (bucket: string, key?: string) => string): string {
   if (isStorageError(error)) {
     const location = error.bucket !== undefined ? formatObject(error.bucket, error.key) : undefined;
     const parts: string[] = [error.code];
@@ -49,8 +97,13 @@ export function errorLine(error: unknown, formatObject: (bucket: string, key?: s
   return `stowage: ${oneLine(String(error))}`;
 }
 
-/** The stack and the chain of causes, for `--debug`. */
-export function debugDetails(error: unknown): string {
+/** The stack and the chain of causes, for `--debug` (secrets redacted). */
+export function debugDetails(error: unknown, secrets?: Secrets): string {
+  const text = rawDebugDetails(error);
+  return secrets ? secrets.redact(text) : text;
+}
+
+function rawDebugDetails(error: unknown): string {
   const lines: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 8; depth++) {

@@ -9,7 +9,7 @@ import { rm } from './commands/rm.js';
 import { stat } from './commands/stat.js';
 import { sync } from './commands/sync.js';
 import { Context, type Io } from './context.js';
-import { EXIT, FailuresReported, UsageError, debugDetails, errorLine, exitCodeOf } from './errors.js';
+import { EXIT, FailuresReported, Secrets, UsageError, debugDetails, errorLine, exitCodeOf } from './errors.js';
 import { commandHelp, overview } from './help.js';
 import { formatObject } from './locations.js';
 import { VERSION } from './version.js';
@@ -27,6 +27,7 @@ export const COMMANDS: readonly Command[] = [ls, mb, rb, cp, mv, rm, cat, stat, 
 export async function main(argv: string[], io: Io): Promise<number> {
   let debug = false;
   let command: Command | undefined;
+  let ctx: Context | undefined;
   try {
     const { name, rest } = splitCommand(argv);
     if (name === undefined) {
@@ -59,7 +60,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const wanted = command.arity.min === command.arity.max ? `${command.arity.min}` : count < command.arity.min ? `at least ${command.arity.min}` : `at most ${command.arity.max}`;
       throw new UsageError(`${command.name} takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${count}`);
     }
-    const ctx = new Context(io, args);
+    ctx = new Context(io, args);
     await ctx.open();
     await command.run(ctx, args);
     return EXIT.ok;
@@ -68,10 +69,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`stowage: ${error.message}\n`);
       return EXIT.failed;
     }
-    io.stderr.write(`${errorLine(error, formatObject)}\n`);
+    await ctx?.learnSecrets();
+    const secrets = ctx?.secrets ?? new Secrets(io.env);
+    io.stderr.write(`${errorLine(error, formatObject, secrets)}\n`);
     if (error instanceof UsageError) {
       io.stderr.write(`Run 'stowage ${command ? `${command.name} ` : ''}--help' for usage.\n`);
-    } else if (debug) io.stderr.write(`${debugDetails(error)}\n`);
+    } else if (debug) io.stderr.write(`${debugDetails(error, secrets)}\n`);
     return exitCodeOf(error);
   }
 }
