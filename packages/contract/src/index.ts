@@ -18,6 +18,7 @@ import { ContractSuite, type ContractOptions } from './context.js';
 import { registerCopy } from './copy.js';
 import { registerDelete } from './delete.js';
 import { registerErrors } from './errors.js';
+import { registerHostileBodies } from './hostile-bodies.js';
 import { registerKeys } from './keys.js';
 import { registerList } from './list.js';
 import { registerPresign } from './presign.js';
@@ -38,6 +39,7 @@ export const CONTRACT_CATEGORIES = [
   'concurrency',
   'errors',
   'presign',
+  'hostile-bodies',
 ] as const;
 
 /** One of {@link CONTRACT_CATEGORIES}. */
@@ -54,6 +56,7 @@ const REGISTER: Record<ContractCategory, (suite: ContractSuite) => void> = {
   concurrency: registerConcurrency,
   errors: registerErrors,
   presign: registerPresign,
+  'hostile-bodies': registerHostileBodies,
 };
 
 /**
