@@ -12,6 +12,29 @@ function settle<T>(call: () => T): Promise<T> {
   }
 }
 
+// Bytes read or written between two turns of the event loop (see settleData).
+const BYTES_PER_TURN = 1024 * 1024;
+let bytesThisTurn = 0;
+
+/**
+ * {@link settle} for a call that moves `bytes()` bytes. Promises settle in microtasks, so a long
+ * stream in and out of memory would never let timers, I/O or an abort signal's listeners run;
+ * after each MiB moved the result waits for the next turn of the event loop (`setImmediate`).
+ * Small objects stay on the fast path.
+ */
+function settleData<T>(call: () => T, bytes: (result: T) => number): Promise<T> {
+  let result: T;
+  try {
+    result = call();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  bytesThisTurn += bytes(result);
+  if (bytesThisTurn < BYTES_PER_TURN) return Promise.resolve(result);
+  bytesThisTurn = 0;
+  return new Promise((resolve) => setImmediate(() => resolve(result)));
+}
+
 function closedError(syscall: string): Error {
   return Object.assign(new Error('file closed'), { code: 'EBADF', syscall });
 }
@@ -37,15 +60,24 @@ class SyncFileHandle implements FsFileHandle {
   }
 
   read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }> {
-    return settle(() => ({ bytesRead: this.volume.readSync(this.open('read'), buffer, offset, length, position) }));
+    return settleData(
+      () => ({ bytesRead: this.volume.readSync(this.open('read'), buffer, offset, length, position) }),
+      (result) => result.bytesRead,
+    );
   }
 
   write(buffer: Uint8Array, offset = 0, length = buffer.byteLength - offset, position: number | null = null): Promise<{ bytesWritten: number }> {
-    return settle(() => ({ bytesWritten: this.volume.writeSync(this.open('write'), buffer, offset, length, position) }));
+    return settleData(
+      () => ({ bytesWritten: this.volume.writeSync(this.open('write'), buffer, offset, length, position) }),
+      (result) => result.bytesWritten,
+    );
   }
 
   writev(buffers: Uint8Array[], position: number | null = null): Promise<{ bytesWritten: number }> {
-    return settle(() => ({ bytesWritten: this.volume.writevSync(this.open('writev'), buffers, position) }));
+    return settleData(
+      () => ({ bytesWritten: this.volume.writevSync(this.open('writev'), buffers, position) }),
+      (result) => result.bytesWritten,
+    );
   }
 
   stat(): Promise<FsStats> {

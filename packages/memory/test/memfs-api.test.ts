@@ -1,6 +1,8 @@
 import { Volume, createFsFromVolume } from 'memfs';
 import { describe, expect, it } from 'vitest';
+import { isStorageError } from '@stowage/core';
 import type { FsPromises } from '@stowage/local';
+import { MemoryStorage } from '@stowage/memory';
 import { memfsFileSystem } from '../src/memfs-api.js';
 
 function volumeWithFiles(): InstanceType<typeof Volume> {
@@ -75,5 +77,16 @@ describe('memfsFileSystem (memfs sync calls as promises)', () => {
       ['new', false],
       ['sub', true],
     ]);
+  });
+
+  it('lets timers run while an endless body streams in, so a timed abort stops it', async () => {
+    const storage = await MemoryStorage.from({ b1b: {} });
+    const piece = Buffer.alloc(256 * 1024, 1);
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      for (;;) yield piece;
+    }
+    const error = await storage.putObject('b1b', 'k', endless(), { signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
+    expect(isStorageError(error, 'Aborted')).toBe(true);
+    expect(await storage.snapshot()).toEqual({ b1b: {} });
   });
 });
