@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import {
   DEFAULT_CONTENT_TYPE,
   StorageError,
@@ -46,7 +47,7 @@ import { keySegments } from './key-path.js';
 import { Layout, parseTempName } from './layout.js';
 import { holdsObject, walkKeys, type WalkEntry } from './list.js';
 import { FileRangeReadable } from './read-stream.js';
-import { isNodeReadable, readableChunks } from './readable-chunks.js';
+import { readableChunks } from './readable-chunks.js';
 import { RecordCache } from './record-cache.js';
 import { encodeSidecar, readSidecar, type SidecarRecord } from './sidecar.js';
 import { writeTemp, type TempFile } from './write.js';
@@ -468,7 +469,8 @@ export class FsStorage implements Storage {
     // A bucket deleted since it was seen fails at the rename instead (ensureParent answers NoSuchBucket).
     await this.requireKnownBucket(layout, bucket);
     // A Node stream is taken by its `data` events: no copy of each chunk (see readable-chunks.ts).
-    const normalized = isNodeReadable(body) ? { size: undefined, chunks: readableChunks(body, details) } : normalizeBody(body, details);
+    // Look-alike streams (another realm, readable-stream) take core's general path.
+    const normalized = body instanceof Readable ? { size: undefined, chunks: readableChunks(body, details) } : normalizeBody(body, details);
     const expectedSize = options.size ?? normalized.size;
     const temp = await writeTemp(this.fs, layout.tempPath(bucket), normalized.chunks, {
       bucket,

@@ -1,20 +1,8 @@
-import { Readable, finished } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import { StorageError, type StorageErrorDetails } from '@stowage/core';
 
 // Chunks held while the consumer is busy; above this the stream is paused.
 const QUEUE_BYTES = 1024 * 1024;
-
-/** True for a Node `Readable` (or a look-alike with its stream methods), as core's `normalizeBody` decides. */
-export function isNodeReadable(body: unknown): body is Readable {
-  return (
-    body instanceof Readable ||
-    (typeof body === 'object' &&
-      body !== null &&
-      typeof (body as Readable).pipe === 'function' &&
-      typeof (body as Readable).on === 'function' &&
-      typeof (body as Readable).read === 'function')
-  );
-}
 
 /**
  * The chunks of a Node `Readable`, each as the stream emitted it. A Readable's own async iterator
