@@ -65,7 +65,8 @@ export async function uploadFile(
   const contentType = options.contentType ?? guessContentType(path);
 
   const progress = new ProgressThrottle({ bucket, key, total: size, onProgress });
-  const body = createReadStream(path);
+  // 1 MiB reads: 16× fewer chunks (and syscalls) than the default 64 KiB on their way to the driver.
+  const body = createReadStream(path, { highWaterMark: 1024 * 1024 });
   // A read error is a local problem, not the server's: say so, with the path.
   let readError: StorageError | undefined;
   body.on('error', (error: NodeJS.ErrnoException) => {
