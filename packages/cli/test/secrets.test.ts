@@ -99,9 +99,7 @@ function everyCommand(b: string): string[][] {
   return [
     ['ls'],
     ['ls', `stow://${b}`],
-    ['ls', '-r', '--json', `stow://${b}/p/`],
     ['mb', `stow://${b}`],
-    ['rb', `stow://${b}`],
     ['rb', '--force', `stow://${b}`],
     ['cp', 'small.txt', `stow://${b}/k`],
     ['cp', '--metadata', 'a=b', '--content-type', 'text/plain', 'big.bin', `stow://${b}/big`],
@@ -110,15 +108,10 @@ function everyCommand(b: string): string[][] {
     ['cp', '-', `stow://${b}/stdin`],
     ['cp', '-r', 'dir', `stow://${b}/p/`],
     ['cp', '-r', `stow://${b}/p/`, `outdir-${b}`],
-    ['cp', `stow://${b}/k`, `stow://${b}/k2`],
-    ['mv', 'small.txt', `stow://${b}/moved`],
     ['mv', '-r', `stow://${b}/p/`, `stow://${b}/q/`],
-    ['rm', `stow://${b}/k`],
     ['rm', '-r', `stow://${b}/p`],
     ['cat', `stow://${b}/k`],
     ['stat', `stow://${b}/k`],
-    ['stat', '--json', `stow://${b}`],
-    ['sync', 'dir', `stow://${b}/p/`],
     ['sync', '--delete', `stow://${b}/p/`, `syncdir-${b}`],
     ['presign', '--expires-in', '0', `stow://${b}/k`],
   ];
@@ -155,8 +148,8 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
   // Every command on the 403 answer; the main ones on the others (each run starts a process).
   it.each([
     ['echo-403', everyCommand('echo-403')],
-    ['echo-html', everyCommand('echo-html').filter(([c]) => ['ls', 'cp', 'cat', 'stat'].includes(c as string)).slice(0, 6)],
-    ['echo-404', everyCommand('echo-404').filter(([c]) => ['cat', 'stat', 'rm'].includes(c as string))],
+    ['echo-html', everyCommand('echo-html').filter(([c]) => ['ls', 'cp', 'cat'].includes(c as string)).slice(0, 4)],
+    ['echo-404', everyCommand('echo-404').filter(([c]) => ['cat', 'stat'].includes(c as string))],
   ])(
     'a server that echoes the request into its errors (%s): each command, with --debug, fails without showing the secret or the token',
     async (_bucket, commands) => {
@@ -203,7 +196,6 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
       [s3rverEnv, ['cp', '-r', 'dir', 'stow://no-such-bucket-here/p/'], /NoSuchBucket/],
       [s3rverEnv, ['stat', 'stow://secrets-cli/missing'], /NoSuchKey/],
       [s3rverEnv, ['rb', 'stow://secrets-cli'], /BucketNotEmpty/],
-      [s3rverEnv, ['cp', '--metadata', 'x', 'small.txt', 'stow://secrets-cli/k'], /./],
       [{}, ['ls'], /AccessDenied/], // ACCESS_KEY_ID is unknown to s3rver: InvalidAccessKeyId
       [{}, ['cp', 'small.txt', 'stow://secrets-cli/denied'], /AccessDenied/],
     ];
@@ -249,10 +241,8 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
       { args: ['--store', `s3://?secretAccessKey=${encodeURIComponent(SECRET)}`, 'ls'] },
       { args: ['--store', `s3://?sessionToken=${encodeURIComponent(TOKEN)}&region=us-east-1`, 'ls'] },
       { args: ['--store', `s3://?endpoint=${encodeURIComponent(`http://${ACCESS_KEY_ID}:${SECRET}@127.0.0.1:9000`)}`, 'ls'] },
-      { args: ['--store', `s3://?region=${encodeURIComponent(SECRET)}`, 'ls'] },
       { args: ['--store', `s3://?${SECRET}`, 'ls'] },
       { args: ['ls'], env: { STOWAGE_STORE: `s3://${ACCESS_KEY_ID}:${SECRET}@host` } },
-      { args: ['ls'], env: { STOWAGE_STORE: `s3://?token=${encodeURIComponent(TOKEN)}` } },
       { args: ['--debug', '--store', `s3://?secret=${encodeURIComponent(SECRET)}`, 'cp', 'small.txt', 'stow://b/k'] },
     ];
     const results = await pool(cases.map((c) => () => run(c.args, c.env ?? {})));
