@@ -59,6 +59,10 @@ for (const [label, { wall, cpu }] of results) {
   const seconds = median(wall) / 1000;
   console.log(`${label.padEnd(46)} ${median(wall).toFixed(0).padStart(6)} ms wall  ${(size / MiB / seconds).toFixed(0).padStart(5)} MiB/s  ${median(cpu).toFixed(0).padStart(6)} ms cpu (this process)`);
 }
+// Leave nothing behind: Ceph RGW frees deleted data only after its garbage collection (hours
+// later by default), and a test cluster's small OSD fills up.
+await verified.deleteObjects(bucket, ['big', 'up']);
+await verified.deleteBucket(bucket);
 verified.destroy();
 unverified.destroy();
 await srv.stop();
