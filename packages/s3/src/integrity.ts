@@ -10,7 +10,7 @@ import { StorageError } from '@stowage/core';
 export interface S3IntegrityOptions {
   /**
    * Send `Content-MD5` with every PutObject and UploadPart whose body is in memory (the driver's
-   * single puts and lib-storage's parts always are), so the server rejects a body corrupted on
+   * single puts and multipart parts always are), so the server rejects a body corrupted on
    * the way (`BadDigest`). Default: `true`.
    */
   contentMd5?: boolean;
