@@ -117,6 +117,10 @@ ms_mon_client_mode = crc
 rgw_frontends = beast endpoint=127.0.0.1:$PORT tcp_nodelay=1
 rgw_data = $D/rgw.a
 rgw_dns_name = 127.0.0.1
+# reclaim deleted objects after a minute, not RGW's two hours: a bench or test run writes and
+# deletes gigabytes, and a full OSD makes every request hang
+rgw_gc_obj_min_wait = 60
+rgw_gc_processor_period = 60
 CONF
 
 # wait_for <what> <tries> <sleep> <command...>: retry until the command succeeds
