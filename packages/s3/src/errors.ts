@@ -140,7 +140,37 @@ const SIGNATURE_PATTERNS: readonly RegExp[] = [
   /(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"']+/gi,
   /(Signature=)[0-9a-f]{16,}/gi,
   /(Credential=)[^,\s"']+/gi,
+  // The session token as a header line, as a server echoes a canonical request back.
+  /(x-amz-security-token\s*[:=]\s*)[^\s&"'<>]+/gi,
 ];
+
+// What of an SDK error the cause keeps: what helps debugging. The rest goes: the server's echo of
+// the request (CanonicalRequest, StringToSign, SignatureProvided, ...) and `$response`, which holds
+// the socket and with it the request's headers (the session token among them).
+const CAUSE_FIELDS = ['Code', 'code', 'errno', 'syscall', '$fault', '$retryable', 'BucketName', 'Key', 'RequestId', 'HostId', 'Region'] as const;
+
+/**
+ * `error` as the cause of a StorageError: a copy with the same prototype (so `instanceof
+ * S3ServiceException` and `name` hold), its message and stack redacted, only {@link CAUSE_FIELDS}
+ * and `$metadata` copied; its own cause likewise.
+ */
+export function safeCause(error: unknown, secrets: readonly string[] = [], depth = 0): unknown {
+  if (error === undefined || error === null || depth > 4) return undefined;
+  if (!(error instanceof Error)) return typeof error === 'object' ? '[a non-Error cause]' : redact(String(error), secrets);
+  const clean = Object.create(Object.getPrototypeOf(error) as object) as Error & Record<string, unknown>;
+  Object.defineProperty(clean, 'message', { value: redact(error.message, secrets), writable: true, configurable: true });
+  Object.defineProperty(clean, 'stack', { value: redact(error.stack ?? `${error.name}: ${error.message}`, secrets), writable: true, configurable: true });
+  if (Object.prototype.hasOwnProperty.call(error, 'name')) clean.name = error.name;
+  const source = error as unknown as Record<string, unknown>;
+  for (const field of CAUSE_FIELDS) {
+    const value = source[field];
+    if (value !== undefined) clean[field] = typeof value === 'string' ? redact(value, secrets) : value;
+  }
+  const metadata = shape(error).$metadata;
+  if (metadata !== undefined) clean.$metadata = { ...metadata };
+  if (error.cause !== undefined) Object.defineProperty(clean, 'cause', { value: safeCause(error.cause, secrets, depth + 1), writable: true, configurable: true });
+  return clean;
+}
 
 /**
  * `text` with signatures, credentials scopes and the given secrets replaced by `[redacted]`. SDK
@@ -174,7 +204,7 @@ const DESCRIPTIONS: Readonly<Partial<Record<ErrorCode, string>>> = {
 export function toStorageError(error: unknown, context: ErrorContext, secrets: readonly string[] = []): StorageError {
   if (error instanceof StorageError) return error;
   const { operation, bucket, key, signal } = context;
-  const details = { ...(bucket !== undefined ? { bucket } : {}), ...(key !== undefined ? { key } : {}), cause: error };
+  const details = { ...(bucket !== undefined ? { bucket } : {}), ...(key !== undefined ? { key } : {}), cause: safeCause(error, secrets) };
   const name = errorName(error);
   if (signal?.aborted || name === 'AbortError') return abortError(signal, details);
   const status = httpStatus(error);

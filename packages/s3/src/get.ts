@@ -18,7 +18,7 @@ import {
   type ReadConditions,
   type StorageErrorDetails,
 } from '@stowage/core';
-import { httpStatus, redact, toStorageError } from './errors.js';
+import { httpStatus, redact, safeCause, toStorageError } from './errors.js';
 import { etagIsMd5, md5OfEtag, verifiedBody, type BodyResume } from './integrity.js';
 import { objectInfo } from './object-info.js';
 import { call, type DriverContext } from './send.js';
@@ -180,7 +180,7 @@ function checkedBody(
   const md5 = whole && ctx.integrity.verifyDownloads && etagIsMd5(out.ServerSideEncryption, out.SSECustomerAlgorithm) ? md5OfEtag(out.ETag) : undefined;
   const length = out.ContentLength;
   return verifiedBody(body, { ...(length !== undefined ? { length } : {}), ...(md5 !== undefined ? { md5 } : {}) }, (code, message, cause) =>
-    new StorageError(code, redact(`GetObject ${details.bucket}/${details.key}: ${message}`, ctx.secrets), { ...details, ...(cause !== undefined ? { cause } : {}) }),
+    new StorageError(code, redact(`GetObject ${details.bucket}/${details.key}: ${message}`, ctx.secrets), { ...details, ...(cause !== undefined ? { cause: safeCause(cause, ctx.secrets) } : {}) }),
     resume,
   );
 }
