@@ -20,6 +20,10 @@ export function bucketNameProblem(name: unknown): string | undefined {
     return 'a bucket name must begin and end with a letter or digit';
   }
   if (name.includes('..')) return 'a bucket name must not hold two adjacent dots';
+  // S3's labels rule (Ceph RGW enforces it): `a-.b` and `a.-b` are refused.
+  if (name.includes('-.') || name.includes('.-')) {
+    return 'each dot-separated part of a bucket name must begin and end with a letter or digit';
+  }
   if (IP_SHAPED.test(name)) return 'a bucket name must not look like an IP address';
   const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
   if (prefix) return `a bucket name must not begin with "${prefix}"`;

@@ -70,6 +70,8 @@ describe('bucket names', () => {
     ['a leading dot', '.bucket', 'begin and end'],
     ['a trailing dot', 'bucket.', 'begin and end'],
     ['two adjacent dots', 'my..bucket', 'adjacent dots'],
+    ['a hyphen before a dot', 'my-.bucket', 'dot-separated part'],
+    ['a hyphen after a dot', 'my.-bucket', 'dot-separated part'],
     ['an IP address', '192.168.0.1', 'IP address'],
     ['prefix xn--', 'xn--bucket', 'xn--'],
     ['prefix sthree-', 'sthree-bucket', 'sthree-'],

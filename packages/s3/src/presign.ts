@@ -32,6 +32,11 @@ export async function presign(ctx: DriverContext, bucket: string, key: string, o
   assertBucketName(bucket);
   assertKeyFor(ctx.capabilities, key, bucket);
   const details = { bucket, key };
+  if (key.split('/').some((segment) => segment === '.' || segment === '..')) {
+    // WHATWG URLs (fetch, browsers) and curl resolve `.` and `..` segments away, so the URL would
+    // name another object (or the bucket) and its signature would not match.
+    throw new StorageError('InvalidKey', `cannot presign ${JSON.stringify(key)}: HTTP clients remove its "." or ".." path segments`, details);
+  }
   const { method, expiresIn, contentType } = options;
   if (method !== 'GET' && method !== 'PUT') {
     throw new StorageError('InvalidArgument', 'presign method must be "GET" or "PUT"', details);

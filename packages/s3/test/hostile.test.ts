@@ -188,8 +188,13 @@ for (const target of targets) {
           if (expectedProblem === undefined && ++presignTick % 10 === 0) {
             // Presigning (no I/O) an accepted key gives a URL naming exactly this key, every byte of
             // it percent-encoded, under the bucket. SigV4 signing costs ~2 ms: every tenth key.
-            const url = new URL(await storage.presign(bucket, key, { method: 'GET', expiresIn: 60 }));
-            expect(decodeURIComponent(url.pathname), `presigned path of ${JSON.stringify(key)}`).toBe(`/${bucket}/${key}`);
+            // A key with a `.` or `..` segment cannot travel in a URL (clients resolve them away).
+            if (key.split('/').some((s) => s === '.' || s === '..')) {
+              expect(await outcome(`presign ${JSON.stringify(key)}`, () => storage.presign(bucket, key, { method: 'GET', expiresIn: 60 }))).toBe('InvalidKey');
+            } else {
+              const url = new URL(await storage.presign(bucket, key, { method: 'GET', expiresIn: 60 }));
+              expect(decodeURIComponent(url.pathname), `presigned path of ${JSON.stringify(key)}`).toBe(`/${bucket}/${key}`);
+            }
           }
           if (expectedProblem === undefined) accepted.add(key);
           else refused += 1;
