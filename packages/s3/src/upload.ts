@@ -252,13 +252,17 @@ async function multipartPut(
   // Fires on the caller's abort and on the first failure: the parts in flight stop at once.
   const stop = new AbortController();
   setMaxListeners(16 + 4 * queueSize, stop.signal);
-  const forwardAbort = () => stop.abort(signal?.reason);
-  signal?.addEventListener('abort', forwardAbort, { once: true });
   let failure: { error: unknown } | undefined;
   const fail = (error: unknown) => {
     failure ??= { error };
     stop.abort();
   };
+  const forwardAbort = () => fail(abortError(signal, { bucket, key }));
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  // Settles when the upload fails, so a body that stalls is not waited for.
+  const stopped = new Promise<undefined>((resolve) => {
+    stop.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
 
   // As lib-storage: with flexible checksums on, the upload declares CRC32 and Complete lists each part's.
   const checksums = (await ctx.client.config.requestChecksumCalculation()) === 'WHEN_SUPPORTED';
@@ -318,7 +322,7 @@ async function multipartPut(
         chunk = prefix[next];
         prefix[next++] = undefined; // let it go once copied
       } else {
-        chunk = await source.next();
+        chunk = await Promise.race([source.next(), stopped]);
         if (chunk === undefined) break;
       }
       if (chunk === undefined) continue;

@@ -145,6 +145,17 @@ describe('S3 transfers on s3rver', () => {
       expect(state.read).toBeLessThan(64 * MiB);
     }, 60_000);
 
+    it('a failed upload does not wait for a body that stalls', async () => {
+      const stalled = (async function* () {
+        yield randomBytes(9 * MiB); // past the multipart threshold: the upload starts
+        await new Promise(() => undefined); // never another chunk
+      })();
+      const started = Date.now();
+      const error = await rejection(storage.putObject('no-such-bucket-either', 'x.bin', stalled, { partSize: 5 * MiB }));
+      expect(isStorageError(error, 'NoSuchBucket')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    }, 30_000);
+
     it('an abort mid-way rejects Aborted at once, closes the body and stores nothing', async () => {
       const controller = new AbortController();
       const state = { read: 0, closed: false };
