@@ -10,10 +10,7 @@
 // put → get → list → delete for keys, create → exists → listBuckets → delete for buckets. The
 // server must not crash (s3rver is restarted by its helper when it dies: the count must stay 0)
 // and no bucket or object may be left behind.
-// fast-check is a dev dependency of local, memory and stowage but not (yet) of this package: taken
-// from local's, the same copy the generators use. With `fast-check` in packages/s3's devDependencies
-// this becomes `import fc from 'fast-check'`.
-import fc from '../../local/node_modules/fast-check/lib/fast-check.js';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketNameProblem, isStorageError, keyProblem, type Capabilities, type ErrorCode, type Storage } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
