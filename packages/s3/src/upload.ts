@@ -1,16 +1,15 @@
 import { setMaxListeners } from 'node:events';
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
-  ChecksumAlgorithm,
   CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
   HeadObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
-  type CompletedPart,
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import {
   abortableChunks,
   abortError,
@@ -136,7 +135,7 @@ async function checkConditions(ctx: DriverContext, bucket: string, key: string, 
   checkPutConditions(current, options, { bucket, key });
 }
 
-/** Writes an object: one PutObject up to the multipart threshold, a multipart upload above it. */
+/** Writes an object: one PutObject up to the multipart threshold, a lib-storage `Upload` above it. */
 export async function putObject(
   ctx: UploadContext,
   bucket: string,
@@ -226,14 +225,60 @@ export async function putObject(
 }
 
 /**
- * A multipart upload: parts of exactly `partSize` bytes (the last one shorter) are cut from the
- * body as it is read and sent `queueSize` at a time. Chunks are copied once into part buffers,
- * which are reused once their part is stored, so at most `queueSize + 1` parts are held (a chunk
- * holding a whole part goes up as it is, without a copy). Reading waits for a free slot, so
- * progress follows what the upload took. The first failure (the body's own, a part's, the
- * caller's abort) cancels the parts in flight and aborts the multipart upload; a body whose
- * length differs from its declared size fails before CompleteMultipartUpload, so no truncated
- * object is ever stored.
+ * The client lib-storage gets: a view of `client` whose part uploads carry `stop.signal`, so a
+ * failure or an abort cancels the parts in flight (lib-storage sends without a signal), whose
+ * first failed request fires `stop` (so lib-storage stops waiting for a body that stalls), and that
+ * runs `beforeComplete` before CompleteMultipartUpload. CreateMultipartUpload and
+ * AbortMultipartUpload keep no signal: cancelling the first could leave an upload whose id is
+ * unknown, and the second is the cleanup.
+ */
+function uploadClient(client: S3Client, stop: AbortController, beforeComplete: (() => Promise<void>) | undefined): S3Client {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: unknown, options?: Record<string, unknown>) => {
+        const cancellable = command instanceof UploadPartCommand || command instanceof PutObjectCommand;
+        if (command instanceof CompleteMultipartUploadCommand && beforeComplete) await beforeComplete();
+        const send = target.send.bind(target) as (c: unknown, o?: Record<string, unknown>) => Promise<unknown>;
+        try {
+          return await send(command, cancellable ? { ...options, abortSignal: stop.signal } : options);
+        } catch (error) {
+          if (!stop.signal.aborted && !(command instanceof AbortMultipartUploadCommand)) stop.abort(error);
+          throw error;
+        }
+      };
+    },
+  });
+}
+
+/**
+ * The body as lib-storage reads it: the chunks read ahead, then the rest of the source, as a Node
+ * stream holding at most one chunk ahead (so progress follows what the upload took). When `stop`
+ * fires, a pending read is abandoned and the stream fails, so a body that stalls is not waited for.
+ */
+function uploadBody(source: CountingSource, prefix: (Uint8Array | undefined)[], stop: AbortSignal): Readable {
+  const stopped = new Promise<'stopped'>((resolve) => stop.addEventListener('abort', () => resolve('stopped'), { once: true }));
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < prefix.length; i++) {
+      const chunk = prefix[i] as Uint8Array;
+      prefix[i] = undefined; // let it go once lib-storage has it
+      yield chunk;
+    }
+    for (;;) {
+      const chunk = await Promise.race([source.next(), stopped]);
+      if (chunk === 'stopped') throw stop.reason;
+      if (chunk === undefined) return;
+      if (chunk.byteLength > 0) yield chunk;
+    }
+  }
+  return Readable.from(chunks(), { objectMode: true, highWaterMark: 1 });
+}
+
+/**
+ * A multipart upload through lib-storage's `Upload`: parts of `partSize` bytes, `queueSize` at a
+ * time. The first failure (the body's own, a part's, the caller's abort) cancels the parts in
+ * flight and aborts the multipart upload; a body whose length differs from its declared size
+ * fails before CompleteMultipartUpload, so no truncated object is ever stored.
  */
 async function multipartPut(
   ctx: UploadContext,
@@ -249,142 +294,39 @@ async function multipartPut(
 ): Promise<PutResult> {
   const { Bucket: bucket, Key: key } = params;
   const context = { operation: 'multipart upload', bucket, key, signal };
-  // Fires on the caller's abort and on the first failure: the parts in flight stop at once.
+  // Fires on the caller's abort and on the first failed request.
   const stop = new AbortController();
   setMaxListeners(16 + 4 * queueSize, stop.signal);
-  let failure: { error: unknown } | undefined;
-  const fail = (error: unknown) => {
-    failure ??= { error };
-    stop.abort();
-  };
-  const forwardAbort = () => fail(abortError(signal, { bucket, key }));
+  const forwardAbort = () => stop.abort(abortError(signal, { bucket, key }));
   signal?.addEventListener('abort', forwardAbort, { once: true });
-  // Settles when the upload fails, so a body that stalls is not waited for.
-  const stopped = new Promise<undefined>((resolve) => {
-    stop.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  const upload = new Upload({
+    client: uploadClient(ctx.client, stop, beforeComplete),
+    params: { ...params, Body: uploadBody(source, prefix, stop.signal) },
+    partSize,
+    queueSize,
+    // lib-storage aborts the multipart upload on any failure (a part, the body, Complete).
+    leavePartsOnError: false,
   });
-
-  // As lib-storage: with flexible checksums on, the upload declares CRC32 and Complete lists each part's.
-  const checksums = (await ctx.client.config.requestChecksumCalculation()) === 'WHEN_SUPPORTED';
-  // No signal: cancelling it could leave an upload whose id is unknown (it is aborted below instead).
-  const created = ctx.client.send(
-    new CreateMultipartUploadCommand({
-      ...params,
-      ...(checksums ? { ChecksumAlgorithm: params.ChecksumAlgorithm ?? ChecksumAlgorithm.CRC32 } : {}),
-    }),
-  );
-  created.catch(fail);
-
-  const parts: CompletedPart[] = [];
-  const spare: Buffer[] = [];
-  const inFlight = new Set<Promise<void>>();
-  let partNumber = 0;
-
-  const sendPart = async (number: number, data: Uint8Array, reusable: Buffer | undefined): Promise<void> => {
-    const { UploadId } = await created;
-    const out = await ctx.client.send(
-      new UploadPartCommand({ ...params, ContentLength: undefined, UploadId, Body: data, PartNumber: number }),
-      { abortSignal: stop.signal },
-    );
-    if (!out.ETag) throw new Error(`the server sent no ETag for part ${number}`);
-    parts.push({
-      PartNumber: number,
-      ETag: out.ETag,
-      ...(out.ChecksumCRC32 ? { ChecksumCRC32: out.ChecksumCRC32 } : {}),
-      ...(out.ChecksumCRC32C ? { ChecksumCRC32C: out.ChecksumCRC32C } : {}),
-      ...(out.ChecksumSHA1 ? { ChecksumSHA1: out.ChecksumSHA1 } : {}),
-      ...(out.ChecksumSHA256 ? { ChecksumSHA256: out.ChecksumSHA256 } : {}),
-    });
-    if (reusable) spare.push(reusable);
-  };
-
-  /** Sends a part once fewer than `queueSize` are in flight. */
-  const launch = async (data: Uint8Array, reusable: Buffer | undefined): Promise<void> => {
-    while (inFlight.size >= queueSize && !failure) await Promise.race(inFlight);
-    if (failure) return;
-    const number = ++partNumber;
-    if (number > MAX_PARTS) {
-      throw new StorageError('InvalidArgument', `the body needs more than ${MAX_PARTS} parts of ${partSize} bytes`, { bucket, key });
-    }
-    const task: Promise<void> = sendPart(number, data, reusable)
-      .catch(fail)
-      .finally(() => inFlight.delete(task));
-    inFlight.add(task);
-  };
-
-  let buffer: Buffer | undefined;
-  let filled = 0;
+  let etag: string;
   try {
-    let next = 0;
-    while (!failure) {
-      let chunk: Uint8Array | undefined;
-      if (next < prefix.length) {
-        chunk = prefix[next];
-        prefix[next++] = undefined; // let it go once copied
-      } else {
-        chunk = await Promise.race([source.next(), stopped]);
-        if (chunk === undefined) break;
-      }
-      if (chunk === undefined) continue;
-      let offset = 0;
-      while (offset < chunk.byteLength && !failure) {
-        if (filled === 0 && chunk.byteLength - offset >= partSize) {
-          // A whole part in one chunk: send it as it is.
-          await launch(chunk.subarray(offset, offset + partSize), undefined);
-          offset += partSize;
-          continue;
-        }
-        buffer ??= spare.pop() ?? Buffer.allocUnsafeSlow(partSize);
-        const n = Math.min(partSize - filled, chunk.byteLength - offset);
-        buffer.set(chunk.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === partSize) {
-          const full = buffer;
-          buffer = undefined;
-          filled = 0;
-          await launch(full, full);
-        }
-      }
-    }
-    // The source has checked the body's length against its declared size by now.
-    if (!failure && buffer && filled > 0) await launch(buffer.subarray(0, filled), undefined);
+    const out = await upload.done();
+    etag = out.ETag ?? '';
   } catch (error) {
-    fail(source.failure ?? error);
-  }
-  buffer = undefined;
-  await Promise.all([...inFlight]);
-
-  let etag = '';
-  if (!failure) {
-    try {
-      throwIfAborted(signal, { bucket, key });
-      if (beforeComplete) await beforeComplete();
-      const { UploadId } = await created;
-      parts.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
-      const out = await ctx.client.send(
-        new CompleteMultipartUploadCommand({ ...params, UploadId, MultipartUpload: { Parts: parts } }),
-      );
-      etag = out.ETag ?? '';
-    } catch (error) {
-      fail(error);
-    }
-  }
-  signal?.removeEventListener('abort', forwardAbort);
-  if (failure) {
     source.close();
-    // A stranded upload keeps its parts billed forever: abort it (s3rver answers 405; ignored).
-    const uploadId = await created.then(
-      (out) => out.UploadId,
-      () => undefined,
-    );
+    // lib-storage has aborted the upload already when it could; abort again in case that
+    // failed (e.g. a network error), since a stranded upload keeps its parts billed forever.
+    const uploadId = upload.uploadId;
     if (uploadId) {
       await ctx.client
         .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
         .catch(() => undefined);
     }
-    // The body's own failure is the one worth reporting, not the parts it cancelled.
-    throw toStorageError(source.failure ?? failure.error, context, ctx.secrets);
+    // The body's own failure, or the caller's abort, is the one worth reporting: not the parts it
+    // cancelled, nor lib-storage's cleanup error (s3rver answers AbortMultipartUpload with 405).
+    const reason: unknown = signal?.aborted ? stop.signal.reason : undefined;
+    throw toStorageError(source.failure ?? reason ?? error, context, ctx.secrets);
+  } finally {
+    signal?.removeEventListener('abort', forwardAbort);
   }
   if (etag === '') {
     // Ceph RGW answers CompleteMultipartUpload without an ETag; HeadObject has the real one.
