@@ -188,12 +188,13 @@ export function verifiedBody(
   fail: (code: 'Unavailable' | 'ChecksumMismatch', message: string, cause?: unknown) => Error,
   resume?: BodyResume,
 ): Readable {
-  // The response being read now (the first, or the latest resumption): destroyed with the stream.
-  const current = { body: first, stopped: false };
-  const source =
-    resume && expect.length !== undefined && resume.attempts > 0 ? Readable.from(resumable(current, expect.length, resume), { objectMode: false }) : first;
   const hash = expect.md5 !== undefined ? createHash('md5') : undefined;
+  // Bytes handed to `out` so far: where a resumption starts. Counted as they arrive, not as
+  // `out` transforms them, since `out` may still hold some in its buffer.
+  let received = 0;
   let seen = 0;
+  let current = first;
+  let left = resume && expect.length !== undefined ? resume.attempts : 0;
   const out = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.byteLength;
@@ -213,18 +214,54 @@ export function verifiedBody(
       callback();
     },
   });
-  finished(source, (error) => {
-    if (!error || out.destroyed) return;
-    out.destroy(bodyFailure(error, seen, expect, fail));
-  });
+
+  // Each response is piped straight into `out` (no extra stream between them); when its
+  // connection breaks (reset, socket timeout, a clean close short of the length) the rest is
+  // fetched with `resume` from the first missing byte, up to `attempts` times with backoff.
+  const attach = (body: Readable, round: number): void => {
+    current = body;
+    body.on('data', (chunk: Uint8Array) => {
+      received += chunk.byteLength;
+    });
+    body.pipe(out, { end: false });
+    finished(body, (error) => {
+      body.unpipe(out);
+      if (out.destroyed) return;
+      if (!error && (expect.length === undefined || received >= expect.length)) {
+        out.end();
+        return;
+      }
+      const failure = error ?? new Error(`the response ended after ${received} of ${expect.length ?? '?'} bytes`);
+      if (!body.destroyed) body.destroy();
+      if (!resume || left <= 0 || !connectionFailure(failure)) {
+        out.destroy(bodyFailure(failure, received, expect, fail));
+        return;
+      }
+      left -= 1;
+      resume.onResume?.(received, failure);
+      const pause = Math.min(2_000, 100 * 2 ** round) * (0.5 + Math.random() / 2);
+      setTimeout(() => {
+        if (out.destroyed) return;
+        resume.from(received).then(
+          (next) => {
+            if (out.destroyed) next.destroy();
+            else attach(next, round + 1);
+          },
+          (resumeError: unknown) => {
+            // Could not go on: the connection's failure is what the reader needs to hear about,
+            // unless the resumption said something definite (the object changed, access denied).
+            const reason = resumeError instanceof StorageError && resumeError.code !== 'Unavailable' ? resumeError : failure;
+            out.destroy(bodyFailure(reason, received, expect, fail));
+          },
+        );
+      }, pause);
+    });
+  };
+  // A reader that stops early frees the connection at once.
   out.once('close', () => {
-    // The generator behind a resumable source only stops once its pending read settles: destroy
-    // the response under it too, so a reader that stops early frees the connection at once.
-    current.stopped = true;
-    if (!current.body.destroyed) current.body.destroy();
-    if (!source.destroyed) source.destroy();
+    if (!current.destroyed) current.destroy();
   });
-  source.pipe(out);
+  attach(first, 0);
   return out;
 }
 
@@ -261,42 +298,3 @@ function connectionFailure(error: unknown): boolean {
   return !/checksum mismatch/i.test(message);
 }
 
-/**
- * The bytes of `first` and, when its connection breaks (reset, socket timeout, a clean close short
- * of `length`), of the ranges `resume` fetches from the first missing byte, up to `attempts` times
- * with backoff: one stream of the whole response, as the server meant to send it.
- */
-async function* resumable(current: { body: Readable; stopped: boolean }, length: number, resume: BodyResume): AsyncGenerator<Uint8Array> {
-  let source = current.body;
-  let position = 0;
-  let left = resume.attempts;
-  try {
-    for (let round = 0; ; round++) {
-      try {
-        for await (const chunk of source as AsyncIterable<Uint8Array>) {
-          position += chunk.byteLength;
-          yield chunk;
-        }
-        if (position >= length) return;
-        throw new Error(`the response ended after ${position} of ${length} bytes`);
-      } catch (error) {
-        source.destroy();
-        if (current.stopped || left <= 0 || position >= length || !connectionFailure(error)) throw error;
-        left -= 1;
-        resume.onResume?.(position, error);
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** round) * (0.5 + Math.random() / 2)));
-        try {
-          source = await resume.from(position);
-          current.body = source;
-          if (current.stopped) throw error;
-        } catch (resumeError) {
-          // Could not go on: the connection's failure is what the reader needs to hear about,
-          // unless the resumption said something definite (the object changed, access denied).
-          throw resumeError instanceof StorageError && resumeError.code !== 'Unavailable' ? resumeError : error;
-        }
-      }
-    }
-  } finally {
-    source.destroy();
-  }
-}
