@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { abortError } from './abort.js';
+import { raceAbort } from './abort.js';
 import { StorageError, type StorageErrorDetails } from './errors.js';
 import type { BodyInput } from './storage.js';
 
@@ -99,19 +99,12 @@ export async function* abortableChunks(
   details: StorageErrorDetails = {},
 ): AsyncGenerator<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
-  let abortListener: (() => void) | undefined;
-  const aborted = signal
-    ? new Promise<never>((_, reject) => {
-        abortListener = () => reject(abortError(signal, details));
-        if (signal.aborted) abortListener();
-        else signal.addEventListener('abort', abortListener, { once: true });
-      })
-    : undefined;
-  aborted?.catch(() => undefined);
   let finished = false;
   try {
     for (;;) {
-      const next = aborted ? await Promise.race([iterator.next(), aborted]) : await iterator.next();
+      // A fresh race per chunk: racing every chunk against one long-lived promise would keep
+      // every chunk reachable from that promise's reactions until the signal fires.
+      const next = signal ? await raceAbort(signal, iterator.next(), details) : await iterator.next();
       if (next.done) {
         finished = true;
         return;
@@ -119,7 +112,6 @@ export async function* abortableChunks(
       yield next.value;
     }
   } finally {
-    if (signal && abortListener) signal.removeEventListener('abort', abortListener);
     if (!finished && typeof iterator.return === 'function') {
       // Not awaited: a stalled source may never settle its pending read.
       void Promise.resolve(iterator.return()).catch(() => undefined);

@@ -252,12 +252,33 @@ function uploadClient(client: S3Client, stop: AbortController, beforeComplete: (
 }
 
 /**
+ * `task`, or a rejection with `stop.reason` as soon as `stop` fires. A fresh listener per call:
+ * racing each chunk against one long-lived promise would keep every chunk reachable until the end.
+ */
+function untilStopped<T>(task: Promise<T>, stop: AbortSignal): Promise<T> {
+  if (stop.aborted) return Promise.reject(stop.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => reject(stop.reason as Error);
+    stop.addEventListener('abort', onStop, { once: true });
+    task.then(
+      (value) => {
+        stop.removeEventListener('abort', onStop);
+        resolve(value);
+      },
+      (error: unknown) => {
+        stop.removeEventListener('abort', onStop);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * The body as lib-storage reads it: the chunks read ahead, then the rest of the source, as a Node
  * stream holding at most one chunk ahead (so progress follows what the upload took). When `stop`
  * fires, a pending read is abandoned and the stream fails, so a body that stalls is not waited for.
  */
 function uploadBody(source: CountingSource, prefix: (Uint8Array | undefined)[], stop: AbortSignal): Readable {
-  const stopped = new Promise<'stopped'>((resolve) => stop.addEventListener('abort', () => resolve('stopped'), { once: true }));
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < prefix.length; i++) {
       const chunk = prefix[i] as Uint8Array;
@@ -265,8 +286,7 @@ function uploadBody(source: CountingSource, prefix: (Uint8Array | undefined)[], 
       yield chunk;
     }
     for (;;) {
-      const chunk = await Promise.race([source.next(), stopped]);
-      if (chunk === 'stopped') throw stop.reason;
+      const chunk = await untilStopped(source.next(), stop);
       if (chunk === undefined) return;
       if (chunk.byteLength > 0) yield chunk;
     }
