@@ -9,13 +9,14 @@
 // empty / unknown access key, a transfer interrupted by Ctrl-C, and command lines that try to put
 // the secret in the store URL or in options.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startS3rver, type S3rver } from '../../s3/test/servers/s3rver.js';
 import { buildCli } from './helpers/build.js';
 import { type CliResult, finished, runCli, spawnCli } from './helpers/cli.js';
+import { hostileAnswer } from '../../s3/test/servers/echo-server.js';
 
 const ACCESS_KEY_ID = 'AKIASTOWAGECLISECRETS';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCY/StowageCli+Secret9';
@@ -50,32 +51,6 @@ function expectClean(what: string, r: CliResult, streams: ('stdout' | 'stderr')[
   }
 }
 
-// --- A hostile S3 server: every answer echoes the request (headers, path, query) back. ---
-function echoOf(req: IncomingMessage): string {
-  const headers = Object.entries(req.headers).map(([k, v]) => `${k}:${String(v)}`).join('\n');
-  return `${req.method} ${req.url}\n${headers}`;
-}
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-function hostileAnswer(req: IncomingMessage, res: ServerResponse): void {
-  const echo = echoOf(req);
-  const bucket = decodeURIComponent((req.url ?? '/').split('?')[0]?.split('/')[1] ?? '');
-  const send = (status: number, code: string, extra = '') => {
-    res.writeHead(status, { 'content-type': 'application/xml', 'x-echo': Buffer.from(echo).toString('base64').slice(0, 4000) });
-    res.end(
-      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(`the request was: ${echo}`)}</Message>` +
-        `<AWSAccessKeyId>${ACCESS_KEY_ID}</AWSAccessKeyId><StringToSign>${xml(echo)}</StringToSign>` +
-        `<CanonicalRequest>${xml(echo)}</CanonicalRequest>${extra}<RequestId>ECHO</RequestId></Error>`,
-    );
-  };
-  req.resume();
-  req.on('end', () => {
-    if (bucket.startsWith('echo-html')) {
-      res.writeHead(400, { 'content-type': 'text/html' });
-      res.end(`<html><body><pre>${echo}</pre></body></html>`);
-    } else if (bucket.startsWith('echo-404')) send(404, 'NoSuchKey', `<Key>${xml(echo)}</Key>`);
-    else send(403, 'SignatureDoesNotMatch', `<SignatureProvided>${xml(String(req.headers.authorization ?? ''))}</SignatureProvided>`);
-  });
-}
 
 const s3Url = (endpoint: string) => `s3://?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1&forcePathStyle=true`;
 
@@ -127,7 +102,7 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
     runCli(args, { cwd, env: { ...env, ...extraEnv }, input });
 
   beforeAll(async () => {
-    echo = createServer(hostileAnswer);
+    echo = createServer(hostileAnswer(ACCESS_KEY_ID));
     await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
     const address = echo.address();
     echoEndpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

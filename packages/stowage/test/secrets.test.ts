@@ -8,7 +8,7 @@
 // aborted transfers, and a hostile server that echoes the request back in its error (as AWS's
 // SignatureDoesNotMatch does with the canonical request, which holds the session token header),
 // with credentials given statically, as a provider, and from the environment (the default chain).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import type { Storage } from '@stowage/core';
 import { S3Storage } from '@stowage/s3';
 import { openStorage, type OpenStorageOptions } from 'stowage';
 import { freePort, startS3rver, type S3rver } from '../../s3/test/servers/s3rver.ts';
+import { hostileAnswer } from '../../s3/test/servers/echo-server.js';
 
 const ACCESS_KEY_ID = 'AKIASTOWAGESECRETSTEST';
 // Distinctive, with the characters that encodings change ('/', '+', '=').
@@ -182,37 +183,6 @@ function checkStorage(what: string, storage: Storage): void {
 
 const staticCredentials = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, sessionToken: TOKEN };
 
-// --- A hostile S3 server: every answer echoes the request (headers, path, query) back. ---
-
-function echoOf(req: IncomingMessage): string {
-  const headers = Object.entries(req.headers).map(([k, v]) => `${k}:${String(v)}`).join('\n');
-  return `${req.method} ${req.url}\n${headers}`;
-}
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** Answers by the bucket (first path segment): each a kind of error that carries the request. */
-function hostileAnswer(req: IncomingMessage, res: ServerResponse): void {
-  const echo = echoOf(req);
-  const bucket = decodeURIComponent((req.url ?? '/').split('?')[0]?.split('/')[1] ?? '');
-  const send = (status: number, code: string, extra = '') => {
-    res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': 'ECHO', 'x-echo': Buffer.from(echo).toString('base64').slice(0, 4000) });
-    res.end(
-      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(`the request was: ${echo}`)}</Message>` +
-        `<AWSAccessKeyId>${ACCESS_KEY_ID}</AWSAccessKeyId><StringToSign>${xml(echo)}</StringToSign>` +
-        `<CanonicalRequest>${xml(echo)}</CanonicalRequest>${extra}<RequestId>ECHO</RequestId></Error>`,
-    );
-  };
-  req.resume();
-  req.on('end', () => {
-    if (bucket.startsWith('echo-html')) {
-      res.writeHead(400, { 'content-type': 'text/html' });
-      res.end(`<html><body><pre>${echo}</pre></body></html>`);
-    } else if (bucket.startsWith('echo-500')) send(500, 'InternalError');
-    else if (bucket.startsWith('echo-404')) send(404, 'NoSuchKey', `<Key>${xml(echo)}</Key>`);
-    else if (bucket.startsWith('echo-409')) send(409, 'BucketNotEmpty');
-    else send(403, 'SignatureDoesNotMatch', `<SignatureProvided>${xml(String(req.headers.authorization ?? ''))}</SignatureProvided>`);
-  });
-}
 
 describe('no secret in errors or storages (in process)', { timeout: 120_000 }, () => {
   let echo: Server;
@@ -227,7 +197,7 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
   const ECHO_BUCKETS = ['echo-403', 'echo-500', 'echo-html', 'echo-404', 'echo-409'];
 
   beforeAll(async () => {
-    echo = createServer(hostileAnswer);
+    echo = createServer(hostileAnswer(ACCESS_KEY_ID));
     await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
     const address = echo.address();
     echoEndpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
