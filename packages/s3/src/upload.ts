@@ -256,7 +256,10 @@ function uploadClient(client: S3Client, stop: AbortController, beforeComplete: (
  * racing each chunk against one long-lived promise would keep every chunk reachable until the end.
  */
 function untilStopped<T>(task: Promise<T>, stop: AbortSignal): Promise<T> {
-  if (stop.aborted) return Promise.reject(stop.reason as Error);
+  if (stop.aborted) {
+    task.catch(() => undefined); // abandoned: its own failure no longer matters
+    return Promise.reject(stop.reason as Error);
+  }
   return new Promise<T>((resolve, reject) => {
     const onStop = () => reject(stop.reason as Error);
     stop.addEventListener('abort', onStop, { once: true });
