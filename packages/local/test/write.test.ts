@@ -62,7 +62,7 @@ async function digestOf(data: Uint8Array): Promise<string> {
 }
 
 describe('writeTemp batches chunks into large writes', () => {
-  it('writes identical bytes with ≥ 1 MiB writev calls, and reports every chunk in order', async () => {
+  it('writes identical bytes in writev calls of at least WRITE_BATCH_BYTES, and reports every chunk in order', async () => {
     const data = randomBytes(5 * WRITE_BATCH_BYTES + 12_345);
     const sizes = [65_536, 1, 0, 100_000, 7];
     const { fs: spied, writevBytes } = spiedFs();
