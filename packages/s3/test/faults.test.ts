@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { downloadFile, isStorageError, StorageError, uploadFile, type Storage } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy } from './servers/fault-proxy.ts';
+import { FAULT_KINDS, prng, startFaultProxy, type FaultKind, type FaultProxy } from './servers/fault-proxy.ts';
 import { startS3rver, type S3rver } from './servers/s3rver.ts';
 import { cephTarget } from './servers/targets.ts';
 
@@ -25,17 +25,6 @@ const SEED = Number(process.env.STOWAGE_FAULT_SEED ?? 7);
 /** Attempts the test itself makes at an operation that failed with a typed, retryable error. */
 const APP_ATTEMPTS = 6;
 
-/** A seeded PRNG for the workload's sizes and ranges. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 

@@ -4,27 +4,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Storage, downloadFile, isStorageError, type ProgressEvent } from 'stowage';
 import { startS3rver, type S3rver } from '../../s3/test/servers/s3rver.ts';
 import { rejection } from './helpers/errors.js';
 import { MiB, checkProgress, scratchDir, writeRandomFile } from './helpers/files.js';
+import { countCommands } from '../../s3/test/servers/count-commands.js';
 
-/** Counts the commands the client sends, by name (a middleware on the real client). */
-function countCommands(client: S3Client): { counts: Map<string, number>; stop(): void } {
-  const counts = new Map<string, number>();
-  const name = `count-${Math.random().toString(36).slice(2)}`;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = String(context.commandName).replace(/Command$/, '');
-      counts.set(command, (counts.get(command) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  return { counts, stop: () => void client.middlewareStack.remove(name) };
-}
 
 /** `size` bytes in chunks of uneven sizes (1 byte to 3 MiB), noting when the consumer stops early. */
 function unevenBody(data: Buffer, state: { read: number; closed: boolean } = { read: 0, closed: false }) {

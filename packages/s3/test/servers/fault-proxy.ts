@@ -47,7 +47,7 @@ export interface FaultProxy {
 }
 
 /** mulberry32: a small seeded PRNG, so a run's fault plan can be replayed from its seed. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

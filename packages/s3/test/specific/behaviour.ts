@@ -3,11 +3,12 @@
  * against each real server by the *.test.ts files next to the suites.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import { isStorageError, StorageError, type ProgressEvent } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortOpenUploads, openUploads } from '../servers/targets.ts';
+import { countCommands } from '../servers/count-commands.js';
 
 const MiB = 1024 * 1024;
 
@@ -54,23 +55,6 @@ function sha256(): { update(b: Uint8Array): void; hex(): string } {
   return { update: (b) => h.update(b), hex: () => h.digest('hex') };
 }
 
-/**
- * Counts the commands a real client sends, by name, through a middleware (instrumentation of
- * the real client, which still talks to the real server). `stop()` removes it.
- */
-function countCommands(client: S3Client): { counts: Map<string, number>; stop(): void } {
-  const counts = new Map<string, number>();
-  const name = `countCommands-${Math.random().toString(36).slice(2)}`;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = String(context.commandName).replace(/Command$/, '');
-      counts.set(command, (counts.get(command) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  return { counts, stop: () => void client.middlewareStack.remove(name) };
-}
 
 async function rejection(promise: Promise<unknown>): Promise<StorageError> {
   try {
