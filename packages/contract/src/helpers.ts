@@ -214,6 +214,17 @@ export async function expectAbsent(storage: Storage, bucket: string, key: string
   expect(keys, `listing after a failed write of ${JSON.stringify(key)}`).not.toContain(key);
 }
 
+/**
+ * Asserts the object written as `old` (body 'old content', metadata `{ v: 'old' }`) is still there
+ * whole: what a failed overwrite must leave.
+ */
+export async function expectOldKept(storage: Storage, bucket: string, key: string, old: { etag: string }): Promise<void> {
+  const info = await storage.headObject(bucket, key);
+  expect(info.etag).toBe(old.etag);
+  expect(info.metadata).toEqual({ v: 'old' });
+  expect((await readAll(storage, bucket, key)).toString()).toBe('old content');
+}
+
 /** Asserts the bucket lists no objects at all. */
 export async function expectEmptyBucket(storage: Storage, bucket: string): Promise<void> {
   expect(await listKeys(storage, bucket)).toEqual([]);
