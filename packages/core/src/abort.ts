@@ -26,7 +26,10 @@ export async function raceAbort<T>(
   details: StorageErrorDetails = {},
 ): Promise<T> {
   if (!signal) return task;
-  throwIfAborted(signal, details);
+  if (signal.aborted) {
+    task.catch(() => undefined); // abandoned: its own failure no longer matters
+    throw abortError(signal, details);
+  }
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(abortError(signal, details));
