@@ -49,7 +49,7 @@ async function runTimed(def: TimedCase, cfg: BenchConfig): Promise<TimedResult> 
         if (result.error) continue;
         gc();
         try {
-          const times = await subject.run();
+          const times = await subject.run(rep < cfg.warmup);
           if (rep >= cfg.warmup) {
             for (const [metric, t] of Object.entries(times)) {
               (result.samples[metric] ??= []).push(t.ms);
