@@ -3,7 +3,8 @@
 // a libuv thread-pool round trip on disk (a path walk plus permission checks on memfs), so this is
 // the cost model behind the small-object and listing numbers.
 //
-//   tsx src/diagnose.ts [fs|memfs]
+//   tsx src/diagnose.ts [fs|memfs] [operations per kind]
+// Prints calls per operation and the time awaited in each kind of call.
 import * as nodeFs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,18 @@ import { FsStorage, type FileSystem } from '@stowage/local';
 
 const which = process.argv[2] === 'memfs' ? 'memfs' : 'fs';
 const counts = new Map<string, number>();
+/** Microseconds spent awaiting each kind of call (operations run one at a time, so they add up). */
+const micros = new Map<string, number>();
+
+async function count<T>(name: string, call: () => Promise<T>): Promise<T> {
+  counts.set(name, (counts.get(name) ?? 0) + 1);
+  const started = performance.now();
+  try {
+    return await call();
+  } finally {
+    micros.set(name, (micros.get(name) ?? 0) + (performance.now() - started) * 1000);
+  }
+}
 
 function counting(fs: FileSystem): FileSystem {
   const wrapHandle = (handle: object): object =>
@@ -19,10 +32,7 @@ function counting(fs: FileSystem): FileSystem {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver) as unknown;
         if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          counts.set(`handle.${String(prop)}`, (counts.get(`handle.${String(prop)}`) ?? 0) + 1);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
+        return (...args: unknown[]) => count(`handle.${String(prop)}`, async () => (value as (...a: unknown[]) => unknown).apply(target, args));
       },
     });
   const promises = new Proxy(fs.promises, {
@@ -30,8 +40,7 @@ function counting(fs: FileSystem): FileSystem {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
-        counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
-        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        const result = await count(String(prop), () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
         return prop === 'open' && typeof result === 'object' && result !== null ? wrapHandle(result) : result;
       };
     },
@@ -57,13 +66,16 @@ async function main(): Promise<void> {
   const body = Buffer.alloc(4096, 1);
   // Warm: the layout is prepared once per storage.
   await storage.putObject('bench', 'small/warm.bin', body);
-  const n = 100;
+  const n = Number(process.argv[3] ?? 500);
   const measure = async (label: string, fn: (i: number) => Promise<unknown>) => {
     counts.clear();
+    micros.clear();
+    const started = performance.now();
     for (let i = 0; i < n; i++) await fn(i);
-    const calls = [...counts].map(([k, v]) => `${k} ${(v / n).toFixed(1)}`).join(', ');
+    const perOp = ((performance.now() - started) * 1000) / n;
+    const calls = [...counts].map(([k, v]) => `${k} ${(v / n).toFixed(1)} (${Math.round((micros.get(k) ?? 0) / n)} µs)`).join(', ');
     const total = [...counts.values()].reduce((a, b) => a + b, 0) / n;
-    console.log(`${label.padEnd(22)} ${total.toFixed(1).padStart(5)} calls: ${calls}`);
+    console.log(`${label.padEnd(22)} ${total.toFixed(1).padStart(5)} calls, ${Math.round(perOp)} µs: ${calls}`);
   };
   const key = (i: number) => `small/k${i}.bin`;
   await measure('putObject 4 KiB', (i) => storage.putObject('bench', key(i), body));

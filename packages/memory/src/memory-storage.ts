@@ -1,6 +1,7 @@
-import { Volume, type IProcess } from 'memfs';
+import { Volume } from 'memfs';
 import { collectBytes, isStorageError } from '@stowage/core';
 import { FsStorage } from '@stowage/local';
+import { fixedIds, fixPermissionIds, processWithIds } from './fixed-ids.js';
 import { memfsFileSystem } from './memfs-api.js';
 
 /** Buckets and their objects as a plain object: `{ bucket: { key: body } }`. */
@@ -26,7 +27,9 @@ export class MemoryStorage extends FsStorage {
   readonly volume: InstanceType<typeof Volume>;
 
   constructor() {
-    const volume = Volume.fromJSON({}, undefined, { process: processWithFixedIds() });
+    const ids = fixedIds();
+    const volume = Volume.fromJSON({}, undefined, { process: processWithIds(ids) });
+    fixPermissionIds(volume, ids);
     super({ fs: memfsFileSystem(volume), root: MEMORY_ROOT, name: 'memory' });
     this.volume = volume;
   }
@@ -70,22 +73,4 @@ export class MemoryStorage extends FsStorage {
     this.volume.reset();
     this.forgetLayout();
   }
-}
-
-/**
- * The `process` memfs consults, with the user and group ids read once: memfs asks for them on every
- * path walk and every new file, and `process.getuid()`/`getgid()` are system calls (a quarter of
- * the memory driver's CPU time on small objects went to them). Ids do not change while a test runs.
- */
-function processWithFixedIds(): IProcess {
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
-  return {
-    getuid: () => uid,
-    getgid: () => gid,
-    cwd: () => process.cwd(),
-    platform: process.platform,
-    emitWarning: (message, type) => process.emitWarning(message, type),
-    env: process.env,
-  };
 }
