@@ -504,10 +504,18 @@ export class FsStorage implements Storage {
       await this.fs.unlink(temp.path).catch(() => undefined);
       await this.fs.unlink(sidecar).catch(() => undefined);
     };
+    // The record is written (and the temporary closed) while the lock is taken and the key's
+    // current file looked at: independent calls, so one round trip where there were three. Both
+    // are complete before the rename makes them the object.
+    const ready = Promise.all([
+      temp.closed,
+      (async () => {
+        await this.fs.writeFile(sidecar, encodeSidecar(record));
+        if (this.fsync) await this.syncFile(sidecar);
+      })(),
+    ]);
+    ready.catch(() => undefined);
     try {
-      await this.fs.writeFile(sidecar, encodeSidecar(record));
-      if (this.fsync) await this.syncFile(sidecar);
-      throwIfAborted(options.signal, { bucket, key });
       const file = layout.objectPath(bucket, segments);
       await this.locks.run(`${bucket}/${key}`, async () => {
         for (let attempt = 1; ; attempt++) {
@@ -518,6 +526,8 @@ export class FsStorage implements Storage {
             const currentInfo = current?.isFile() ? await this.statObject(layout, bucket, key, file).catch(() => undefined) : undefined;
             checkPutConditions(currentInfo && { etag: currentInfo.record.digest }, options, { bucket, key });
           }
+          await ready;
+          throwIfAborted(options.signal, { bucket, key });
           try {
             if (options.ifNoneMatch === '*') {
               // link() fails if the name exists: create-if-absent that holds across processes too.
@@ -548,6 +558,7 @@ export class FsStorage implements Storage {
         }
       });
     } catch (error) {
+      await ready.catch(() => undefined); // never unlink under a write still in flight
       await discard();
       // The bucket may be gone since putObject found it in the known folders (its records with it).
       if (isMissing(error)) await this.requireBucket(layout, bucket);
@@ -628,17 +639,24 @@ export class FsStorage implements Storage {
   }
 
   private async deleteOne(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
-    try {
-      await this.checkParent(layout, bucket, key, segments);
-    } catch (error) {
-      if (isStorageError(error, 'NoSuchKey')) return; // deleting what is not there succeeds, as on S3
-      throw error;
-    }
     const file = layout.objectPath(bucket, segments);
+    // The parent's check runs beside the file's lstat (one round trip, not two); nothing is
+    // removed until it has passed.
+    const parentChecked = this.checkParent(layout, bucket, key, segments).then(
+      () => true,
+      (error: unknown) => {
+        if (isStorageError(error, 'NoSuchKey')) return false; // deleting what is not there succeeds, as on S3
+        throw error;
+      },
+    );
+    parentChecked.catch(() => undefined);
     const pruned = await this.locks.run(`${bucket}/${key}`, async () => {
+      const statted = this.fs.lstat(file);
+      statted.catch(() => undefined);
+      if (!(await parentChecked)) return undefined;
       let stat: FsStats;
       try {
-        stat = await this.fs.lstat(file);
+        stat = await statted;
       } catch (error) {
         if (isMissing(error)) return false;
         throw fsError(error, bucket, key);
@@ -656,7 +674,7 @@ export class FsStorage implements Storage {
       await Promise.all([this.fs.unlink(record).catch(() => undefined), this.pruneEmptyParents(layout, bucket, segments)]);
       return true;
     });
-    if (!pruned) await this.pruneEmptyParents(layout, bucket, segments);
+    if (pruned === false) await this.pruneEmptyParents(layout, bucket, segments);
   }
 
   async deleteObjects(bucket: string, keys: string[], options: Signal = {}): Promise<DeleteObjectsResult> {
