@@ -206,17 +206,24 @@ function largeSubject(adapter: Adapter, source: Source, outDir: string): Subject
   };
 }
 
-/** `count` objects of `bytes` each: put all, get all, head all, delete all; one at a time. */
+/** The warm-up's share of a case's amount: enough to compile the hot paths and fill the pools. */
+const WARMUP_SHARE = 8;
+
+/**
+ * `count` objects of `bytes` each: put all, get all, head all, delete all; one at a time. The
+ * warm-up does the same with an eighth of them.
+ */
 function smallSubject(adapter: Adapter, count: number, bytes: number): Subject {
   const payload = Buffer.from(randomBlock().subarray(0, bytes));
   const prefix = `small/${slug(adapter.name)}/`;
-  const keys = Array.from({ length: count }, (_, i) => `${prefix}k${String(i).padStart(6, '0')}.bin`);
+  const allKeys = Array.from({ length: count }, (_, i) => `${prefix}k${String(i).padStart(6, '0')}.bin`);
   return {
     name: adapter.name,
     role: adapter.role,
     ...(adapter.note ? { note: adapter.note } : {}),
     setup: () => adapter.init(),
-    async run() {
+    async run(warmup) {
+      const keys = warmup ? allKeys.slice(0, Math.ceil(count / WARMUP_SHARE)) : allKeys;
       const put = await timed(async () => {
         for (const key of keys) await adapter.put(key, payload);
       });
@@ -270,13 +277,7 @@ function listSubject(adapter: Adapter, expected: number, fill?: () => Promise<vo
 }
 
 /** Upload from a file, download to a file, and a second download (ranged ×4 for stowage, one stream for the SDK). */
-function s3TransferSubject(
-  adapter: Adapter,
-  source: string,
-  bytes: number,
-  outDir: string,
-  second: (key: string, path: string) => Promise<void>,
-): Subject {
+function s3TransferSubject(adapter: Adapter, source: Source, outDir: string, second: (key: string, path: string) => Promise<void>): Subject {
   const key = `transfer/${slug(adapter.name)}.bin`;
   const out = join(outDir, `${slug(adapter.name)}.out`);
   const out2 = join(outDir, `${slug(adapter.name)}.ranged.out`);
@@ -286,8 +287,9 @@ function s3TransferSubject(
     role: adapter.role,
     ...(adapter.note ? { note: adapter.note } : {}),
     setup: () => adapter.init(),
-    async run() {
-      const upload = await timed(() => adapter.putStream(key, createReadStream(source)));
+    async run(warmup) {
+      const { path: file, bytes } = warmup ? source.warmup : source;
+      const upload = await timed(() => adapter.putStream(key, createReadStream(file)));
       const download = await timed(async () => pipeline(await adapter.getStream(key), createWriteStream(out)));
       const ranged = await timed(() => second(key, out2));
       for (const path of [out, out2]) {
@@ -323,13 +325,13 @@ async function sourceFile(dir: string, bytes: number): Promise<string> {
 }
 
 /**
- * The large cases' source, with a warm-up an eighth its size: the warm-up only has to compile the
- * hot paths and open the pools, and a full-size one would cost a quarter of the case's time.
+ * A source file with a warm-up one an eighth its size: the warm-up only has to compile the hot
+ * paths and open the pools, and a full-size one would cost a quarter of the case's time.
  */
 async function largeSource(dir: string, bytes: number): Promise<Source> {
   const { makeFile } = await import('./util.js');
   const path = await sourceFile(dir, bytes);
-  const warmup = { path: join(dir, 'warmup.bin'), bytes: Math.max(1, Math.floor(bytes / 8)) };
+  const warmup = { path: join(dir, 'warmup.bin'), bytes: Math.max(1, Math.floor(bytes / WARMUP_SHARE)) };
   await makeFile(warmup.path, warmup.bytes);
   return { path, bytes, warmup };
 }
@@ -371,15 +373,15 @@ function s3Cases(id: ServerInfo['id']): CaseDef[] {
       ],
       async subjects(cfg, dir) {
         const info = server(cfg, id);
-        const source = await sourceFile(dir, cfg.s3Bytes);
+        const source = await largeSource(dir, cfg.s3Bytes);
         const [stowage, raw] = s3Adapters(info, bucket('transfer'));
         const { downloadFile } = await import('@stowage/core');
         const rawSynced = new RawS3Adapter(`raw AWS SDK (${id}) + fsync`, () => rawClient(info), raw.bucket);
         const subjects: Subject[] = [
-          s3TransferSubject(stowage, source, cfg.s3Bytes, dir, async (key, path) => {
+          s3TransferSubject(stowage, source, dir, async (key, path) => {
             await downloadFile(stowage.storage, stowage.bucket, key, path, { concurrency: S3_QUEUE_SIZE, partSize: S3_PART_SIZE });
           }),
-          s3TransferSubject(raw, source, cfg.s3Bytes, dir, (key, path) => singleStreamToFile(raw, key, path, false)),
+          s3TransferSubject(raw, source, dir, (key, path) => singleStreamToFile(raw, key, path, false)),
         ];
         // The same single stream, fsync'd as downloadFile does: shows what the fsync costs.
         const syncedKey = 'transfer/synced.bin';
@@ -390,7 +392,7 @@ function s3Cases(id: ServerInfo['id']): CaseDef[] {
           note: 'one GetObject stream to a file, then fsync (downloadFile syncs before its rename)',
           async setup() {
             await rawSynced.init();
-            await rawSynced.putStream(syncedKey, createReadStream(source));
+            await rawSynced.putStream(syncedKey, createReadStream(source.path));
           },
           async run() {
             return { ranged: await timed(() => singleStreamToFile(rawSynced, syncedKey, syncedOut, true)) };

@@ -16,6 +16,33 @@ export function throwIfAborted(signal: AbortSignal | undefined, details: Storage
 }
 
 /**
+ * `task`, or a rejection with `failure()` as soon as `signal` fires, even if `task` cannot be
+ * interrupted itself (it then runs on in the background, its outcome ignored). A fresh listener per
+ * call, removed when `task` settles: racing many tasks (a stream's chunks) against one long-lived
+ * promise would keep every one of them reachable until the end.
+ */
+export function raceSignal<T>(signal: AbortSignal, task: Promise<T>, failure: () => unknown): Promise<T> {
+  if (signal.aborted) {
+    task.catch(() => undefined); // abandoned: its own failure no longer matters
+    return Promise.reject(failure());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(failure());
+    signal.addEventListener('abort', onAbort, { once: true });
+    task.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * Runs `task`, rejecting with `Aborted` as soon as `signal` fires, even if `task` cannot be
  * interrupted itself. `task` keeps running in the background in that case; use this only for
  * work that is safe to finish or abandon (a stat, a readdir).
@@ -26,18 +53,5 @@ export async function raceAbort<T>(
   details: StorageErrorDetails = {},
 ): Promise<T> {
   if (!signal) return task;
-  if (signal.aborted) {
-    task.catch(() => undefined); // abandoned: its own failure no longer matters
-    throw abortError(signal, details);
-  }
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(signal, details));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([task, aborted]);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
+  return raceSignal(signal, task, () => abortError(signal, details));
 }

@@ -44,7 +44,7 @@ export {
   keyProblem,
   utf8Length,
 } from './keys.js';
-export { abortError, raceAbort, throwIfAborted } from './abort.js';
+export { abortError, raceAbort, raceSignal, throwIfAborted } from './abort.js';
 export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
 export { collectBytes, createGetResult } from './get-result.js';
 export { assertRange, rangeHeader, resolveRange } from './range.js';

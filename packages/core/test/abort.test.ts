@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abortError, isStorageError, raceAbort, throwIfAborted } from '@stowage/core';
+import { abortError, isStorageError, raceAbort, raceSignal, throwIfAborted } from '@stowage/core';
 
 describe('abort helpers', () => {
   it('abortError is Aborted, with the location and the reason as cause', () => {
@@ -46,5 +46,32 @@ describe('abort helpers', () => {
   it('raceAbort passes a task failure through', async () => {
     const boom = new Error('boom');
     expect(await raceAbort(new AbortController().signal, Promise.reject(boom)).catch((e: unknown) => e)).toBe(boom);
+  });
+
+  it('raceSignal rejects with what failure() gives, at once or when the signal fires', async () => {
+    const stop = new AbortController();
+    const reason = new Error('a part failed');
+    setTimeout(() => stop.abort(reason), 10);
+    expect(await raceSignal(stop.signal, new Promise<number>(() => undefined), () => stop.signal.reason).catch((e: unknown) => e)).toBe(reason);
+    expect(await raceSignal(stop.signal, Promise.resolve(1), () => 'stopped').catch((e: unknown) => e)).toBe('stopped');
+  });
+
+  it('raceSignal removes its listener once the task settles, so racing many tasks holds none of them', async () => {
+    const controller = new AbortController();
+    let listeners = 0;
+    const { signal } = controller;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+      listeners++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<AbortSignal['removeEventListener']>) => {
+      listeners--;
+      remove(...args);
+    };
+    for (let i = 0; i < 100; i++) expect(await raceSignal(signal, Promise.resolve(i), () => 'stopped')).toBe(i);
+    await raceSignal(signal, Promise.reject(new Error('boom')), () => 'stopped').catch(() => undefined);
+    expect(listeners).toBe(0);
   });
 });

@@ -20,6 +20,7 @@ import {
   normalizeBody,
   normalizeMetadata,
   quoteEtag,
+  raceSignal,
   StorageError,
   throwIfAborted,
   type BodyInput,
@@ -252,31 +253,6 @@ function uploadClient(client: S3Client, stop: AbortController, beforeComplete: (
 }
 
 /**
- * `task`, or a rejection with `stop.reason` as soon as `stop` fires. A fresh listener per call:
- * racing each chunk against one long-lived promise would keep every chunk reachable until the end.
- */
-function untilStopped<T>(task: Promise<T>, stop: AbortSignal): Promise<T> {
-  if (stop.aborted) {
-    task.catch(() => undefined); // abandoned: its own failure no longer matters
-    return Promise.reject(stop.reason as Error);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onStop = () => reject(stop.reason as Error);
-    stop.addEventListener('abort', onStop, { once: true });
-    task.then(
-      (value) => {
-        stop.removeEventListener('abort', onStop);
-        resolve(value);
-      },
-      (error: unknown) => {
-        stop.removeEventListener('abort', onStop);
-        reject(error);
-      },
-    );
-  });
-}
-
-/**
  * The body as lib-storage reads it: the chunks read ahead, then the rest of the source, as a Node
  * stream holding at most one chunk ahead (so progress follows what the upload took). When `stop`
  * fires, a pending read is abandoned and the stream fails, so a body that stalls is not waited for.
@@ -289,7 +265,7 @@ function uploadBody(source: CountingSource, prefix: (Uint8Array | undefined)[], 
       yield chunk;
     }
     for (;;) {
-      const chunk = await untilStopped(source.next(), stop);
+      const chunk = await raceSignal(stop, source.next(), () => stop.reason);
       if (chunk === undefined) return;
       if (chunk.byteLength > 0) yield chunk;
     }
