@@ -269,8 +269,22 @@ export class FsStorage implements Storage {
     }
     if (real !== parent) {
       await this.requireBucket(layout, bucket);
-      throw new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
+      throw crossesLink(bucket, key);
     }
+  }
+
+  /**
+   * For a write: the folder the rename lands in must not be, or lie behind, a symbolic link — also
+   * one swapped in for a folder after the driver saw it (known folders skip their own checks). A
+   * folder gone meanwhile is left to the rename, which fails and retries.
+   */
+  private async checkTargetParent(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
+    const parent = layout.objectPath(bucket, segments.slice(0, -1));
+    const real = await this.fs.realpath(parent).catch((error: unknown) => {
+      if (isMissing(error)) return parent;
+      throw fsError(error, bucket, key);
+    });
+    if (real !== parent) throw crossesLink(bucket, key);
   }
 
   /** Creates the folders above an object, one at a time, refusing to pass through a symbolic link or a file. */
@@ -295,9 +309,7 @@ export class FsStorage implements Storage {
       const stat = await this.fs.lstat(dir).catch((error: unknown) => {
         throw fsError(error, bucket, key);
       });
-      if (stat.isSymbolicLink()) {
-        throw new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
-      }
+      if (stat.isSymbolicLink()) throw crossesLink(bucket, key);
       if (!stat.isDirectory()) throw keyConflict(bucket, key, `an object exists at ${JSON.stringify(path.relative(layout.bucketDir(bucket), dir))}`);
       this.folders.add(dir);
     }
@@ -520,7 +532,10 @@ export class FsStorage implements Storage {
       await this.locks.run(`${bucket}/${key}`, async () => {
         for (let attempt = 1; ; attempt++) {
           await this.ensureParent(layout, bucket, key, segments);
+          const parentChecked = this.checkTargetParent(layout, bucket, key, segments);
+          parentChecked.catch(() => undefined); // awaited below
           const current = await this.lstatOrUndefined(file, bucket, key);
+          await parentChecked;
           if (current?.isDirectory()) throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
           if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
             const currentInfo = current?.isFile() ? await this.statObject(layout, bucket, key, file).catch(() => undefined) : undefined;
@@ -761,6 +776,10 @@ export class FsStorage implements Storage {
 }
 
 /** The error for a data file that no longer matches its record in size: edited or truncated at rest. */
+function crossesLink(bucket: string, key: string): StorageError {
+  return new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
+}
+
 function corrupted(bucket: string, key: string, record: SidecarRecord, stat: FsStats): StorageError {
   return new StorageError(
     'ChecksumMismatch',

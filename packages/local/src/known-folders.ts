@@ -3,9 +3,10 @@ import path from 'node:path';
 /**
  * Folders this process has seen to be real folders (no symbolic link, no file) inside a bucket,
  * bucket folders included, so a put into a known folder skips the `mkdir` (a thrown EEXIST) and
- * `lstat` that check it. A folder removed behind the driver's back makes the final rename fail
- * with ENOENT, and the writer then forgets the bucket's folders and checks again: a wrong entry
- * costs a retry, never a wrong result. Reads do not use it: they check their path every time.
+ * `lstat` that create or check it. A folder removed behind the driver's back makes the final
+ * rename fail with ENOENT, and the writer then forgets the bucket's folders and checks again; one
+ * swapped for a symbolic link is caught by the `realpath` every write makes of its target folder.
+ * A wrong entry costs a retry, never a wrong result. Reads do not use it.
  */
 export class KnownFolders {
   private readonly folders = new Set<string>();

@@ -141,6 +141,19 @@ describe('LocalStorage never leaves its root', () => {
     expect(await readFile(path.join(outside, 'secret'), 'utf8')).toBe('do not touch');
   });
 
+  it('refuses to write through a folder swapped for a symbolic link after the driver has seen it', async () => {
+    await storage.putObject('docs', 'swapped/deeper/first', 'fine'); // both folders now known to the driver
+    await rm(path.join(root, 'docs', 'swapped'), { recursive: true });
+    await symlink(outside, path.join(root, 'docs', 'swapped'));
+    expect(await codeOf(storage.putObject('docs', 'swapped/second', 'evil'))).toBe('InvalidKey');
+    await mkdir(path.join(outside, 'deeper'));
+    expect(await codeOf(storage.putObject('docs', 'swapped/deeper/third', 'evil'))).toBe('InvalidKey');
+    await storage.putObject('docs', 'source', 'data');
+    expect(await codeOf(storage.copyObject({ bucket: 'docs', key: 'source' }, { bucket: 'docs', key: 'swapped/copy' }))).toBe('InvalidKey');
+    expect((await readdir(outside)).sort()).toEqual(['deeper', 'secret']);
+    expect(await readdir(path.join(outside, 'deeper'))).toEqual([]);
+  });
+
   it('does not follow a symbolic link planted as an object, nor list one', async () => {
     await symlink(path.join(outside, 'secret'), path.join(root, 'docs', 'leak'));
     expect(await codeOf(storage.getObject('docs', 'leak'))).toBe('NoSuchKey');
