@@ -36,7 +36,8 @@ export function writeOutputs(out: string, name: string, data: RunData, json = tr
   const checks = checkTargets(results);
   if (json) writeFileSync(join(out, `${name}.json`), `${JSON.stringify({ ...data, targets: checks }, null, 1)}\n`);
   const reps = `${config.reps} timed repetitions (listings of local and memory: ${config.listReps}) after ${config.warmup} warm-up (an eighth of the size or count, except for listings), medians`;
-  const subtitle = `${meta.command} · ${meta.cpu} · Node ${meta.node} · commit ${meta.commit} · ${reps} · ${meta.date.slice(0, 10)}`;
+  // The chart's one line: the short form of `reps`.
+  const subtitle = `${meta.command} · ${meta.cpu} · Node ${meta.node} · commit ${meta.commit} · medians of ${config.reps} after a warm-up · ${meta.date.slice(0, 10)}`;
   writeFileSync(join(out, `${name}.svg`), renderChart(results, subtitle));
   const skipped = Object.entries(meta.skipped);
   const md = [
