@@ -775,11 +775,12 @@ export class FsStorage implements Storage {
   }
 }
 
-/** The error for a data file that no longer matches its record in size: edited or truncated at rest. */
+/** The error for a key whose path runs through a symbolic link inside the root. */
 function crossesLink(bucket: string, key: string): StorageError {
   return new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
 }
 
+/** The error for a data file that no longer matches its record in size: edited or truncated at rest. */
 function corrupted(bucket: string, key: string, record: SidecarRecord, stat: FsStats): StorageError {
   return new StorageError(
     'ChecksumMismatch',
