@@ -1,9 +1,10 @@
 /**
- * @stowage/local: the stowage driver for the local disk, and the file-system engine the memory
- * driver shares.
+ * @stowage/local: the stowage driver for the local disk, the file-system engine it runs, and a
+ * file system in memory (memfs) to run it on in tests.
  * @packageDocumentation
  */
 export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
+export { memoryVolume, type MemoryVolume, type MemfsVolume } from './memory-volume.js';
 export { FsStorage, type FsStorageOptions } from './fs-storage.js';
 export type { FileSystem, FsDirent, FsFileHandle, FsPromises, FsStats } from './fs-api.js';
 export { FS_CAPABILITIES } from './capabilities.js';
