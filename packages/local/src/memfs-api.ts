@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createFsFromVolume, type Volume } from 'memfs';
 import type { FileSystem, FsDirent, FsFileHandle, FsPromises, FsStats } from './fs-api.js';
 
@@ -96,20 +97,64 @@ class SyncFileHandle implements FsFileHandle {
   }
 }
 
+function renameError(code: string, from: string, to: string): Error {
+  return Object.assign(new Error(`${code}: rename '${from}' -> '${to}'`), { code, syscall: 'rename', path: from, dest: to });
+}
+
+/**
+ * `rename(from, to)` as Linux does it when `to` exists. memfs 4.80.1 puts the moved entry in the
+ * place of the one it replaces without unlinking that one: the replaced file keeps its link count
+ * and stays in memory for good, and the folder counts one entry too many, so once it is emptied
+ * `rmdir` fails with ENOTEMPTY for ever. (The engine overwrites by renaming a temporary over the
+ * key, so after an overwrite and a delete the emptied folder stayed, and a put of that folder's
+ * name as a key was refused with InvalidKey: "other objects exist under a/b/".) Nor does memfs
+ * refuse a file over a folder or a folder over a file or a non-empty folder.
+ *
+ * So the name in the way is removed first, after rename(2)'s checks, then memfs renames onto a
+ * free name, which it does right. memfs is synchronous: nothing runs between the removal and the
+ * rename, and both permission checks the rename makes are made before anything is removed, so the
+ * pair is as atomic as rename(2) (the old file is replaced or everything stays as it was).
+ */
+function renameReplacing(volume: MemfsVolume, writeAndSearch: number, from: string, to: string): void {
+  const target = volume.lstatSync(to, { throwIfNoEntry: false });
+  const source = target && volume.lstatSync(from, { throwIfNoEntry: false });
+  // Nothing in the way, or no source: memfs's own rename (and its own errors).
+  if (!target || !source) return volume.renameSync(from, to);
+  // Two names of one file: rename(2) does nothing and succeeds.
+  if (source.ino === target.ino) return;
+  if (target.isDirectory()) {
+    if (!source.isDirectory()) throw renameError('EISDIR', from, to);
+    if (volume.readdirSync(to).length > 0) throw renameError('ENOTEMPTY', from, to);
+  } else if (source.isDirectory()) {
+    throw renameError('ENOTDIR', from, to);
+  }
+  try {
+    for (const dir of [path.posix.dirname(from), path.posix.dirname(to)]) volume.accessSync(dir, writeAndSearch);
+  } catch {
+    return volume.renameSync(from, to); // fails with memfs's own EACCES, before it changes anything
+  }
+  if (target.isDirectory()) volume.rmdirSync(to);
+  else volume.unlinkSync(to);
+  volume.renameSync(from, to);
+}
+
 /**
  * The engine's file system API on a memfs volume, made of memfs's synchronous calls. memfs's own
  * promise API runs the very same synchronous code, but through a callback, a microtask and a
  * `promisify` wrapper per call; a small object's put is about ten calls, so that wrapping was a
- * good part of the memory driver's time. Behaviour (results, errors and their codes) is memfs's.
+ * good part of the memory driver's time. Behaviour (results, errors and their codes) is memfs's,
+ * except `rename` over an existing name, which memfs gets wrong (see {@link renameReplacing}).
  */
 export function memfsFileSystem(volume: MemfsVolume): FileSystem {
+  const { constants } = createFsFromVolume(volume);
+  const writeAndSearch = constants.W_OK | constants.X_OK;
   const promises: FsPromises = {
     open: (file, flags, mode) => settle(() => new SyncFileHandle(volume, volume.openSync(file, flags, mode))),
     stat: (file) => settle((): FsStats => volume.statSync(file)),
     lstat: (file) => settle((): FsStats => volume.lstatSync(file)),
     readdir: (dir, options) => settle(() => volume.readdirSync(dir, options) as unknown as FsDirent[]),
     mkdir: (dir, options) => settle(() => volume.mkdirSync(dir, options)),
-    rename: (from, to) => settle(() => volume.renameSync(from, to)),
+    rename: (from, to) => settle(() => renameReplacing(volume, writeAndSearch, from, to)),
     link: (existing, created) => settle(() => volume.linkSync(existing, created)),
     unlink: (file) => settle(() => volume.unlinkSync(file)),
     rmdir: (dir) => settle(() => volume.rmdirSync(dir)),
@@ -118,5 +163,5 @@ export function memfsFileSystem(volume: MemfsVolume): FileSystem {
     readFile: (file) => settle(() => volume.readFileSync(file) as Uint8Array),
     writeFile: (file, data) => settle(() => volume.writeFileSync(file, data)),
   };
-  return { promises, constants: createFsFromVolume(volume).constants };
+  return { promises, constants };
 }

@@ -1,3 +1,7 @@
+import nodeFs from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Volume, createFsFromVolume } from 'memfs';
 import { describe, expect, it } from 'vitest';
 import { isStorageError } from '@stowage/core';
@@ -90,5 +94,83 @@ describe('memfsFileSystem (memfs sync calls as promises)', () => {
     const keys: string[] = [];
     for await (const entry of storage.listObjects('b1b')) keys.push(entry.type === 'object' ? entry.key : entry.prefix);
     expect(keys).toEqual([]);
+  });
+});
+
+describe('rename over an existing name, as on the disk', () => {
+  // memfs 4.80.1 on its own leaves the replaced file linked and its folder counting it (see
+  // renameReplacing in memfs-api.ts); these cases hold on Linux and must on the volume.
+
+  it('replaces the file: the folder empties and can be removed, the old version lives on only in an open handle', async () => {
+    const volume = volumeWithFiles();
+    const fs = memfsFileSystem(volume).promises;
+    const handle = await fs.open('/d/a', 'r');
+    const replaced = await fs.lstat('/d/a');
+    await fs.rename('/d/b', '/d/a');
+    expect(volume.readFileSync('/d/a', 'utf8')).toBe('new');
+    expect(volume.readdirSync('/d')).toEqual(['a', 'sub']);
+    expect(replaced.nlink).toBe(1);
+    expect((await handle.stat()).nlink).toBe(0); // unlinked, so freed once closed (memfs alone kept it for good)
+    const buffer = Buffer.alloc(16);
+    const { bytesRead } = await handle.read(buffer, 0, 16, 0);
+    expect(buffer.subarray(0, bytesRead).toString()).toBe('old bytes');
+    await handle.close();
+    await fs.unlink('/d/a');
+    await fs.unlink('/d/sub/x');
+    await fs.rmdir('/d/sub');
+    await fs.rmdir('/d'); // memfs alone: ENOTEMPTY, for ever
+    expect(volume.existsSync('/d')).toBe(false);
+  });
+
+  it('answers what Linux answers for a file over a folder, a folder over a file or a full folder, and two names of one file', async () => {
+    const base = await mkdtemp(path.join(tmpdir(), 'stowage-rename-'));
+    try {
+      const layout: Record<string, string | null> = { 'f': 'file', 'g': 'other', 'h': 'hard', 'dir/x': '1', 'empty': null, 'full/y': '2', 'src/z': '3' };
+      const setUp = (make: (p: string) => void, write: (p: string, data: string) => void, link: (a: string, b: string) => void) => {
+        for (const [name, data] of Object.entries(layout)) {
+          if (data === null) make(name);
+          else {
+            if (name.includes('/')) make(name.slice(0, name.indexOf('/')));
+            write(name, data);
+          }
+        }
+        link('h', 'h2');
+      };
+      const disk = path.join(base, 'disk');
+      nodeFs.mkdirSync(disk);
+      const onDisk = (p: string) => path.join(disk, p);
+      setUp(
+        (p) => nodeFs.mkdirSync(onDisk(p), { recursive: true }),
+        (p, d) => nodeFs.writeFileSync(onDisk(p), d),
+        (a, b) => nodeFs.linkSync(onDisk(a), onDisk(b)),
+      );
+      const volume = new Volume();
+      const inMemory = (p: string) => `/${p}`;
+      setUp(
+        (p) => volume.mkdirSync(inMemory(p), { recursive: true }),
+        (p, d) => volume.writeFileSync(inMemory(p), d),
+        (a, b) => volume.linkSync(inMemory(a), inMemory(b)),
+      );
+      const memfs = memfsFileSystem(volume).promises;
+      const cases: [string, string][] = [
+        ['f', 'dir'], // a file over a folder: EISDIR
+        ['dir', 'f'], // a folder over a file: ENOTDIR
+        ['src', 'full'], // a folder over a full folder: ENOTEMPTY
+        ['h', 'h2'], // two names of one file: nothing happens
+        ['src', 'empty'], // a folder over an empty folder: replaced
+        ['g', 'f'], // a file over a file: replaced
+      ];
+      for (const [from, to] of cases) {
+        const expected = await codeOf(nodeFs.promises.rename(onDisk(from), onDisk(to)));
+        expect(await codeOf(memfs.rename(inMemory(from), inMemory(to))), `${from} → ${to}`).toBe(expected);
+      }
+      const listing = (names: string[]) => names.map(String).sort();
+      expect(listing(volume.readdirSync('/') as string[])).toEqual(listing(nodeFs.readdirSync(disk)));
+      expect(volume.readFileSync('/f', 'utf8')).toBe('other');
+      expect(volume.readFileSync('/empty/z', 'utf8')).toBe('3');
+      expect(volume.statSync('/h').nlink).toBe(2);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });
