@@ -3,7 +3,7 @@
 // its own public API with its defaults, nothing tuned.
 import * as nodeFs from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Storage } from '@stowage/core';
@@ -86,14 +86,75 @@ export class StowageAdapter implements Adapter {
     for await (const entry of this.storage.listObjects(this.bucket)) if (entry.type === 'object') count++;
     return count;
   }
+  /** One listing page: the first `limit` objects after `startAfter` (from the start without it); returns how many. */
+  async page(startAfter: string | undefined, limit: number): Promise<number> {
+    let count = 0;
+    const options = startAfter === undefined ? { pageSize: limit } : { startAfter, pageSize: limit };
+    for await (const entry of this.storage.listObjects(this.bucket, options)) {
+      if (entry.type === 'object' && ++count === limit) break;
+    }
+    return count;
+  }
   async close(): Promise<void> {
     (this.storage as { destroy?: () => void }).destroy?.();
   }
 }
 
 /**
+ * A plain `Map<string, Uint8Array>` behind async methods: the floor of any store in memory, one
+ * hash-table operation per call. It stores the caller's Buffer as it is (no copy), collects a stream
+ * into one Buffer, hands a stored Buffer out in 64 KiB subarrays as a stream, and lists names only.
+ */
+export class MapAdapter implements Adapter {
+  readonly role: Role = 'baseline';
+  readonly note = "a Map<string, Uint8Array>: keeps the caller's Buffer (no copy), collects a stream into one Buffer, streams a read as 64 KiB subarrays, lists names only (no sort)";
+  private map = new Map<string, Uint8Array>();
+
+  constructor(readonly name = 'raw Map') {}
+
+  async init(): Promise<void> {
+    this.map = new Map();
+  }
+  private lookup(key: string): Uint8Array {
+    const bytes = this.map.get(key);
+    if (bytes === undefined) throw new Error(`no key ${key}`);
+    return bytes;
+  }
+  async putStream(key: string, source: Readable): Promise<void> {
+    this.map.set(key, await collect(source));
+  }
+  async getStream(key: string): Promise<Readable> {
+    const bytes = this.lookup(key);
+    function* chunks() {
+      for (let offset = 0; offset < bytes.byteLength; offset += 64 * 1024) yield bytes.subarray(offset, offset + 64 * 1024);
+    }
+    return Readable.from(chunks(), { objectMode: false });
+  }
+  async put(key: string, bytes: Buffer): Promise<void> {
+    this.map.set(key, bytes);
+  }
+  async get(key: string): Promise<Uint8Array> {
+    return this.lookup(key);
+  }
+  async head(key: string): Promise<unknown> {
+    return { size: this.lookup(key).byteLength };
+  }
+  async del(key: string): Promise<void> {
+    this.map.delete(key);
+  }
+  async list(): Promise<number> {
+    let count = 0;
+    for (const _ of this.map.keys()) count++;
+    return count;
+  }
+  async close(): Promise<void> {
+    this.map = new Map();
+  }
+}
+
+/**
  * Plain file system calls under a root: `node:fs` (the raw baseline of the local driver) or a memfs
- * volume (of the memory driver). No atomic rename, no checksum, no metadata: the floor.
+ * volume (of the local driver on memfs). No atomic rename, no checksum, no metadata: the floor.
  */
 export class RawFsAdapter implements Adapter {
   private readonly made = new Set<string>();
@@ -257,13 +318,13 @@ export class FlydriveAdapter implements Adapter {
 
 /** unstorage 1.17.6: a key-value API with no streams, so a stream is read whole first (and a read is one Buffer). */
 export class UnstorageAdapter implements Adapter {
-  readonly role: Role = 'peer';
   readonly note = 'no stream API: writes collect the whole stream into one Buffer, reads return one Buffer';
   private storage!: import('unstorage').Storage;
 
   constructor(
     readonly name: string,
     private readonly root: string | undefined,
+    readonly role: Role = 'peer',
   ) {}
 
   async init(): Promise<void> {

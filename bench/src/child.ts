@@ -2,10 +2,11 @@
 // cache warm-up of the heap and JIT state do not leak into another's numbers. Talks to the parent
 // over IPC; run by main.ts, not by hand.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CASES, streamThrough, type RssCase, type Subject, type TimedCase } from './cases.js';
+import { pipeline } from 'node:stream/promises';
+import { CASES, PartialRunError, streamThrough, type RssCase, type Subject, type TimedCase } from './cases.js';
 import type { BenchConfig } from './config.js';
 import type { ChildMessage, RssResult, SubjectResult, TimedResult } from './results.js';
-import { gc, generatedStream, quietSdkWarning, removeDir, scratch, sink } from './util.js';
+import { gc, generatedStream, quietSdkWarning, removeDir, scratch, sink, type Timing } from './util.js';
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -48,15 +49,20 @@ async function runTimed(def: TimedCase, cfg: BenchConfig): Promise<TimedResult> 
         const result = results.get(subject)!;
         if (result.error) continue;
         gc();
-        try {
-          const times = await subject.run(rep < cfg.warmup);
-          if (rep >= cfg.warmup) {
-            for (const [metric, t] of Object.entries(times)) {
+        const record = (times: Record<string, Timing | Timing[]>) => {
+          if (rep < cfg.warmup) return;
+          for (const [metric, timings] of Object.entries(times)) {
+            for (const t of Array.isArray(timings) ? timings : [timings]) {
               (result.samples[metric] ??= []).push(t.ms);
               (result.cpuSamples[metric] ??= []).push(t.cpuMs);
             }
           }
+        };
+        try {
+          record(await subject.run(rep < cfg.warmup));
         } catch (error) {
+          // A run that failed part-way may hand over the samples it took (memory.scale).
+          if (error instanceof PartialRunError) record(error.times);
           result.error = errorText(error);
         }
         await subject.cleanup().catch(() => undefined);
@@ -79,6 +85,14 @@ async function runTimed(def: TimedCase, cfg: BenchConfig): Promise<TimedResult> 
   };
 }
 
+/** Forced GC twice, each followed by a pause, so freed memory (and what finalisers free) is gone. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function status(field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
   return match ? Number(match[1]) * 1024 : Number.NaN;
@@ -99,6 +113,7 @@ async function runRss(def: RssCase, cfg: BenchConfig, index: number): Promise<Rs
     ...(adapter.note ? { note: adapter.note } : {}),
     bytes,
     limit: def.limit(cfg),
+    ...(def.measure === 'held' ? { measure: 'held' as const } : {}),
   };
   const started = Date.now();
   try {
@@ -113,6 +128,25 @@ async function runRss(def: RssCase, cfg: BenchConfig, index: number): Promise<Rs
     const timer = setInterval(() => {
       sampled = Math.max(sampled, process.memoryUsage.rss());
     }, 10);
+    if (def.measure === 'held') {
+      // Put the bytes, force GC (twice, with a pause for finalisers), read RSS while the store
+      // still holds them, then read them back (which also keeps the store alive until then).
+      const key = 'hold/object.bin';
+      let heldRss: number;
+      try {
+        await adapter.putStream(key, generatedStream(bytes));
+        await settle();
+        heldRss = status('VmRSS');
+      } finally {
+        clearInterval(timer);
+      }
+      const peakRss = Math.max(status('VmHWM'), sampled);
+      const out = sink();
+      await pipeline(await adapter.getStream(key), out);
+      if (out.bytes !== bytes) throw new Error(`read back ${out.bytes} bytes of ${bytes}`);
+      await adapter.close();
+      return { ...base, startRss, peakRss, heldRss, growth: heldRss - startRss, seconds: (Date.now() - started) / 1000 };
+    }
     try {
       await streamThrough(adapter, () => generatedStream(bytes), () => sink());
     } finally {

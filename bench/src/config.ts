@@ -28,6 +28,18 @@ export interface BenchConfig {
   /** Bytes streamed through each driver while peak RSS is watched (local and memory; S3). */
   rssBytes: number;
   s3RssBytes: number;
+  /** Bytes put into a fresh memory store and held there while RSS is read (rss.memory-hold). */
+  holdBytes: number;
+  /**
+   * memory.scale: the two store sizes compared, the puts and gets timed per sample at each (in
+   * batches of `scaleBatch` new keys, removed again after each batch, so the store stays at its
+   * size) and the 1,000-entry listing pages timed per sample.
+   */
+  scaleSmall: number;
+  scaleLarge: number;
+  scaleOps: number;
+  scaleBatch: number;
+  scalePages: number;
   /** S3 upload and download size, and the small-object count on S3. */
   s3Bytes: number;
   s3SmallCount: number;
@@ -51,6 +63,12 @@ export function makeConfig(mode: 'quick' | 'full'): BenchConfig {
       s3ListCount: 300,
       rssBytes: 64 * MiB,
       s3RssBytes: 32 * MiB,
+      holdBytes: 64 * MiB,
+      scaleSmall: 1_000,
+      scaleLarge: 10_000,
+      scaleOps: 1_000,
+      scaleBatch: 100,
+      scalePages: 5,
       // Above the 8 MiB multipart threshold, so both stowage and the SDK upload in parts.
       s3Bytes: 12 * MiB,
       s3SmallCount: 20,
@@ -71,6 +89,14 @@ export function makeConfig(mode: 'quick' | 'full'): BenchConfig {
     s3ListCount: 10_000,
     rssBytes: 2 * GiB,
     s3RssBytes: 2 * GiB,
+    holdBytes: 1 * GiB,
+    scaleSmall: 1_000,
+    scaleLarge: 1_000_000,
+    // 10,000 puts and gets and 50 pages per sample: tens of milliseconds each on a Map-speed
+    // engine, long enough for a stable median, short beside the fill to 1,000,000 keys.
+    scaleOps: 10_000,
+    scaleBatch: 100,
+    scalePages: 50,
     s3Bytes: 256 * MiB,
     // Ceph RGW puts and deletes small objects at ~35/s on this kind of machine (bluestore syncs).
     s3SmallCount: 300,

@@ -1,17 +1,18 @@
-// Counts the file system calls stowage's fs engine (LocalStorage, MemoryStorage) makes per
-// operation, by running FsStorage on a counting proxy of node:fs or of a memfs volume. Each call is
-// a libuv thread-pool round trip on disk (a path walk plus permission checks on memfs), so this is
-// the cost model behind the small-object and listing numbers.
+// Counts the file system calls stowage's fs engine (LocalStorage) makes per operation, by running
+// LocalStorage on a counting proxy of node:fs or of a memfs volume (`memoryVolume()`, the one
+// `new LocalStorage({ root, fs: memoryVolume() })` uses). Each call is a libuv thread-pool round
+// trip on disk (a path walk plus permission checks on memfs), so this is the cost model behind the
+// local driver's small-object and listing numbers. (MemoryStorage has its own engine, no files.)
 //
-//   tsx src/diagnose.ts [fs|memfs] [operations per kind]
+//   tsx src/diagnose.ts [fs|memfs] [operations per kind]     (`memory` is the same as `memfs`)
 // Prints calls per operation and the time awaited in each kind of call.
 import * as nodeFs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FsStorage, type FileSystem } from '@stowage/local';
+import { LocalStorage, memoryVolume, type FileSystem } from '@stowage/local';
 
-const which = process.argv[2] === 'memfs' ? 'memfs' : 'fs';
+const which = process.argv[2] === 'memfs' || process.argv[2] === 'memory' ? 'memfs' : 'fs';
 const counts = new Map<string, number>();
 /** Microseconds spent awaiting each kind of call (operations run one at a time, so they add up). */
 const micros = new Map<string, number>();
@@ -53,15 +54,14 @@ async function main(): Promise<void> {
   let root: string;
   let cleanup = () => {};
   if (which === 'memfs') {
-    const { Volume, createFsFromVolume } = await import('memfs');
-    fs = createFsFromVolume(new Volume()) as unknown as FileSystem;
+    fs = memoryVolume();
     root = '/store';
   } else {
     fs = nodeFs as unknown as FileSystem;
     root = mkdtempSync(join(tmpdir(), 'stowage-diagnose-'));
     cleanup = () => rmSync(root, { recursive: true, force: true });
   }
-  const storage = new FsStorage({ fs: counting(fs), root, name: which });
+  const storage = new LocalStorage({ fs: counting(fs), root });
   await storage.createBucket('bench');
   const body = Buffer.alloc(4096, 1);
   // Warm: the layout is prepared once per storage.

@@ -224,8 +224,9 @@ async function main(): Promise<void> {
         for (let i = 0; i < adapters.length; i++) {
           // RSS is watched for stowage and its raw baseline only: the bound is stowage's, the baseline
           // shows what the medium itself costs, and each peer streaming 2 GiB in a fresh process
-          // would cost up to 25 s of the run's 20 minutes.
-          if (adapters[i]!.role !== 'stowage' && adapters[i]!.role !== 'baseline') continue;
+          // would cost up to 25 s of the run's 20 minutes. A case that is cheap per process (one
+          // put of what a store holds) watches the peers too (`allRoles`).
+          if (!def.allRoles && adapters[i]!.role !== 'stowage' && adapters[i]!.role !== 'baseline') continue;
           if (cfg.subjects && !cfg.subjects.some((subject) => adapters[i]!.name.includes(subject))) continue;
           if (done(def.id, adapters[i]!.name)) continue;
           results.push(...(await runChild([def], cfg, args, i)));

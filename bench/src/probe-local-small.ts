@@ -1,18 +1,19 @@
-// Small-object operations on the local or memory driver (4 KiB put, get, head, delete, then a
-// listing), reported per operation; run under node --cpu-prof to see where the time goes.
+// Small-object operations on the local driver (4 KiB put, get, head, delete, then a listing),
+// reported per operation, on the disk (`local`) or on a memfs volume (`memory`:
+// `new LocalStorage({ root: '/store', fs: memoryVolume() })`, the fs engine's calls without the
+// disk's); run under node --cpu-prof to see where the time goes.
 //   tsx src/probe-local-small.ts [local|memory] [count]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@stowage/core';
-import { LocalStorage } from '@stowage/local';
-import { MemoryStorage } from '@stowage/memory';
+import { LocalStorage, memoryVolume } from '@stowage/local';
 import { timed } from './util.js';
 
 const which = process.argv[2] === 'memory' ? 'memory' : 'local';
 const count = Number(process.argv[3] ?? 2000);
 const dir = await mkdtemp(join(tmpdir(), 'stowage-bench-probe-'));
-const storage: Storage = which === 'memory' ? new MemoryStorage() : new LocalStorage({ root: join(dir, 'store') });
+const storage: Storage = which === 'memory' ? new LocalStorage({ root: '/store', fs: memoryVolume() }) : new LocalStorage({ root: join(dir, 'store') });
 await storage.createBucket('bench');
 const body = Buffer.alloc(4096, 7);
 const key = (i: number) => `small/k${i}.bin`;

@@ -35,10 +35,16 @@ export interface RssResult {
   role: Role;
   note?: string;
   bytes: number;
-  /** RSS before streaming, the peak while streaming (VmHWM after a reset), and the difference. */
+  /**
+   * RSS before streaming, the peak while streaming (VmHWM after a reset), and the growth: peak −
+   * start, or with `measure: 'held'` the RSS while the store holds the bytes (after a forced GC) −
+   * start.
+   */
   startRss: number;
   peakRss: number;
   growth: number;
+  measure?: 'held';
+  heldRss?: number;
   limit: { bytes: number; rule: string };
   seconds: number;
   error?: string;

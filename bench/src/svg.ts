@@ -90,7 +90,7 @@ export function renderChart(results: CaseResult[], subtitle: string): string {
   const rss = results.filter((r): r is RssResult => r.kind === 'rss' && !r.skipped && !r.error);
   if (rss.length > 0) {
     y += 36;
-    text(10, y, 'Peak RSS growth while streaming (MiB, log scale; | marks the limit; memory: limit is 64 MiB beyond raw memfs)', 'font-weight="bold" font-size="13"');
+    text(10, y, 'RSS growth: peak while streaming, or while a store holds what was put (MiB, log scale; | marks the limit)', 'font-weight="bold" font-size="13"');
     y += 22;
     const top = y;
     for (const mib of [1, 10, 100, 1000, 10000]) {
@@ -100,16 +100,14 @@ export function renderChart(results: CaseResult[], subtitle: string): string {
     const rssTop = y;
     for (const r of rss) {
       const mib = r.growth / MiB;
-      text(LABEL_W, y + 12, `${r.title.replace('Peak RSS growth streaming through the ', '')}: ${r.name}`, 'text-anchor="end" font-size="11"');
-      // Memory holds the object itself: its limit applies to the growth beyond raw memfs's.
-      const raw = rss.find((x) => x.id === r.id && x.role === 'baseline');
-      const counted = r.id === 'rss.memory' ? r.growth - (raw?.growth ?? 0) : r.growth;
-      const over = r.role === 'stowage' && counted > r.limit.bytes;
+      const what = r.measure === 'held' ? `holding ${(r.bytes / MiB).toFixed(0)} MiB` : r.title.replace('Peak RSS growth streaming through the ', '');
+      text(LABEL_W, y + 12, `${what}: ${r.name}`, 'text-anchor="end" font-size="11"');
+      const over = r.role === 'stowage' && r.growth > r.limit.bytes;
       const colour = r.role === 'stowage' ? (over ? RED : GREEN) : GREY;
       parts.push(`<rect x="${PLOT_X}" y="${y + 3}" width="${Math.max(1, rssX(mib) - PLOT_X).toFixed(1)}" height="${ROW_H - 5}" fill="${colour}" fill-opacity="0.85"/>`);
       text(rssX(mib) + 4, y + 12, `${mib.toFixed(0)} MiB`, 'font-size="10"');
       if (r.role === 'stowage') {
-        const lx = rssX((r.limit.bytes + (r.id === 'rss.memory' ? (raw?.growth ?? 0) : 0)) / MiB);
+        const lx = rssX(r.limit.bytes / MiB);
         parts.push(`<line x1="${lx}" y1="${y + 1}" x2="${lx}" y2="${y + ROW_H - 1}" stroke="#000" stroke-width="2"/>`);
       }
       y += ROW_H;
