@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Storage } from '@stowage/core';
 import type { CaseContext, ContractFeature, ContractSuite } from './context.js';
-import { expectEmptyBucket, expectError, listAll, listKeys, readAll } from './helpers.js';
+import { expectEmptyBucket, expectError, listAll, listKeys, listNames, readAll } from './helpers.js';
 
 /** Keys S3 accepts that trip up URL encoding, file systems or XML; each must round-trip exactly. */
 export const WEIRD_KEYS: [label: string, key: string, needs?: ContractFeature[]][] = [
@@ -170,6 +170,37 @@ export function registerKeys(suite: ContractSuite): void {
       });
     }
   }
+
+  suite.case('a folder marker (`folder/`, empty body, as the AWS console makes) beside `folder/x` lists as S3 lists it', async ({ storage, bucket }) => {
+    await storage.putObject(bucket, 'folder/', '');
+    await storage.putObject(bucket, 'folder/x', 'x');
+    expect((await storage.headObject(bucket, 'folder/')).size).toBe(0);
+    expect(await listKeys(storage, bucket)).toEqual(['folder/', 'folder/x']);
+    expect(await listAll(storage, bucket, { delimiter: '/' })).toEqual([{ type: 'prefix', prefix: 'folder/' }]);
+    expect(await listNames(storage, bucket, { prefix: 'folder/', delimiter: '/' })).toEqual(['folder/', 'folder/x']);
+    await storage.deleteObject(bucket, 'folder/');
+    expect(await listKeys(storage, bucket)).toEqual(['folder/x']);
+  }, { needs: ['emptySegments', 'fileAndFolderKeys'] });
+
+  // On a file-system engine, folders emptied by deletes must go, or the parent's name stays unwritable.
+  suite.case('deleteObject(a), put a/b/c (ifNoneMatch *), put a/b/c, deleteObjects [a/b/c, z/y/x], then put a/b succeeds', async ({ storage, bucket }) => {
+    await storage.deleteObject(bucket, 'a');
+    await storage.putObject(bucket, 'a/b/c', 'one', { ifNoneMatch: '*' });
+    await storage.putObject(bucket, 'a/b/c', 'two');
+    await storage.deleteObjects(bucket, ['a/b/c', 'z/y/x']);
+    await expectEmptyBucket(storage, bucket);
+    await storage.putObject(bucket, 'a/b', 'file');
+    expect((await readAll(storage, bucket, 'a/b')).toString()).toBe('file');
+    expect(await listKeys(storage, bucket)).toEqual(['a/b']);
+  });
+
+  suite.case('overwrite a/b/c, delete it, then write a/b: the emptied folders are gone', async ({ storage, bucket }) => {
+    await storage.putObject(bucket, 'a/b/c', 'one');
+    await storage.putObject(bucket, 'a/b/c', 'two');
+    await storage.deleteObject(bucket, 'a/b/c');
+    await storage.putObject(bucket, 'a/b', 'file');
+    expect((await readAll(storage, bucket, 'a/b')).toString()).toBe('file');
+  });
 
   suite.case('keys differing only in letter case are distinct', async ({ storage, bucket }) => {
     await storage.putObject(bucket, 'Case', 'upper');
