@@ -5,7 +5,7 @@ import { describeStorageContract } from '@stowage/contract';
 import { S3Storage } from '@stowage/s3';
 import { afterAll } from 'vitest';
 import { CONTRACT_TRANSFER, UNKNOWN_CREDENTIALS } from './servers/contract-options.ts';
-import { startS3rver, type S3rver } from './servers/s3rver.ts';
+import { S3RVER_KEY_CAPABILITIES, startS3rver, type S3rver } from './servers/s3rver.ts';
 
 let server: S3rver | undefined;
 const storages: S3Storage[] = [];
@@ -19,10 +19,7 @@ function storage(credentials: { accessKeyId: string; secretAccessKey: string }, 
     endpoint,
     credentials,
     ...CONTRACT_TRANSFER,
-    // s3rver keeps each object as a file named by its key, so keys that are not file paths fail
-    // there: the driver then rejects them with InvalidKey before any I/O (a segment over 255 bytes
-    // would otherwise crash the whole s3rver process with ENAMETOOLONG).
-    capabilities: { emptySegments: false, dotSegments: false, longSegments: false, nulInKeys: false },
+    capabilities: S3RVER_KEY_CAPABILITIES,
   });
   storages.push(s);
   return s;

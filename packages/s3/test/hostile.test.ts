@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketNameProblem, isStorageError, keyProblem, type Capabilities, type ErrorCode, type Storage } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { hostileBucket, hostileKey } from '../../local/test/fixtures/hostile-input.js';
-import { startS3rver, type S3rver } from './servers/s3rver.ts';
+import { S3RVER_KEY_CAPABILITIES, startS3rver, type S3rver } from './servers/s3rver.ts';
 import { cephTarget } from './servers/targets.ts';
 
 const RUNS = 10_000;
@@ -115,8 +115,7 @@ const targets: Target[] = [
       const storage = new S3Storage({
         endpoint: server.endpoint,
         credentials: server.credentials,
-        // As contract-s3rver.test.ts: key shapes s3rver cannot keep as files are refused by the driver.
-        capabilities: { emptySegments: false, dotSegments: false, longSegments: false, nulInKeys: false },
+        capabilities: S3RVER_KEY_CAPABILITIES,
       });
       return { storage, restarts: () => server.restarts(), stop: () => server.stop() };
     },

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export * from '@stowage/core';
-export { LocalStorage, type LocalStorageOptions } from '@stowage/local';
+export { LocalStorage, type LocalStorageOptions, memoryVolume, type MemoryVolume } from '@stowage/local';
 export { MemoryStorage } from '@stowage/memory';
 export { S3Storage, type S3StorageOptions } from '@stowage/s3';
 export { type OpenStorageOptions, openStorage } from './open-storage.js';

@@ -9,6 +9,14 @@ import { fileURLToPath } from 'node:url';
 /** Preloaded into s3rver: see the file. */
 const GUARD = fileURLToPath(new URL('./s3rver-guard.cjs', import.meta.url));
 
+/**
+ * The key shapes s3rver 3.7.1 cannot hold, as S3 driver capabilities: it keeps each object as a
+ * file named by its key, so keys that are no file path (empty, `.` or `..` segments, segments over
+ * 255 bytes) and keys holding U+0000 are refused by the driver before any I/O (a long segment
+ * would otherwise crash the s3rver process with ENAMETOOLONG).
+ */
+export const S3RVER_KEY_CAPABILITIES = { emptySegments: false, dotSegments: false, longSegments: false, nulInKeys: false } as const;
+
 /** A running s3rver child process. */
 export interface S3rver {
   endpoint: string;
