@@ -45,11 +45,4 @@ describe('MemoryStorage for test authors', () => {
     await expect(two.getObject('shared', 'k')).rejects.toSatisfy((e: unknown) => isStorageError(e, 'NoSuchBucket'));
     expect(await one.bucketExists('shared')).toBe(true);
   });
-
-  it('never touches the real disk', async () => {
-    const storage = await MemoryStorage.from({ photos: { a: '1' } });
-    const { existsSync } = await import('node:fs');
-    expect(existsSync('/store/photos')).toBe(false);
-    expect(await storage.bucketExists('photos')).toBe(true);
-  });
 });
