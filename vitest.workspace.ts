@@ -8,6 +8,7 @@ const packageNames: Record<string, string> = {
   local: '@stowage/local',
   memory: '@stowage/memory',
   contract: '@stowage/contract',
+  testing: '@stowage/testing',
   s3: '@stowage/s3',
   progress: '@stowage/progress',
   stowage: 'stowage',

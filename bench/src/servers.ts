@@ -1,5 +1,5 @@
 // The S3 tests' starter (guarded against s3rver's crash on long keys, restarted if it dies).
-import { startS3rver as startTestS3rver } from '../../packages/s3/test/servers/s3rver.js';
+import { startS3rver as startTestS3rver } from '@stowage/testing';
 import type { ServerInfo } from './config.js';
 
 /** s3rver's and the Ceph scripts' fixed test credentials. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from './helpers/build.js';
 import { type CliResult, cleanEnv, finished, runCli, spawnCli } from './helpers/cli.js';
-import { startStallProxy } from './helpers/stall-proxy.js';
+import { startStallProxy } from '@stowage/testing';
 import { type StoreTarget, TARGETS } from './helpers/stores.js';
 
 const MiB = 1024 * 1024;

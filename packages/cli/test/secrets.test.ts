@@ -13,10 +13,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startS3rver, type S3rver } from '../../s3/test/servers/s3rver.js';
+import { freePort, hostileAnswer, type S3rver, startS3rver } from '@stowage/testing';
 import { buildCli } from './helpers/build.js';
 import { type CliResult, finished, runCli, spawnCli } from './helpers/cli.js';
-import { hostileAnswer } from '../../s3/test/servers/echo-server.js';
 
 const ACCESS_KEY_ID = 'AKIASTOWAGECLISECRETS';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCY/StowageCli+Secret9';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LocalStorage, memoryVolume } from '@stowage/local';
-import { hostileKey, roundTripsOrIsRefused } from './fixtures/hostile-input.js';
+import { hostileKey, roundTripsOrIsRefused } from '@stowage/testing';
 
 const RUNS = 5_000;
 const ROOT = '/base/store/root';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketNameProblem, isStorageError } from '@stowage/core';
 import { LocalStorage } from '@stowage/local';
-import { hostileBucket, hostileKey, roundTripsOrIsRefused } from './fixtures/hostile-input.js';
+import { hostileBucket, hostileKey, roundTripsOrIsRefused } from '@stowage/testing';
 
 const RUNS = 10_000;
 let base: string;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketNameProblem, isStorageError, keyProblem } from '@stowage/core';
 import { MemoryStorage } from '@stowage/memory';
-import { hostileBucket, hostileKey } from '../../local/test/fixtures/hostile-input.js';
+import { hostileBucket, hostileKey } from '@stowage/testing';
 
 const RUNS = 10_000;
 

@@ -6,7 +6,7 @@ import { describeStorageContract } from '@stowage/contract';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTRACT_TRANSFER, UNKNOWN_CREDENTIALS } from './servers/contract-options.ts';
 import { LeakCheckingS3Storage, leakedUploads } from './servers/leak-check.ts';
-import { cephTarget } from './servers/targets.ts';
+import { cephTarget } from '@stowage/testing';
 
 const ceph = cephTarget();
 

@@ -7,7 +7,7 @@ import { describeStorageContract } from '@stowage/contract';
 import { S3Storage } from '@stowage/s3';
 import { afterAll, describe, it } from 'vitest';
 import { CONTRACT_TRANSFER, UNKNOWN_CREDENTIALS } from './servers/contract-options.ts';
-import { envTarget } from './servers/targets.ts';
+import { envTarget } from '@stowage/testing';
 
 const target = envTarget();
 

@@ -5,7 +5,7 @@ import { describeStorageContract } from '@stowage/contract';
 import { S3Storage } from '@stowage/s3';
 import { afterAll } from 'vitest';
 import { CONTRACT_TRANSFER, UNKNOWN_CREDENTIALS } from './servers/contract-options.ts';
-import { S3RVER_KEY_CAPABILITIES, startS3rver, type S3rver } from './servers/s3rver.ts';
+import { type S3rver, S3RVER_KEY_CAPABILITIES, startS3rver } from '@stowage/testing';
 
 let server: S3rver | undefined;
 const storages: S3Storage[] = [];

@@ -16,9 +16,7 @@ import { join } from 'node:path';
 import { downloadFile, isStorageError, StorageError, uploadFile, type Storage } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAULT_KINDS, prng, startFaultProxy, type FaultKind, type FaultProxy } from './servers/fault-proxy.ts';
-import { startS3rver, type S3rver } from './servers/s3rver.ts';
-import { cephTarget } from './servers/targets.ts';
+import { cephTarget, FAULT_KINDS, type FaultKind, type FaultProxy, prng, type S3rver, startFaultProxy, startS3rver } from '@stowage/testing';
 
 const MiB = 1024 * 1024;
 const SEED = Number(process.env.STOWAGE_FAULT_SEED ?? 7);

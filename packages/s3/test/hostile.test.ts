@@ -14,9 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketNameProblem, isStorageError, keyProblem, type Capabilities, type ErrorCode, type Storage } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
-import { hostileBucket, hostileKey } from '../../local/test/fixtures/hostile-input.js';
-import { S3RVER_KEY_CAPABILITIES, startS3rver, type S3rver } from './servers/s3rver.ts';
-import { cephTarget } from './servers/targets.ts';
+import { cephTarget, hostileBucket, hostileKey, type S3rver, S3RVER_KEY_CAPABILITIES, startS3rver } from '@stowage/testing';
 
 const RUNS = 10_000;
 /** Accepted keys that make the real round trip (each is ~5 requests). */

@@ -1,6 +1,6 @@
 // The S3-only tests against s3rver, which every test run starts on 127.0.0.1 (no set-up needed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3rver, type S3rver } from './servers/s3rver.ts';
+import { type S3rver, startS3rver } from '@stowage/testing';
 import { describeS3Behaviour } from './specific/behaviour.ts';
 
 let server: S3rver | undefined;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { S3Storage } from '@stowage/s3';
 import { StorageError } from '@stowage/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './servers/s3rver.ts';
+import { freePort } from '@stowage/testing';
 
 const CREDENTIALS = { accessKeyId: 'TESTKEY', secretAccessKey: 'test-secret-never-shown' };
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startS3rver, type S3rver } from '../../s3/test/servers/s3rver.ts';
+import { type S3rver, startS3rver } from '@stowage/testing';
 import { s3Url } from './helpers/targets.js';
 
 const guidePath = fileURLToPath(new URL('../../../docs/boto3-guide.md', import.meta.url));

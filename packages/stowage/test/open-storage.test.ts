@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bucket, LocalStorage, MemoryStorage, S3Storage, isStorageError, openStorage } from 'stowage';
-import { startS3rver, type S3rver } from '../../s3/test/servers/s3rver.ts';
+import { type S3rver, startS3rver } from '@stowage/testing';
 import { rejection, thrown } from './helpers/errors.js';
 import { s3Url } from './helpers/targets.js';
 

@@ -6,10 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Storage, downloadFile, isStorageError, type ProgressEvent } from 'stowage';
-import { startS3rver, type S3rver } from '../../s3/test/servers/s3rver.ts';
+import { countCommands, type S3rver, startS3rver } from '@stowage/testing';
 import { rejection } from './helpers/errors.js';
 import { MiB, checkProgress, scratchDir, writeRandomFile } from './helpers/files.js';
-import { countCommands } from '../../s3/test/servers/count-commands.js';
 
 
 /** `size` bytes in chunks of uneven sizes (1 byte to 3 MiB), noting when the consumer stops early. */

@@ -15,8 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '@stowage/core';
 import { S3Storage } from '@stowage/s3';
 import { openStorage, type OpenStorageOptions } from 'stowage';
-import { freePort, startS3rver, type S3rver } from '../../s3/test/servers/s3rver.ts';
-import { hostileAnswer } from '../../s3/test/servers/echo-server.js';
+import { freePort, hostileAnswer, type S3rver, startS3rver } from '@stowage/testing';
 
 const ACCESS_KEY_ID = 'AKIASTOWAGESECRETSTEST';
 // Distinctive, with the characters that encodings change ('/', '+', '=').

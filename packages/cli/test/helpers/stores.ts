@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startS3rver } from '../../../s3/test/servers/s3rver.js';
+import { startS3rver } from '@stowage/testing';
 
 /** A store the CLI runs against, started for a test file and removed after it. */
 export interface StoreTarget {

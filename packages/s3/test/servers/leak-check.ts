@@ -1,6 +1,6 @@
 import type { Signal } from '@stowage/core';
 import { S3Storage } from '@stowage/s3';
-import { abortOpenUploads, openUploads } from './targets.ts';
+import { abortOpenUploads, openUploads } from '@stowage/testing';
 
 /** Buckets in which a test left a multipart upload behind (found, and aborted, at deleteBucket). */
 export const leakedUploads: { bucket: string; keys: string[] }[] = [];

@@ -7,8 +7,7 @@ import { S3ServiceException } from '@aws-sdk/client-s3';
 import { isStorageError, StorageError, type ProgressEvent } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abortOpenUploads, openUploads } from '../servers/targets.ts';
-import { countCommands } from '../servers/count-commands.js';
+import { abortOpenUploads, countCommands, openUploads } from '@stowage/testing';
 
 const MiB = 1024 * 1024;
 

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { memoryVolume, type OpenStorageOptions } from 'stowage';
-import { S3RVER_KEY_CAPABILITIES, startS3rver, type S3rver } from '../../../s3/test/servers/s3rver.ts';
-import { cephTarget } from '../../../s3/test/servers/targets.ts';
+import { cephTarget, type S3rver, S3RVER_KEY_CAPABILITIES, startS3rver } from '@stowage/testing';
 
 /** A place the walkthrough runs: a storage URL and the options that go with it. */
 export interface Target {

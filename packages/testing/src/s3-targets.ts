@@ -3,11 +3,18 @@ import {
   ListMultipartUploadsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { S3StorageOptions } from '@stowage/s3';
+
+/** Where an S3 server is and how to reach it: the subset of the S3 driver's options a target sets. */
+export interface S3Endpoint {
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
 
 /** An S3 server the suites can run against, from the environment. */
 export interface EnvTarget {
-  options: S3StorageOptions;
+  options: S3Endpoint;
   /** Why the suite is skipped, when the environment names no such server. */
   skip?: string;
 }
@@ -19,7 +26,7 @@ export interface EnvTarget {
  */
 export function cephTarget(): EnvTarget {
   const endpoint = process.env.STOWAGE_CEPH_ENDPOINT;
-  const options: S3StorageOptions = {
+  const options: S3Endpoint = {
     endpoint: endpoint ?? 'http://127.0.0.1:7480',
     credentials: {
       accessKeyId: process.env.STOWAGE_CEPH_ACCESS_KEY ?? 'S3RVER',
@@ -51,7 +58,7 @@ export function envTarget(): EnvTarget & { bucketPrefix: string; limitations: Re
   const endpoint = process.env.STOWAGE_S3_ENDPOINT;
   const region = process.env.STOWAGE_S3_REGION;
   const pathStyle = process.env.STOWAGE_S3_FORCE_PATH_STYLE;
-  const options: S3StorageOptions = {
+  const options: S3Endpoint = {
     ...(endpoint ? { endpoint } : {}),
     ...(region ? { region } : {}),
     ...(pathStyle ? { forcePathStyle: pathStyle === 'true' } : {}),
