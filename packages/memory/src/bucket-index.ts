@@ -1,24 +1,19 @@
-import sortedBtree from 'sorted-btree';
-import { StorageError, checkPutConditions, compareKeys, type PutOptions } from '@stowage/core';
+import { StorageError, checkPutConditions, type PutOptions } from '@stowage/core';
+import { SortedKeys, type KeyCursor } from './sorted-keys.js';
 import type { StoredVersion } from './version.js';
-
-// sorted-btree is CommonJS with `exports.default`: Node's ESM loader hands over the whole
-// `module.exports`, while bundlers and CommonJS builds hand over the class itself.
-const BTree: typeof sortedBtree.default =
-  (sortedBtree as unknown as { default?: typeof sortedBtree.default }).default ?? (sortedBtree as unknown as typeof sortedBtree.default);
 
 /** The conditions a write may carry. */
 export type WriteConditions = Pick<PutOptions, 'ifMatch' | 'ifNoneMatch'>;
 
 /**
  * One bucket's objects: a hash map for lookups by key (constant time however many keys there are)
- * and a B+ tree in S3's key order (UTF-8 bytes) for listings, which seek to their start instead of
- * sorting. Both always hold the same versions.
+ * and the keys in S3's order (UTF-8 bytes) for listings, which seek to their start instead of
+ * sorting. Both always hold the same keys.
  */
 export class BucketIndex {
   readonly createdAt = new Date();
   private readonly byKey = new Map<string, StoredVersion>();
-  readonly ordered = new BTree<string, StoredVersion>(undefined, compareKeys);
+  private readonly ordered = new SortedKeys();
 
   constructor(readonly name: string) {}
 
@@ -30,14 +25,20 @@ export class BucketIndex {
     return this.byKey.get(key);
   }
 
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
   /**
    * Makes `version` the object under `key` if the write's conditions hold against the current one,
    * in one synchronous step, so no other write can come between the check and the swap.
    */
   commit(key: string, version: StoredVersion, conditions: WriteConditions): void {
-    this.checkConditions(key, conditions);
+    if (conditions.ifMatch !== undefined || conditions.ifNoneMatch !== undefined) this.checkConditions(key, conditions);
+    const before = this.byKey.size;
     this.byKey.set(key, version);
-    this.ordered.set(key, version);
+    // A new key (the map grew) joins the order; a replaced one is there already.
+    if (this.byKey.size !== before) this.ordered.add(key);
   }
 
   /** Throws `PreconditionFailed` unless a write with `conditions` may replace what `key` holds now. */
@@ -50,8 +51,18 @@ export class BucketIndex {
   /** Removes `key`; true when it was there. */
   delete(key: string): boolean {
     if (!this.byKey.delete(key)) return false;
-    this.ordered.delete(key);
+    this.ordered.remove(key);
     return true;
+  }
+
+  /** The keys in order, from the first at or after `key`; valid until the next change. */
+  keysFrom(key?: string): KeyCursor {
+    return this.ordered.from(key);
+  }
+
+  /** Every object in listing order. */
+  *entries(): Generator<[string, StoredVersion]> {
+    for (const key of this.ordered.keys()) yield [key, this.byKey.get(key) as StoredVersion];
   }
 
   clear(): void {

@@ -1,11 +1,10 @@
 import { createHash, hash } from 'node:crypto';
-import { createXXHash3, type IHasher } from 'hash-wasm';
 
 /**
  * The two digests every stored version carries: the ETag (MD5 of the bytes, as S3 computes it for
- * a single PUT, so apps that compare ETags with their own MD5 work) and, per block, an XXH3-64
- * check that catches bytes changed at rest on every read of that block (XXH3 runs at memory speed;
- * re-hashing MD5 on every read would cost reads several times more).
+ * a single PUT, so apps that compare ETags with their own MD5 work) and, per block, a check that
+ * catches bytes changed at rest on every read of that block. Re-hashing MD5 on every read would
+ * cost a read several times what serving it does, so the check is a much cheaper hash.
  */
 
 /** An MD5 that is fed chunk by chunk; `hex()` finishes it. */
@@ -33,21 +32,66 @@ export function createMd5(): Md5 {
   };
 }
 
-// One hasher for the whole process: a block is hashed from init to digest without an await in
-// between, so callers never interleave.
-let hasher: IHasher | undefined;
-const hasherReady: Promise<IHasher> = createXXHash3().then((h) => (hasher = h));
-hasherReady.catch(() => undefined); // reported by blockChecks() when it is awaited
-
-/** Resolves once {@link blockCheck} can run (the WebAssembly hasher is compiled once per process). */
-export async function blockChecks(): Promise<void> {
-  if (!hasher) await hasherReady;
+/**
+ * The at-rest check of one block: a 53-bit hash over its 32-bit words in four independent lanes
+ * (multiply and xor-shift, as in MurmurHash3), written in JavaScript because it then runs at
+ * several GB/s with no call into native code or WebAssembly, which would cost more than hashing a
+ * small object. Every step of a lane is a bijection of its state, so a change within one 4-byte
+ * word always changes the lane and with it the check; a random change across lanes goes unnoticed
+ * with a probability around 2^-53. The value is only ever compared within the process that made it.
+ */
+export function blockCheck(block: Uint8Array): number {
+  const length = block.byteLength;
+  const words = length >>> 2;
+  let h1 = 0x9e3779b1 ^ length;
+  let h2 = 0x85ebca77;
+  let h3 = 0xc2b2ae3d;
+  let h4 = 0x27d4eb2f;
+  if (words > 0) {
+    // Stored blocks start on a multiple of 8 (fresh memory or Node's pool), so this is a view, not
+    // a copy; anything else is copied to aligned memory first.
+    const w = (block.byteOffset & 3) === 0 ? new Int32Array(block.buffer, block.byteOffset, words) : unalignedWords(block, words);
+    const grouped = words & ~3;
+    let i = 0;
+    for (; i < grouped; i += 4) {
+      h1 = Math.imul(h1 ^ (w[i] as number), 0xcc9e2d51);
+      h2 = Math.imul(h2 ^ (w[i + 1] as number), 0x1b873593);
+      h3 = Math.imul(h3 ^ (w[i + 2] as number), 0x85ebca6b);
+      h4 = Math.imul(h4 ^ (w[i + 3] as number), 0xc2b2ae35);
+      h1 ^= h1 >>> 15;
+      h2 ^= h2 >>> 15;
+      h3 ^= h3 >>> 15;
+      h4 ^= h4 >>> 15;
+    }
+    for (; i < words; i++) {
+      h1 = Math.imul(h1 ^ (w[i] as number), 0xcc9e2d51);
+      h1 ^= h1 >>> 15;
+    }
+  }
+  const tail = length & 3;
+  if (tail > 0) {
+    let t = 0;
+    for (let i = length - tail; i < length; i++) t = (t << 8) | (block[i] as number);
+    h2 = Math.imul(h2 ^ t, 0x1b873593);
+    h2 ^= h2 >>> 15;
+  }
+  const low = fmix(h1 ^ h2 ^ h3 ^ h4);
+  const high = fmix(h1 + Math.imul(h2, 3) + Math.imul(h3, 5) + Math.imul(h4, 7)) & 0x1fffff;
+  return high * 0x1_0000_0000 + low;
 }
 
-/** The at-rest check of one block. Call {@link blockChecks} once before the first use. */
-export function blockCheck(block: Uint8Array): string {
-  if (!hasher) throw new Error('blockChecks() was not awaited');
-  hasher.init();
-  hasher.update(block);
-  return hasher.digest('hex');
+/** MurmurHash3's finaliser: a bijection that spreads every bit over the whole word. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function unalignedWords(block: Uint8Array, words: number): Int32Array {
+  const out = new Int32Array(words);
+  new Uint8Array(out.buffer).set(block.subarray(0, words * 4));
+  return out;
 }

@@ -7,7 +7,8 @@ import {
   type ProgressEvent,
   type StorageErrorDetails,
 } from '@stowage/core';
-import { blockCheck, blockChecks, createMd5, md5Hex } from './digests.js';
+import { blockCheck, createMd5, md5Hex } from './digests.js';
+import type { Slabs } from './slab.js';
 
 /**
  * Bytes per stored block. Small enough that verifying the blocks a ranged read touches costs little,
@@ -15,108 +16,130 @@ import { blockCheck, blockChecks, createMd5, md5Hex } from './digests.js';
  */
 export const BLOCK_BYTES = 256 * 1024;
 
-/** A body taken in: its own copy of the bytes, in blocks, with their checks and the MD5. */
+/** A body taken in: its own copy of the bytes, in blocks, with their checks and the MD5 (see `StoredVersion`). */
 export interface Ingested {
-  blocks: Uint8Array[];
-  checks: string[];
+  body: Uint8Array | Uint8Array[];
+  check: number | number[];
   size: number;
   md5: string;
 }
 
 export interface IngestOptions {
-  details: { bucket: string; key: string };
+  bucket: string;
+  key: string;
   /** Bytes the body must have; anything else is `InvalidArgument`. */
-  size?: number;
-  signal?: AbortSignal;
-  onProgress?: (event: ProgressEvent) => void;
+  size?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Takes in a string or a byte array, synchronously: each byte is copied once, into memory the store
+ * owns, so a caller that reuses or changes its buffer afterwards cannot change the stored object.
+ */
+export function ingestBytes(body: string | Uint8Array, options: IngestOptions, slabs: Slabs): Ingested {
+  // A string's encoding is already a fresh array of ours; a caller's array is copied.
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : own(body, slabs);
+  const size = bytes.byteLength;
+  if (options.size !== undefined && options.size !== size) {
+    throw new StorageError('InvalidArgument', `the body has ${size} bytes, not the given size of ${options.size}`, details(options));
+  }
+  const md5 = md5Hex(bytes);
+  let ingested: Ingested;
+  if (size <= BLOCK_BYTES) {
+    ingested = { body: bytes, check: blockCheck(bytes), size, md5 };
+  } else {
+    // Blocks are views of the one copy: no second copy, and the object's memory is freed as one.
+    const blocks: Uint8Array[] = [];
+    const checks: number[] = [];
+    for (let at = 0; at < size; at += BLOCK_BYTES) {
+      const block = bytes.subarray(at, Math.min(at + BLOCK_BYTES, size));
+      blocks.push(block);
+      checks.push(blockCheck(block));
+    }
+    ingested = { body: blocks, check: checks, size, md5 };
+  }
+  if (options.onProgress) report(options, size, size, options.size);
+  return ingested;
+}
+
+/** A copy of `bytes` in memory of the store's own (a small one cut from a slab, see slab.ts). */
+function own(bytes: Uint8Array, slabs: Slabs): Uint8Array {
+  if (bytes.byteLength === 0) return EMPTY;
+  const copy = slabs.allocate(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
 }
 
 /**
- * Copies a body into blocks as it arrives: each byte is copied once, into memory the store owns, so
- * a caller that reuses or changes its buffer afterwards cannot change the stored object. Strings
- * and byte arrays are taken without an await; streams chunk by chunk, with the signal watched.
+ * Copies a streamed body into blocks as it arrives (each byte once, into memory the store owns),
+ * with the signal watched.
  */
-export async function ingest(body: BodyInput, options: IngestOptions): Promise<Ingested> {
-  await blockChecks();
-  const { details } = options;
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    const bytes = typeof body === 'string' ? encoder.encode(body) : body;
-    checkSize(options, bytes.byteLength, true);
-    // A string's encoding is already a fresh array of ours; a caller's array is copied.
-    const blocks = typeof body === 'string' && bytes.byteLength <= BLOCK_BYTES ? (bytes.byteLength ? [bytes] : []) : split(bytes);
-    const ingested = { blocks, checks: blocks.map(blockCheck), size: bytes.byteLength, md5: md5Hex(bytes) };
-    report(options, bytes.byteLength, bytes.byteLength);
-    return ingested;
-  }
-  const normalized = normalizeBody(body, details);
+export async function ingestStream(body: BodyInput, options: IngestOptions): Promise<Ingested> {
+  const normalized = normalizeBody(body, details(options));
   const expected = options.size ?? normalized.size;
-  const writer = new BlockWriter();
-  const iterator = abortableChunks(normalized.chunks, options.signal, details)[Symbol.asyncIterator]();
+  const writer = new BlockWriter(expected);
+  const iterator = abortableChunks(normalized.chunks, options.signal, details(options))[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<Uint8Array>;
     try {
       next = await iterator.next();
     } catch (error) {
-      throw bodyFailed(error, details);
+      throw bodyFailed(error, details(options));
     }
     if (next.done) break;
     const chunk = next.value;
     if (expected !== undefined && writer.size + chunk.byteLength > expected) {
       await iterator.return?.(undefined);
-      throw new StorageError('InvalidArgument', `the body is longer than the given size of ${expected} bytes`, details);
+      throw new StorageError('InvalidArgument', `the body is longer than the given size of ${expected} bytes`, details(options));
     }
     const sealed = writer.add(chunk);
     // A source that never waits on I/O would otherwise hold the event loop, so timers (and with
     // them timeouts and aborts) never run; a turn of the loop per filled block costs little.
     if (sealed) await nextTurn();
-    try {
-      report(options, writer.size, chunk.byteLength, expected);
-    } catch (error) {
-      await iterator.return?.(undefined);
-      throw error;
+    if (options.onProgress) {
+      try {
+        report(options, writer.size, chunk.byteLength, expected);
+      } catch (error) {
+        await iterator.return?.(undefined);
+        throw error;
+      }
     }
   }
-  checkSize({ ...options, ...(expected !== undefined ? { size: expected } : {}) }, writer.size, false);
+  if (expected !== undefined && writer.size !== expected) {
+    throw new StorageError('InvalidArgument', `the body has ${writer.size} bytes, not the given size of ${expected}`, details(options));
+  }
   return writer.finish();
 }
 
-const encoder = new TextEncoder();
+function details(options: IngestOptions): StorageErrorDetails {
+  return { bucket: options.bucket, key: options.key };
+}
 
 /** Resolves on a later turn of the event loop, after pending timers and I/O callbacks. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
-/** Copies `bytes` into blocks of {@link BLOCK_BYTES}. */
-function split(bytes: Uint8Array): Uint8Array[] {
-  const blocks: Uint8Array[] = [];
-  for (let at = 0; at < bytes.byteLength; at += BLOCK_BYTES) blocks.push(bytes.slice(at, at + BLOCK_BYTES));
-  return blocks;
-}
-
-function checkSize(options: IngestOptions, size: number, whole: boolean): void {
-  if (options.size === undefined || options.size === size) return;
-  const why = whole || size < options.size ? `the body has ${size} bytes, not the given size of ${options.size}` : `the body is longer than the given size of ${options.size} bytes`;
-  throw new StorageError('InvalidArgument', why, options.details);
-}
-
 /** Calls `onProgress`; a callback that throws fails the write with `InvalidArgument`. */
-function report(options: IngestOptions, loaded: number, delta: number, total = options.size): void {
+function report(options: IngestOptions, loaded: number, delta: number, total: number | undefined): void {
   if (!options.onProgress) return;
   try {
-    options.onProgress({ ...options.details, loaded, delta, ...(total !== undefined ? { total } : {}) });
+    options.onProgress({ bucket: options.bucket, key: options.key, loaded, delta, ...(total !== undefined ? { total } : {}) });
   } catch (error) {
     throw new StorageError('InvalidArgument', `the onProgress callback threw: ${error instanceof Error ? error.message : String(error)}`, {
-      ...options.details,
+      ...details(options),
       cause: error,
     });
   }
 }
 
-function bodyFailed(error: unknown, details: StorageErrorDetails): StorageError {
+function bodyFailed(error: unknown, errorDetails: StorageErrorDetails): StorageError {
   if (isStorageError(error)) return error;
   return new StorageError('InvalidArgument', `reading the body failed: ${error instanceof Error ? error.message : String(error)}`, {
-    ...details,
+    ...errorDetails,
     cause: error,
   });
 }
@@ -125,10 +148,13 @@ function bodyFailed(error: unknown, details: StorageErrorDetails): StorageError 
 class BlockWriter {
   size = 0;
   private readonly blocks: Uint8Array[] = [];
-  private readonly checks: string[] = [];
+  private readonly checks: number[] = [];
   private readonly md5 = createMd5();
   private current: Uint8Array | undefined;
   private used = 0;
+
+  /** `expected`: the body's size when known, so a small body gets a block of its size. */
+  constructor(private readonly expected: number | undefined) {}
 
   /** Adds `chunk`; true when it filled at least one block. */
   add(chunk: Uint8Array): boolean {
@@ -136,12 +162,12 @@ class BlockWriter {
     this.md5.update(chunk);
     this.size += chunk.byteLength;
     for (let at = 0; at < chunk.byteLength; ) {
-      this.current ??= new Uint8Array(BLOCK_BYTES);
-      const n = Math.min(BLOCK_BYTES - this.used, chunk.byteLength - at);
-      this.current.set(chunk.subarray(at, at + n), this.used);
+      this.current ??= this.allocate();
+      const n = Math.min(this.current.byteLength - this.used, chunk.byteLength - at);
+      this.current.set(n === chunk.byteLength ? chunk : chunk.subarray(at, at + n), this.used);
       this.used += n;
       at += n;
-      if (this.used === BLOCK_BYTES) {
+      if (this.used === this.current.byteLength) {
         this.seal(this.current);
         sealed = true;
       }
@@ -150,10 +176,20 @@ class BlockWriter {
   }
 
   finish(): Ingested {
-    // The last block is trimmed to its bytes (a copy of at most one block), so a small object
-    // does not hold a whole block's memory.
-    if (this.current && this.used > 0) this.seal(this.current.slice(0, this.used));
-    return { blocks: this.blocks, checks: this.checks, size: this.size, md5: this.md5.hex() };
+    const md5 = this.md5.hex();
+    // The last block is trimmed to its bytes (a copy of at most one block) unless it is full, so a
+    // small object does not hold a whole block's memory.
+    if (this.current && this.used > 0) this.seal(this.used === this.current.byteLength ? this.current : this.current.slice(0, this.used));
+    const { blocks, checks, size } = this;
+    if (blocks.length === 0) return { body: EMPTY, check: blockCheck(EMPTY), size, md5 };
+    if (blocks.length === 1) return { body: blocks[0] as Uint8Array, check: checks[0] as number, size, md5 };
+    return { body: blocks, check: checks, size, md5 };
+  }
+
+  /** The next block: a whole one, or what is left of a body of known size. Not zero-filled: every byte is written before it is read. */
+  private allocate(): Uint8Array {
+    const left = this.expected === undefined ? BLOCK_BYTES : this.expected - this.blocks.length * BLOCK_BYTES;
+    return Buffer.allocUnsafeSlow(left > 0 && left < BLOCK_BYTES ? left : BLOCK_BYTES);
   }
 
   private seal(block: Uint8Array): void {

@@ -1,6 +1,6 @@
 import { compareKeys, type ListEntry } from '@stowage/core';
 import type { BucketIndex } from './bucket-index.js';
-import { listedObject } from './version.js';
+import { listedObject, type StoredVersion } from './version.js';
 
 export interface ListPosition {
   prefix: string;
@@ -10,7 +10,7 @@ export interface ListPosition {
 }
 
 /**
- * One page of a listing, read from the bucket's ordered index in one synchronous step (so a page
+ * One page of a listing, read from the bucket's ordered keys in one synchronous step (so a page
  * is a consistent view, as one ListObjectsV2 response is), starting after `position.after`.
  * Returns the entries and the position to go on from, or `undefined` when the listing is complete.
  *
@@ -25,9 +25,16 @@ export function listPage(index: BucketIndex, position: ListPosition, limit: numb
   let seek = after === undefined || compareKeys(after, prefix) < 0 ? prefix : after;
   for (;;) {
     let restart: string | undefined;
-    for (const [key, version] of index.ordered.entries(seek)) {
+    const cursor = index.keysFrom(seek);
+    // Keys come in increasing order, and `after` only moves to a key or prefix at or before the
+    // current key: once one key is past `after`, every later one on this cursor is too.
+    let past = after === undefined;
+    for (let key = cursor.next(); key !== undefined; key = cursor.next()) {
       if (!key.startsWith(prefix)) return { entries, next: undefined };
-      if (after !== undefined && compareKeys(key, after) <= 0) continue;
+      if (!past) {
+        if (compareKeys(key, after as string) <= 0) continue;
+        past = true;
+      }
       if (delimiter) {
         const at = key.indexOf(delimiter, prefix.length);
         if (at >= 0) {
@@ -41,7 +48,7 @@ export function listPage(index: BucketIndex, position: ListPosition, limit: numb
           break;
         }
       }
-      entries.push(listedObject(key, version));
+      entries.push(listedObject(key, index.get(key) as StoredVersion));
       after = key;
       if (entries.length >= limit) return { entries, next: { prefix, delimiter, after } };
     }

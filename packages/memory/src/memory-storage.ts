@@ -1,5 +1,6 @@
 import {
   StorageError,
+  abortError,
   assertBucketName,
   assertKey,
   assertPutOptions,
@@ -15,6 +16,7 @@ import {
   resolveRange,
   throwIfAborted,
   type BodyInput,
+  type ContentHeaders,
   type BucketInfo,
   type Capabilities,
   type CopyOptions,
@@ -28,15 +30,17 @@ import {
   type ObjectRef,
   type PutOptions,
   type PutResult,
+  type ReadConditions,
   type Signal,
   type Storage,
 } from '@stowage/core';
 import { BucketIndex, noSuchBucket, noSuchKey } from './bucket-index.js';
 import { MEMORY_CAPABILITIES } from './capabilities.js';
-import { ingest } from './ingest.js';
+import { ingestBytes, ingestStream, type IngestOptions, type Ingested } from './ingest.js';
 import { listPage, type ListPosition } from './listing.js';
 import { MemoryGetResult, spanBytes } from './read.js';
-import { objectInfo, verifyVersion, type StoredVersion } from './version.js';
+import { Slabs } from './slab.js';
+import { NO_HEADERS, NO_METADATA, blockAt, blockCount, objectInfo, verifyVersion, type StoredVersion } from './version.js';
 
 /** Buckets and their objects as a plain object: `{ bucket: { key: body } }`. */
 export type StoreContents<Body> = Record<string, Record<string, Body>>;
@@ -49,6 +53,38 @@ export interface StoredObjectView extends ObjectInfo {
 
 /** S3's page size, used when a listing asks for none. */
 const DEFAULT_PAGE_SIZE = 1000;
+
+/** The options of a call made without any (shared, never written to). */
+const NO_OPTIONS: Readonly<Record<string, undefined>> = Object.freeze({});
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * True for a key that is certainly valid without a closer look: a string of 1 to 341 UTF-16 units
+ * with no surrogate is valid Unicode of at most 1,023 UTF-8 bytes. Anything else goes through
+ * `assertKey`, which decides (and explains).
+ */
+function plainKey(key: string): boolean {
+  return typeof key === 'string' && key.length > 0 && key.length <= 341 && !SURROGATE.test(key);
+}
+
+/** The content headers a write sets; the shared empty object when it sets none (most writes). */
+function contentHeaders(options: ContentHeaders): Readonly<ContentHeaders> {
+  if (
+    options.contentType === undefined &&
+    options.contentEncoding === undefined &&
+    options.contentDisposition === undefined &&
+    options.contentLanguage === undefined &&
+    options.cacheControl === undefined
+  ) {
+    return NO_HEADERS;
+  }
+  return pickContentHeaders(options);
+}
+
+function hasReadConditions(options: ReadConditions): boolean {
+  return options.ifMatch !== undefined || options.ifNoneMatch !== undefined || options.ifModifiedSince !== undefined || options.ifUnmodifiedSince !== undefined;
+}
 
 /**
  * A {@link Storage} held in memory that behaves like S3: every key S3 accepts (`a` beside `a/b`,
@@ -74,6 +110,8 @@ export class MemoryStorage implements Storage {
   readonly name = 'memory';
   readonly capabilities: Capabilities = MEMORY_CAPABILITIES;
   private readonly buckets = new Map<string, BucketIndex>();
+  /** Where small bodies are copied to (see slab.ts); the store's own, so they go with it. */
+  private readonly slabs = new Slabs(64 * 1024, 4 * 1024);
 
   /** A new store holding `contents`. */
   static async from(contents: StoreContents<string | Uint8Array>): Promise<MemoryStorage> {
@@ -124,58 +162,72 @@ export class MemoryStorage implements Storage {
     return version;
   }
 
+  /**
+   * The checks every call on one object makes, in S3's order: the bucket's name, the key, then
+   * (after `between`, for a call's own checks) the signal, the bucket, the object. A bucket that
+   * exists had its name checked when it was made, and a key found in it when it was written, so a
+   * read of a stored object checks neither again.
+   */
+  private find(bucket: string, key: string, signal: AbortSignal | undefined, between?: () => void): StoredVersion {
+    const index = this.buckets.get(bucket);
+    const version = index?.get(key);
+    if (version === undefined) {
+      if (index === undefined) assertBucketName(bucket);
+      assertKey(key, bucket);
+    }
+    between?.();
+    if (signal?.aborted) throw abortError(signal, { bucket, key });
+    if (index === undefined) throw noSuchBucket(bucket);
+    if (version === undefined) throw noSuchKey(bucket, key);
+    return version;
+  }
+
   // ---- reading -------------------------------------------------------------------------------
 
-  async headObject(bucket: string, key: string, options: HeadOptions = {}): Promise<ObjectInfo> {
-    assertBucketName(bucket);
-    assertKey(key, bucket);
-    throwIfAborted(options.signal, { bucket, key });
-    const info = objectInfo(key, this.version(bucket, key));
-    checkReadConditions(info, options, { bucket, key });
+  async headObject(bucket: string, key: string, options: HeadOptions = NO_OPTIONS): Promise<ObjectInfo> {
+    const info = objectInfo(key, this.find(bucket, key, options.signal));
+    if (hasReadConditions(options)) checkReadConditions(info, options, { bucket, key });
     return info;
   }
 
-  async getObject(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
-    assertBucketName(bucket);
-    assertKey(key, bucket);
-    const details = { bucket, key };
-    assertRange(options.range, details);
-    throwIfAborted(options.signal, details);
-    const version = this.version(bucket, key);
+  async getObject(bucket: string, key: string, options: GetOptions = NO_OPTIONS): Promise<GetResult> {
+    const range = options.range;
+    const version = this.find(bucket, key, options.signal, range === undefined ? undefined : () => assertRange(range, { bucket, key }));
     const info = objectInfo(key, version);
-    checkReadConditions(info, options, details);
-    const { offset, length } = options.range ? resolveRange(options.range, version.size, details) : { offset: 0, length: version.size };
-    return new MemoryGetResult(info, { version, offset, length, bucket, key }, options.range !== undefined, options.signal);
+    if (hasReadConditions(options)) checkReadConditions(info, options, { bucket, key });
+    if (range === undefined) return new MemoryGetResult(info, { version, offset: 0, length: version.size, bucket, key }, false, options.signal);
+    const { offset, length } = resolveRange(range, version.size, { bucket, key });
+    return new MemoryGetResult(info, { version, offset, length, bucket, key }, true, options.signal);
   }
 
   // ---- writing -------------------------------------------------------------------------------
 
-  async putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = {}): Promise<PutResult> {
-    assertBucketName(bucket);
-    assertKey(key, bucket);
-    const details = { bucket, key };
-    assertPutOptions(options, details);
-    const metadata = normalizeMetadata(options.metadata, details);
-    throwIfAborted(options.signal, details);
+  async putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = NO_OPTIONS): Promise<PutResult> {
+    const index = this.buckets.get(bucket);
+    if (index === undefined) assertBucketName(bucket);
+    if (!plainKey(key)) assertKey(key, bucket);
+    if (options.ifNoneMatch !== undefined || options.size !== undefined) assertPutOptions(options, { bucket, key });
+    const metadata = options.metadata === undefined ? NO_METADATA : normalizeMetadata(options.metadata, { bucket, key });
+    const signal = options.signal;
+    if (signal?.aborted) throw abortError(signal, { bucket, key });
+    if (index === undefined) throw noSuchBucket(bucket);
     // Refused before the body is read when the answer is already known; checked again at the swap.
-    this.bucket(bucket).checkConditions(key, options);
-    const data = await ingest(body, {
-      details,
-      ...(options.size !== undefined ? { size: options.size } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    throwIfAborted(options.signal, details);
+    index.checkConditions(key, options);
+    const taking: IngestOptions = { bucket, key, size: options.size, signal, onProgress: options.onProgress };
+    // A string or byte array is taken in without an await; a stream chunk by chunk.
+    const data: Ingested = typeof body === 'string' || body instanceof Uint8Array ? ingestBytes(body, taking, this.slabs) : await ingestStream(body, taking);
+    if (signal?.aborted) throw abortError(signal, { bucket, key });
     const etag = `"${data.md5}"`;
     const version: StoredVersion = {
-      blocks: data.blocks,
-      checks: data.checks,
+      body: data.body,
+      check: data.check,
       size: data.size,
       etag,
       lastModified: Date.now(),
-      headers: pickContentHeaders(options),
+      headers: contentHeaders(options),
       metadata,
     };
+    // Looked up again: a streamed body gives other calls time to delete the bucket.
     this.bucket(bucket).commit(key, version, options);
     return { etag, size: data.size };
   }
@@ -187,7 +239,7 @@ export class MemoryStorage implements Storage {
     assertKey(target.key, target.bucket);
     const details = { bucket: target.bucket, key: target.key };
     const replace = replacesAttributes(options);
-    const metadata = normalizeMetadata(options.metadata, details);
+    const metadata = options.metadata === undefined ? NO_METADATA : normalizeMetadata(options.metadata, details);
     throwIfAborted(options.signal, details);
     this.bucket(target.bucket);
     const from = this.version(source.bucket, source.key);
@@ -203,7 +255,7 @@ export class MemoryStorage implements Storage {
     const version: StoredVersion = {
       ...from,
       lastModified: Date.now(),
-      ...(replace ? { headers: pickContentHeaders(options), metadata } : {}),
+      ...(replace ? { headers: contentHeaders(options), metadata } : {}),
     };
     this.bucket(target.bucket).commit(target.key, version, {});
     return { etag: version.etag, size: version.size };
@@ -211,11 +263,20 @@ export class MemoryStorage implements Storage {
 
   // ---- deleting ------------------------------------------------------------------------------
 
-  async deleteObject(bucket: string, key: string, options: Signal = {}): Promise<void> {
-    assertBucketName(bucket);
-    assertKey(key, bucket);
-    throwIfAborted(options.signal, { bucket, key });
-    this.bucket(bucket).delete(key);
+  async deleteObject(bucket: string, key: string, options: Signal = NO_OPTIONS): Promise<void> {
+    const index = this.buckets.get(bucket);
+    if (index === undefined) {
+      assertBucketName(bucket);
+      assertKey(key, bucket);
+      throwIfAborted(options.signal, { bucket, key });
+      throw noSuchBucket(bucket);
+    }
+    if (options.signal?.aborted) {
+      assertKey(key, bucket);
+      throw abortError(options.signal, { bucket, key });
+    }
+    // A key that was stored is valid; one that was not is checked only to refuse an invalid one.
+    if (!index.delete(key)) assertKey(key, bucket);
   }
 
   async deleteObjects(bucket: string, keys: string[], options: Signal = {}): Promise<DeleteObjectsResult> {
@@ -284,9 +345,9 @@ export class MemoryStorage implements Storage {
     const decoder = new TextDecoder();
     for (const index of this.sortedBuckets()) {
       const objects: Record<string, Uint8Array | string> = {};
-      for (const [key, version] of index.ordered.entries()) {
+      for (const [key, version] of index.entries()) {
         const bytes = spanBytes({ version, offset: 0, length: version.size, bucket: index.name, key });
-        objects[key] = options.as === 'text' ? decoder.decode(bytes) : bytes;
+        objects[key] = options.as === 'text' ? decoder.decode(bytes) : new Uint8Array(bytes);
       }
       out[index.name] = objects;
     }
@@ -302,10 +363,10 @@ export class MemoryStorage implements Storage {
     const out: Record<string, Record<string, StoredObjectView>> = {};
     for (const index of this.sortedBuckets()) {
       const objects: Record<string, StoredObjectView> = {};
-      for (const [key, version] of index.ordered.entries()) {
+      for (const [key, version] of index.entries()) {
         const body = new Uint8Array(version.size);
-        let at = 0;
-        for (const block of version.blocks) {
+        for (let i = 0, at = 0, count = blockCount(version); i < count; i++) {
+          const block = blockAt(version, i);
           body.set(block, at);
           at += block.byteLength;
         }
@@ -327,7 +388,8 @@ export class MemoryStorage implements Storage {
       throw new StorageError('InvalidArgument', `offset ${offset} is outside the object's ${version.size} bytes`, { bucket, key });
     }
     let at = offset;
-    for (const block of version.blocks) {
+    for (let i = 0, count = blockCount(version); i < count; i++) {
+      const block = blockAt(version, i);
       if (at < block.byteLength) {
         block[at] = (block[at] as number) ^ 0xff;
         return;

@@ -1,0 +1,166 @@
+import { compareKeys } from '@stowage/core';
+
+/** Keys per chunk at most; a full chunk splits in two halves. */
+const CHUNK_MAX = 512;
+
+/** A surrogate code unit: the only UTF-16 units whose order differs from their code points' order. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * A bucket's keys in S3's listing order (UTF-8 bytes, i.e. code point order), for listings that
+ * seek to where they start. A sorted list of sorted chunks: finding a key is a binary search over
+ * the chunks' last keys and one within its chunk, and inserting or removing one moves at most
+ * {@link CHUNK_MAX} references. It holds keys only; the bucket's map holds what they name.
+ *
+ * Keys are compared with `<` (native, no per-character loop) until a string with a surrogate
+ * comes by: only then can UTF-16 order and code point order differ, and from then on the bucket
+ * uses `compareKeys`. The two orders agree on every string without surrogates, so the keys already
+ * in place stay in order when the comparison changes.
+ */
+export class SortedKeys {
+  private chunks: string[][] = [];
+  /** The last key of each chunk. */
+  private lasts: string[] = [];
+  private count = 0;
+  private plain = true;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds `key`, which must not be present. */
+  add(key: string): void {
+    this.notice(key);
+    this.count++;
+    const { chunks, lasts } = this;
+    if (chunks.length === 0) {
+      chunks.push([key]);
+      lasts.push(key);
+      return;
+    }
+    let c = this.chunkOf(key);
+    if (c === chunks.length) c--; // after every key: the last chunk takes it
+    const chunk = chunks[c] as string[];
+    const at = this.position(chunk, key);
+    if (at === chunk.length) {
+      chunk.push(key);
+      lasts[c] = key;
+    } else {
+      chunk.splice(at, 0, key);
+    }
+    if (chunk.length > CHUNK_MAX) {
+      const upper = chunk.splice(CHUNK_MAX >>> 1);
+      chunks.splice(c + 1, 0, upper);
+      lasts.splice(c, 0, chunk[chunk.length - 1] as string);
+    }
+  }
+
+  /** Removes `key`, which must be present. */
+  remove(key: string): void {
+    const { chunks, lasts } = this;
+    const c = this.chunkOf(key);
+    const chunk = chunks[c];
+    if (chunk === undefined) return;
+    const at = this.position(chunk, key);
+    if (chunk[at] !== key) return;
+    this.count--;
+    if (chunk.length === 1) {
+      chunks.splice(c, 1);
+      lasts.splice(c, 1);
+    } else if (at === chunk.length - 1) {
+      chunk.pop();
+      lasts[c] = chunk[at - 1] as string;
+    } else {
+      chunk.splice(at, 1);
+    }
+  }
+
+  /** A cursor at the first key at or after `key` (at the first key of all without one). */
+  from(key?: string): KeyCursor {
+    if (key === undefined || key === '') return new KeyCursor(this.chunks, 0, 0);
+    this.notice(key);
+    const c = this.chunkOf(key);
+    const chunk = this.chunks[c];
+    return new KeyCursor(this.chunks, c, chunk === undefined ? 0 : this.position(chunk, key));
+  }
+
+  /** Every key, in order. */
+  *keys(): Generator<string> {
+    for (const chunk of this.chunks) yield* chunk;
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.lasts = [];
+    this.count = 0;
+  }
+
+  /** Switches to `compareKeys` for good once a string with a surrogate takes part. */
+  private notice(key: string): void {
+    if (this.plain && SURROGATE.test(key)) this.plain = false;
+  }
+
+  /** The first chunk whose last key is at or after `key` (`chunks.length` when there is none). */
+  private chunkOf(key: string): number {
+    const lasts = this.lasts;
+    let lo = 0;
+    let hi = lasts.length;
+    if (this.plain) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((lasts[mid] as string) < key) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareKeys(lasts[mid] as string, key) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The index of the first key of `chunk` at or after `key`. */
+  private position(chunk: string[], key: string): number {
+    let lo = 0;
+    let hi = chunk.length;
+    if (this.plain) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((chunk[mid] as string) < key) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareKeys(chunk[mid] as string, key) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    return lo;
+  }
+}
+
+/**
+ * Walks keys in order from a position. Valid only while the keys do not change: a listing page
+ * reads in one synchronous step and seeks afresh for the next.
+ */
+export class KeyCursor {
+  constructor(
+    private readonly chunks: string[][],
+    private chunk: number,
+    private index: number,
+  ) {}
+
+  /** The next key, or `undefined` after the last. */
+  next(): string | undefined {
+    for (;;) {
+      const chunk = this.chunks[this.chunk];
+      if (chunk === undefined) return undefined;
+      if (this.index < chunk.length) return chunk[this.index++];
+      this.chunk++;
+      this.index = 0;
+    }
+  }
+}
