@@ -7,6 +7,7 @@ import {
   abortError,
   downloadFile,
   fileError,
+  forEachLimited,
   pickContentHeaders,
   uploadFile,
 } from '@stowage/core';
@@ -14,7 +15,6 @@ import type { ProgressBar } from '@stowage/progress';
 import type { Context } from './context.js';
 import { FailuresReported } from './errors.js';
 import { formatObject } from './locations.js';
-import { runPool } from './pool.js';
 
 /** A local file upload to an object. `shown` is the path as it appears in messages. */
 export interface UploadTask {
@@ -133,7 +133,16 @@ export async function runTasks(ctx: Context, plan: Plan, options: RunOptions): P
     ctx.report(error);
   };
   try {
-    await runPool(transfers, options.transfers, ctx.signal, (task) => runTransfer(ctx, task, options, bar), fail);
+    // A failed transfer does not stop the others (as `aws s3 cp --recursive`); an abort does.
+    await forEachLimited(
+      transfers,
+      options.transfers,
+      (task) =>
+        runTransfer(ctx, task, options, bar).catch((error: unknown) => {
+          if (!ctx.signal.aborted) fail(error);
+        }),
+      ctx.signal,
+    );
   } finally {
     bar?.finish(); // closes the line with "stopped after" when not everything went
   }

@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forEachLimited } from '@stowage/core';
 import { freePort, hostileAnswer, type S3rver, startS3rver } from '@stowage/testing';
 import { buildCli } from './helpers/build.js';
 import { type CliResult, finished, runCli, spawnCli } from './helpers/cli.js';
@@ -56,15 +57,9 @@ const s3Url = (endpoint: string) => `s3://?endpoint=${encodeURIComponent(endpoin
 /** Runs `jobs` at most `n` at a time (two cores: the CLI's start-up dominates). */
 async function pool<T>(jobs: (() => Promise<T>)[], n = 3): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        out[i] = await (jobs[i] as () => Promise<T>)();
-      }
-    }),
-  );
+  await forEachLimited(jobs, n, async (job, i) => {
+    out[i] = await job();
+  });
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import {
+  forEachLimited,
   isStorageError,
   type BodyInput,
   type ErrorCode,
@@ -197,14 +198,9 @@ export function sortedByBytes(keys: readonly string[]): string[] {
 
 /** Puts every key with a small body derived from the key itself. */
 export async function putKeys(storage: Storage, bucket: string, keys: readonly string[], concurrency = 8): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const key = keys[next++] as string;
-      await storage.putObject(bucket, key, `body of ${key}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+  await forEachLimited(keys, concurrency, async (key) => {
+    await storage.putObject(bucket, key, `body of ${key}`);
+  });
 }
 
 /** Asserts no object exists under `key`: head says `NoSuchKey` and no listing entry names it. */

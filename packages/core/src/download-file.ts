@@ -4,6 +4,7 @@ import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { abortError, throwIfAborted } from './abort.js';
 import { bareEtag } from './conditions.js';
+import { forEachLimited } from './concurrency.js';
 import { StorageError, isStorageError } from './errors.js';
 import { fileError } from './file-errors.js';
 import { ProgressThrottle } from './progress-throttle.js';
@@ -69,8 +70,18 @@ export async function downloadFile(
     const ranged = info.size > config.multipartThreshold && storage.capabilities.rangeRead;
     const parts = ranged ? splitIntoParts(info.size, rangeSize(info.size, config.partSize, config.concurrency)) : info.size > 0 ? [{ offset: 0, length: info.size }] : [];
     const file = handle;
-    await inPool(parts, config.concurrency, stop, (part) =>
-      fetchPart(storage, info, part, { bucket, key, file, progress, whole: !ranged, stop: stop.signal, maxAttempts: config.maxAttempts }),
+    // The first failed part cancels the others in flight; every one settles before the file closes.
+    await forEachLimited(
+      parts,
+      config.concurrency,
+      (part) =>
+        fetchPart(storage, info, part, { bucket, key, file, progress, whole: !ranged, stop: stop.signal, maxAttempts: config.maxAttempts }).catch(
+          (error: unknown) => {
+            stop.abort();
+            throw error;
+          },
+        ),
+      stop.signal,
     );
     throwIfAborted(signal, details);
     await file.sync().catch((error: unknown) => {
@@ -118,25 +129,6 @@ export function splitIntoParts(size: number, partSize: number): Part[] {
   return parts;
 }
 
-/** Runs `work` on every item, `concurrency` at a time; the first failure stops the rest and is thrown. */
-async function inPool<T>(items: T[], concurrency: number, stop: AbortController, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && !stop.signal.aborted && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-        stop.abort();
-      }
-    }
-  };
-  // Every worker is awaited, so no write lands in the file after it is closed and removed.
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  if (failure) throw failure.error;
-}
 
 interface PartContext {
   bucket: string;

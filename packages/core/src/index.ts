@@ -70,6 +70,7 @@ export {
   resolveTransferConfig,
 } from './transfer-config.js';
 export { ProgressThrottle, type ProgressThrottleOptions } from './progress-throttle.js';
+export { forEachLimited } from './concurrency.js';
 export { fileError } from './file-errors.js';
 export { type TransferResult, type UploadFileOptions, guessContentType, uploadFile } from './upload-file.js';
 export { type DownloadFileOptions, downloadFile, splitIntoParts } from './download-file.js';

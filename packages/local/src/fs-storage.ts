@@ -13,6 +13,7 @@ import {
   compareKeys,
   createGetResult,
   etagMatches,
+  forEachLimited,
   isStorageError,
   normalizeBody,
   normalizeMetadata,
@@ -701,20 +702,14 @@ export class FsStorage implements Storage {
     const result: DeleteObjectsResult = { deleted: [], errors: [] };
     const unique = [...new Set(keys)];
     const outcomes = new Array<StorageError | undefined>(unique.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < unique.length) {
-        const index = next++;
-        const key = unique[index] as string;
-        try {
-          throwIfAborted(options.signal, { bucket });
-          await this.deleteOne(layout, bucket, key, keySegments(bucket, key));
-        } catch (error) {
-          outcomes[index] = fsError(error, bucket, key);
-        }
+    await forEachLimited(unique, 16, async (key, index) => {
+      try {
+        throwIfAborted(options.signal, { bucket });
+        await this.deleteOne(layout, bucket, key, keySegments(bucket, key));
+      } catch (error) {
+        outcomes[index] = fsError(error, bucket, key);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(16, unique.length) }, worker));
+    });
     throwIfAborted(options.signal, { bucket });
     unique.forEach((key, index) => {
       const error = outcomes[index];

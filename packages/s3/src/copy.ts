@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   assertBucketName,
+  forEachLimited,
   normalizeMetadata,
   pickContentHeaders,
   quoteEtag,
@@ -104,37 +105,25 @@ async function multipartCopy(
   try {
     const count = Math.ceil(info.size / partSize);
     const parts: CompletedPart[] = new Array<CompletedPart>(count);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      while (!failed && next < count) {
-        const index = next++;
-        const start = index * partSize;
-        const end = Math.min(info.size, start + partSize) - 1;
-        try {
-          const out = await ctx.client.send(
-            new UploadPartCopyCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId: uploadId,
-              PartNumber: index + 1,
-              CopySource: copySource(source),
-              CopySourceIfMatch: sourceIfMatch,
-              CopySourceRange: `bytes=${start}-${end}`,
-            }),
-            { abortSignal: signal },
-          );
-          parts[index] = { PartNumber: index + 1, ETag: out.CopyPartResult?.ETag ?? '' };
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }
-    };
-    // Settle every worker before aborting, so no part lands after the abort.
-    const results = await Promise.allSettled(Array.from({ length: Math.min(ctx.transfer.queueSize, count) }, worker));
-    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (rejected) throw rejected.reason;
+    const numbers = Array.from({ length: count }, (_, index) => index);
+    // Every part settles before the upload is completed or aborted, so no part lands after.
+    await forEachLimited(numbers, ctx.transfer.queueSize, async (index) => {
+      const start = index * partSize;
+      const end = Math.min(info.size, start + partSize) - 1;
+      const out = await ctx.client.send(
+        new UploadPartCopyCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: index + 1,
+          CopySource: copySource(source),
+          CopySourceIfMatch: sourceIfMatch,
+          CopySourceRange: `bytes=${start}-${end}`,
+        }),
+        { abortSignal: signal },
+      );
+      parts[index] = { PartNumber: index + 1, ETag: out.CopyPartResult?.ETag ?? '' };
+    });
     throwIfAborted(signal, target);
     const done = await ctx.client.send(
       new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downloadFile, isStorageError, StorageError, uploadFile, type Storage } from '@stowage/core';
+import { downloadFile, forEachLimited, isStorageError, StorageError, uploadFile, type Storage } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cephTarget, FAULT_KINDS, type FaultKind, type FaultProxy, prng, type S3rver, startFaultProxy, startS3rver } from '@stowage/testing';
@@ -239,12 +239,9 @@ async function expectStored(storage: Storage, bucket: string, key: string, bytes
 }
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
+  await forEachLimited(items, concurrency, async (item) => {
+    await work(item);
+  });
 }
 
 /** The file s3rver keeps an object's bytes in: `<dir>/<bucket>/.../<name>._S3rver_object`, in a stowage-s3rver-* temp dir. */
