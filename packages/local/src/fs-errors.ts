@@ -31,3 +31,9 @@ export function keyConflict(bucket: string, key: string, detail: string): Storag
     { bucket, key },
   );
 }
+
+/** True for the errors that mean a path (or a folder on the way to it) does not exist. */
+export function isMissing(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

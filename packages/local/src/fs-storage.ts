@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
-  DEFAULT_CONTENT_TYPE,
   StorageError,
   abortError,
   assertBucketName,
   assertPutOptions,
   assertRange,
   bucketNameProblem,
-  checkPutConditions,
   checkReadConditions,
   compareKeys,
   createGetResult,
@@ -38,19 +36,19 @@ import {
   type Signal,
   type Storage,
 } from '@stowage/core';
+import { BucketFolders } from './bucket-folders.js';
 import { FS_CAPABILITIES } from './capabilities.js';
 import { createDigest } from './digest.js';
-import { errnoCode, type FileSystem, type FsFileHandle, type FsPromises, type FsStats } from './fs-api.js';
-import { fsError, keyConflict } from './fs-errors.js';
-import { KeyLock } from './key-lock.js';
-import { KnownFolders } from './known-folders.js';
+import { errnoCode, type FileSystem, type FsPromises, type FsStats } from './fs-api.js';
+import { fsError, isMissing } from './fs-errors.js';
 import { keySegments } from './key-path.js';
 import { Layout, parseTempName } from './layout.js';
 import { holdsObject, walkKeys, type WalkEntry } from './list.js';
+import { ObjectRecords, corrupted } from './object-records.js';
+import { Publisher } from './publish.js';
 import { FileRangeReadable } from './read-stream.js';
 import { readableChunks } from './readable-chunks.js';
-import { RecordCache } from './record-cache.js';
-import { encodeSidecar, readSidecar, type SidecarRecord } from './sidecar.js';
+import type { SidecarRecord } from './sidecar.js';
 import { writeTemp, type TempFile } from './write.js';
 
 /** Options of {@link FsStorage}. */
@@ -65,57 +63,36 @@ export interface FsStorageOptions {
   fsync?: boolean;
 }
 
-/** An open object: the handle pins the version whose record was read. */
-interface OpenObject {
-  handle: FsFileHandle;
-  stat: FsStats;
-  record: SidecarRecord;
-}
-
-// A record can vanish between stat and read when a concurrent overwrite replaces the file; retrying
-// then sees the new file. More misses than this in a row means no record exists.
-const RECORD_ATTEMPTS = 5;
-const RENAME_ATTEMPTS = 5;
-// Parsed records kept (a few hundred bytes each, so a few MiB at most).
-const RECORD_CACHE_ENTRIES = 8192;
-
-function sameVersion(a: FsStats, b: FsStats): boolean {
-  return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
-}
-
-function isMissing(error: unknown): boolean {
-  const code = errnoCode(error);
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
 /**
  * A {@link Storage} on any file system with Node's `fs.promises` API: buckets are folders under the
  * root, objects are plain files at their key's path, and each object's headers, metadata and digest
- * live in a record beside it. `LocalStorage` and `MemoryStorage` are this class on `node:fs` and on
- * a memfs volume: one code path, tested twice.
+ * live in a record beside it. `LocalStorage` is this class on `node:fs`, or on a memfs volume.
  *
  * Writes stream to a temporary file and are renamed into place, so readers see the old version or
- * the new one, whole, with its own record. See the package README for which keys are refused.
+ * the new one, whole, with its own record. The jobs live apart: {@link BucketFolders} (buckets,
+ * the folders above a key, symbolic links), {@link ObjectRecords} (each version's record),
+ * {@link Publisher} (the atomic publish step); this class holds the layout and the operations.
+ * See the package README for which keys are refused.
  */
 export class FsStorage implements Storage {
   readonly name: string;
   readonly capabilities: Capabilities = FS_CAPABILITIES;
   protected readonly fs: FsPromises;
-  private readonly openFlags: number;
   private readonly rootOption: string;
   private readonly fsync: boolean;
-  private readonly locks = new KeyLock();
-  private readonly foreignHashes = new Map<string, string>();
-  private readonly records = new RecordCache(RECORD_CACHE_ENTRIES);
-  private readonly folders = new KnownFolders();
+  private readonly folders: BucketFolders;
+  private readonly records: ObjectRecords;
+  private readonly publisher: Publisher;
   private layoutPromise: Promise<Layout> | undefined;
 
   constructor(options: FsStorageOptions) {
     this.name = options.name;
     this.fs = options.fs.promises;
-    this.openFlags = options.fs.constants.O_RDONLY | (options.fs.constants.O_NOFOLLOW ?? 0);
     this.rootOption = options.root;
     this.fsync = options.fsync ?? false;
+    this.folders = new BucketFolders(this.fs);
+    this.records = new ObjectRecords(this.fs, options.fs.constants.O_RDONLY | (options.fs.constants.O_NOFOLLOW ?? 0), this.folders);
+    this.publisher = new Publisher(this.fs, this.fsync, this.folders, this.records);
   }
 
   /** Creates the root and internal folders, and removes temporaries left by writers that died. Runs once. */
@@ -198,9 +175,9 @@ export class FsStorage implements Storage {
     assertBucketName(bucket);
     throwIfAborted(options.signal, { bucket });
     const layout = await this.layout();
-    await this.requireBucket(layout, bucket);
+    await this.folders.requireBucket(layout, bucket);
     const dir = layout.bucketDir(bucket);
-    this.folders.forget(dir);
+    this.folders.forgetBucket(layout, bucket);
     try {
       await this.fs.rmdir(dir);
     } catch (error) {
@@ -219,220 +196,19 @@ export class FsStorage implements Storage {
   async bucketExists(bucket: string, options: Signal = {}): Promise<boolean> {
     assertBucketName(bucket);
     throwIfAborted(options.signal, { bucket });
-    return this.isBucket(await this.layout(), bucket);
-  }
-
-  private async isBucket(layout: Layout, bucket: string): Promise<boolean> {
-    try {
-      const stat = await this.fs.lstat(layout.bucketDir(bucket));
-      return stat.isDirectory() && !stat.isSymbolicLink();
-    } catch (error) {
-      if (isMissing(error)) return false;
-      throw fsError(error, bucket);
-    }
-  }
-
-  /** {@link requireBucket}, answered from the known folders when the bucket's folder was seen. */
-  private async requireKnownBucket(layout: Layout, bucket: string): Promise<void> {
-    const dir = layout.bucketDir(bucket);
-    if (this.folders.has(dir)) return;
-    await this.requireBucket(layout, bucket);
-    this.folders.add(dir);
-  }
-
-  private async requireBucket(layout: Layout, bucket: string): Promise<void> {
-    if (!(await this.isBucket(layout, bucket))) {
-      throw new StorageError('NoSuchBucket', `bucket ${bucket} does not exist`, { bucket });
-    }
-  }
-
-  /** `NoSuchBucket` if the bucket is gone, else `NoSuchKey`: what a lookup that found nothing means. */
-  private async notFound(layout: Layout, bucket: string, key: string, cause?: unknown): Promise<StorageError> {
-    await this.requireBucket(layout, bucket);
-    return new StorageError('NoSuchKey', `no object ${key} in bucket ${bucket}`, { bucket, key, cause });
-  }
-
-  // ---- paths ---------------------------------------------------------------------------------
-
-  /**
-   * Checks that the folder holding `segments` is the very folder its name says, with no symbolic
-   * link on the way that could lead outside the root. Throws `NoSuchKey` (or `NoSuchBucket`) when
-   * it does not exist.
-   */
-  private async checkParent(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
-    const parent = layout.objectPath(bucket, segments.slice(0, -1));
-    let real: string;
-    try {
-      real = await this.fs.realpath(parent);
-    } catch (error) {
-      if (isMissing(error)) throw await this.notFound(layout, bucket, key, error);
-      throw fsError(error, bucket, key);
-    }
-    if (real !== parent) {
-      await this.requireBucket(layout, bucket);
-      throw crossesLink(bucket, key);
-    }
-  }
-
-  /**
-   * For a write: the folder the rename lands in must not be, or lie behind, a symbolic link — also
-   * one swapped in for a folder after the driver saw it (known folders skip their own checks). A
-   * folder gone meanwhile is left to the rename, which fails and retries.
-   */
-  private async checkTargetParent(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
-    const parent = layout.objectPath(bucket, segments.slice(0, -1));
-    const real = await this.fs.realpath(parent).catch((error: unknown) => {
-      if (isMissing(error)) return parent;
-      throw fsError(error, bucket, key);
-    });
-    if (real !== parent) throw crossesLink(bucket, key);
-  }
-
-  /** Creates the folders above an object, one at a time, refusing to pass through a symbolic link or a file. */
-  private async ensureParent(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
-    let dir = layout.bucketDir(bucket);
-    for (const segment of segments.slice(0, -1)) {
-      dir = path.join(dir, segment);
-      if (this.folders.has(dir)) continue;
-      try {
-        await this.fs.mkdir(dir);
-        this.folders.add(dir);
-        continue;
-      } catch (error) {
-        const code = errnoCode(error);
-        if (code === 'ENOENT') {
-          this.folders.forget(layout.bucketDir(bucket));
-          throw await this.notFound(layout, bucket, key, error);
-        }
-        if (code === 'ENOTDIR') throw keyConflict(bucket, key, 'an object exists at one of its parent folders');
-        if (code !== 'EEXIST') throw fsError(error, bucket, key);
-      }
-      const stat = await this.fs.lstat(dir).catch((error: unknown) => {
-        throw fsError(error, bucket, key);
-      });
-      if (stat.isSymbolicLink()) throw crossesLink(bucket, key);
-      if (!stat.isDirectory()) throw keyConflict(bucket, key, `an object exists at ${JSON.stringify(path.relative(layout.bucketDir(bucket), dir))}`);
-      this.folders.add(dir);
-    }
-  }
-
-  /** Removes folders left empty by a delete, up to (not including) the bucket's folder. */
-  private async pruneEmptyParents(layout: Layout, bucket: string, segments: string[]): Promise<void> {
-    for (let depth = segments.length - 1; depth > 0; depth--) {
-      const dir = layout.objectPath(bucket, segments.slice(0, depth));
-      try {
-        await this.fs.rmdir(dir);
-        this.folders.delete(dir);
-      } catch {
-        return; // not empty (or already gone): the folders above are not empty either
-      }
-    }
+    return this.folders.isBucket(await this.layout(), bucket);
   }
 
   // ---- reading -------------------------------------------------------------------------------
-
-  private info(key: string, stat: FsStats, record: SidecarRecord): ObjectInfo {
-    return {
-      key,
-      size: stat.size,
-      etag: `"${record.digest}"`,
-      lastModified: new Date(stat.mtimeMs),
-      ...record.headers,
-      contentType: record.headers.contentType ?? DEFAULT_CONTENT_TYPE,
-      metadata: { ...record.metadata },
-    };
-  }
-
-  /** The record of a file that has none (put there by hand): its digest, nothing else. */
-  private async foreignRecord(handleOrPath: FsFileHandle | string, stat: FsStats): Promise<SidecarRecord> {
-    const cacheKey = `${stat.ino}-${stat.mtimeMs}-${stat.size}`;
-    let digest = this.foreignHashes.get(cacheKey);
-    if (digest === undefined) {
-      const handle = typeof handleOrPath === 'string' ? await this.fs.open(handleOrPath, this.openFlags) : handleOrPath;
-      try {
-        const hash = await createDigest();
-        const buffer = Buffer.allocUnsafe(256 * 1024);
-        for (let position = 0; ; ) {
-          const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
-          if (bytesRead === 0) break;
-          hash.update(buffer.subarray(0, bytesRead));
-          position += bytesRead;
-        }
-        digest = hash.finish();
-      } finally {
-        if (typeof handleOrPath === 'string') await handle.close();
-      }
-      if (this.foreignHashes.size > 1000) this.foreignHashes.clear();
-      this.foreignHashes.set(cacheKey, digest);
-    }
-    return { v: 2, size: stat.size, digest, headers: {}, metadata: {} };
-  }
-
-  /** The record of the data file version `stat` describes, from the cache when it holds that version. */
-  private async readRecord(layout: Layout, bucket: string, stat: FsStats): Promise<SidecarRecord | undefined> {
-    const file = layout.sidecarPath(bucket, stat);
-    const cached = this.records.get(file, stat);
-    if (cached) return cached;
-    const record = await readSidecar(this.fs, file);
-    if (record) this.records.set(file, stat, record);
-    return record;
-  }
-
-  /** Stats an object and reads its record, retrying when a concurrent overwrite swaps them. */
-  private async statObject(layout: Layout, bucket: string, key: string, file: string): Promise<{ stat: FsStats; record: SidecarRecord }> {
-    for (let attempt = 0; ; attempt++) {
-      let stat: FsStats;
-      try {
-        stat = await this.fs.lstat(file);
-      } catch (error) {
-        if (isMissing(error)) throw await this.notFound(layout, bucket, key, error);
-        throw fsError(error, bucket, key);
-      }
-      if (!stat.isFile()) throw await this.notFound(layout, bucket, key);
-      const record = await this.readRecord(layout, bucket, stat);
-      if (record) return { stat, record };
-      const again = await this.fs.lstat(file).catch(() => undefined);
-      if (again && sameVersion(stat, again) && attempt >= 1) return { stat, record: await this.foreignRecord(file, stat) };
-      if (attempt >= RECORD_ATTEMPTS) return { stat, record: await this.foreignRecord(file, stat) };
-    }
-  }
-
-  /** Opens an object for reading and reads the record of exactly the version opened. */
-  private async openObject(layout: Layout, bucket: string, key: string, file: string): Promise<OpenObject> {
-    for (let attempt = 0; ; attempt++) {
-      let handle: FsFileHandle;
-      try {
-        handle = await this.fs.open(file, this.openFlags);
-      } catch (error) {
-        const code = errnoCode(error);
-        if (isMissing(error) || code === 'ELOOP' || code === 'EISDIR') throw await this.notFound(layout, bucket, key, error);
-        throw fsError(error, bucket, key);
-      }
-      try {
-        const stat = await handle.stat();
-        if (!stat.isFile()) throw await this.notFound(layout, bucket, key);
-        const record = await this.readRecord(layout, bucket, stat);
-        if (record) return { handle, stat, record };
-        const current = await this.fs.lstat(file).catch(() => undefined);
-        if ((current && sameVersion(stat, current) && attempt >= 1) || attempt >= RECORD_ATTEMPTS) {
-          return { handle, stat, record: await this.foreignRecord(handle, stat) };
-        }
-      } catch (error) {
-        await handle.close().catch(() => undefined);
-        throw fsError(error, bucket, key);
-      }
-      await handle.close().catch(() => undefined);
-    }
-  }
 
   async headObject(bucket: string, key: string, options: HeadOptions = {}): Promise<ObjectInfo> {
     assertBucketName(bucket);
     const segments = keySegments(bucket, key);
     throwIfAborted(options.signal, { bucket, key });
     const layout = await this.layout();
-    await this.checkParent(layout, bucket, key, segments);
-    const { stat, record } = await this.statObject(layout, bucket, key, layout.objectPath(bucket, segments));
-    const info = this.info(key, stat, record);
+    await this.folders.checkParent(layout, bucket, key, segments);
+    const { stat, record } = await this.records.statObject(layout, bucket, key, layout.objectPath(bucket, segments));
+    const info = this.records.info(key, stat, record);
     checkReadConditions(info, options, { bucket, key });
     return info;
   }
@@ -444,10 +220,10 @@ export class FsStorage implements Storage {
     assertRange(options.range, details);
     throwIfAborted(options.signal, details);
     const layout = await this.layout();
-    await this.checkParent(layout, bucket, key, segments);
-    const { handle, stat, record } = await this.openObject(layout, bucket, key, layout.objectPath(bucket, segments));
+    await this.folders.checkParent(layout, bucket, key, segments);
+    const { handle, stat, record } = await this.records.openObject(layout, bucket, key, layout.objectPath(bucket, segments));
     let range: { offset: number; length: number } | undefined;
-    const info = this.info(key, stat, record);
+    const info = this.records.info(key, stat, record);
     try {
       checkReadConditions(info, options, details);
       if (options.range) range = resolveRange(options.range, stat.size, details);
@@ -480,7 +256,7 @@ export class FsStorage implements Storage {
     throwIfAborted(options.signal, details);
     const layout = await this.layout();
     // A bucket deleted since it was seen fails at the rename instead (ensureParent answers NoSuchBucket).
-    await this.requireKnownBucket(layout, bucket);
+    await this.folders.requireKnownBucket(layout, bucket);
     // A Node stream is taken by its `data` events: no copy of each chunk (see readable-chunks.ts).
     // Look-alike streams (another realm, readable-stream) take core's general path.
     const normalized = body instanceof Readable ? { size: undefined, chunks: readableChunks(body, details) } : normalizeBody(body, details);
@@ -494,111 +270,8 @@ export class FsStorage implements Storage {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const record = this.recordOf(temp, pickContentHeaders(options), metadata);
-    await this.commit(layout, bucket, key, segments, temp, record, options);
+    await this.publisher.commit(layout, bucket, key, segments, temp, record, options);
     return { etag: `"${temp.digest}"`, size: temp.size };
-  }
-
-  /**
-   * Makes a complete temporary file the object: writes its record (named after the temp's inode,
-   * which the rename keeps), then renames it over the key. A crash before the rename leaves only
-   * garbage the next open removes; after it, a consistent pair.
-   */
-  private async commit(
-    layout: Layout,
-    bucket: string,
-    key: string,
-    segments: string[],
-    temp: TempFile,
-    record: SidecarRecord,
-    options: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch' | 'signal'>,
-  ): Promise<void> {
-    const sidecar = layout.sidecarPath(bucket, temp.stat);
-    const discard = async () => {
-      await this.fs.unlink(temp.path).catch(() => undefined);
-      await this.fs.unlink(sidecar).catch(() => undefined);
-    };
-    // The record is written (and the temporary closed) while the lock is taken and the key's
-    // current file looked at: independent calls, so one round trip where there were three. Both
-    // are complete before the rename makes them the object.
-    const ready = Promise.all([
-      temp.closed,
-      (async () => {
-        await this.fs.writeFile(sidecar, encodeSidecar(record));
-        if (this.fsync) await this.syncFile(sidecar);
-      })(),
-    ]);
-    ready.catch(() => undefined);
-    try {
-      const file = layout.objectPath(bucket, segments);
-      await this.locks.run(`${bucket}/${key}`, async () => {
-        for (let attempt = 1; ; attempt++) {
-          await this.ensureParent(layout, bucket, key, segments);
-          const parentChecked = this.checkTargetParent(layout, bucket, key, segments);
-          parentChecked.catch(() => undefined); // awaited below
-          const current = await this.lstatOrUndefined(file, bucket, key);
-          await parentChecked;
-          if (current?.isDirectory()) throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
-          if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
-            const currentInfo = current?.isFile() ? await this.statObject(layout, bucket, key, file).catch(() => undefined) : undefined;
-            checkPutConditions(currentInfo && { etag: currentInfo.record.digest }, options, { bucket, key });
-          }
-          await ready;
-          throwIfAborted(options.signal, { bucket, key });
-          try {
-            if (options.ifNoneMatch === '*') {
-              // link() fails if the name exists: create-if-absent that holds across processes too.
-              await this.fs.link(temp.path, file);
-              await this.fs.unlink(temp.path);
-            } else {
-              await this.fs.rename(temp.path, file);
-              if (current?.isFile()) {
-                const replaced = layout.sidecarPath(bucket, current);
-                this.records.delete(replaced);
-                await this.fs.unlink(replaced).catch(() => undefined);
-              }
-            }
-            this.records.set(sidecar, temp.stat, record);
-            return;
-          } catch (error) {
-            const code = errnoCode(error);
-            if (code === 'EEXIST' && options.ifNoneMatch === '*') {
-              throw new StorageError('PreconditionFailed', 'an object already exists under this key (ifNoneMatch: "*")', { bucket, key });
-            }
-            if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
-            // ENOENT: a delete removed the (empty) parent folder meanwhile, or a known folder is gone
-            // (ENOTDIR: replaced by a file); forget what is known and check the path again.
-            if ((code !== 'ENOENT' && code !== 'ENOTDIR') || attempt >= RENAME_ATTEMPTS) throw fsError(error, bucket, key);
-            this.folders.forget(layout.bucketDir(bucket));
-            await this.requireBucket(layout, bucket); // the bucket itself may be what is gone
-          }
-        }
-      });
-    } catch (error) {
-      await ready.catch(() => undefined); // never unlink under a write still in flight
-      await discard();
-      // The bucket may be gone since putObject found it in the known folders (its records with it).
-      if (isMissing(error)) await this.requireBucket(layout, bucket);
-      throw fsError(error, bucket, key);
-    }
-  }
-
-  private async syncFile(file: string): Promise<void> {
-    const handle = await this.fs.open(file, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
-
-  private async lstatOrUndefined(file: string, bucket: string, key: string): Promise<FsStats | undefined> {
-    try {
-      return await this.fs.lstat(file);
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return undefined;
-      if (errnoCode(error) === 'ENOTDIR') throw keyConflict(bucket, key, 'an object exists at one of its parent folders');
-      throw fsError(error, bucket, key);
-    }
   }
 
   async copyObject(source: ObjectRef, target: ObjectRef, options: CopyOptions = {}): Promise<PutResult> {
@@ -611,9 +284,9 @@ export class FsStorage implements Storage {
     const metadata = normalizeMetadata(options.metadata, details);
     throwIfAborted(options.signal, details);
     const layout = await this.layout();
-    await this.requireBucket(layout, target.bucket);
-    await this.checkParent(layout, source.bucket, source.key, sourceSegments);
-    const opened = await this.openObject(layout, source.bucket, source.key, layout.objectPath(source.bucket, sourceSegments));
+    await this.folders.requireBucket(layout, target.bucket);
+    await this.folders.checkParent(layout, source.bucket, source.key, sourceSegments);
+    const opened = await this.records.openObject(layout, source.bucket, source.key, layout.objectPath(source.bucket, sourceSegments));
     // The copy is checked against the source's digest as it streams: corruption is not propagated.
     const verify = { digest: await createDigest(), expected: opened.record.digest, ...source };
     const body = new FileRangeReadable(opened.handle, 0, opened.stat.size, verify);
@@ -634,7 +307,7 @@ export class FsStorage implements Storage {
       const record = replace
         ? this.recordOf(temp, pickContentHeaders(options), metadata)
         : this.recordOf(temp, opened.record.headers, opened.record.metadata);
-      await this.commit(layout, target.bucket, target.key, targetSegments, temp, record, options);
+      await this.publisher.commit(layout, target.bucket, target.key, targetSegments, temp, record, options);
       return { etag: `"${temp.digest}"`, size: temp.size };
     } finally {
       body.destroy();
@@ -658,7 +331,7 @@ export class FsStorage implements Storage {
     const file = layout.objectPath(bucket, segments);
     // The parent's check runs beside the file's lstat (one round trip, not two); nothing is
     // removed until it has passed.
-    const parentChecked = this.checkParent(layout, bucket, key, segments).then(
+    const parentChecked = this.folders.checkParent(layout, bucket, key, segments).then(
       () => true,
       (error: unknown) => {
         if (isStorageError(error, 'NoSuchKey')) return false; // deleting what is not there succeeds, as on S3
@@ -666,7 +339,7 @@ export class FsStorage implements Storage {
       },
     );
     parentChecked.catch(() => undefined);
-    const pruned = await this.locks.run(`${bucket}/${key}`, async () => {
+    const pruned = await this.publisher.exclusive(bucket, key, async () => {
       const statted = this.fs.lstat(file);
       statted.catch(() => undefined);
       if (!(await parentChecked)) return undefined;
@@ -685,12 +358,12 @@ export class FsStorage implements Storage {
         throw fsError(error, bucket, key);
       }
       const record = layout.sidecarPath(bucket, stat);
-      this.records.delete(record);
+      this.records.forget(record);
       // Independent of each other: one round trip instead of two.
-      await Promise.all([this.fs.unlink(record).catch(() => undefined), this.pruneEmptyParents(layout, bucket, segments)]);
+      await Promise.all([this.fs.unlink(record).catch(() => undefined), this.folders.pruneEmptyParents(layout, bucket, segments)]);
       return true;
     });
-    if (pruned === false) await this.pruneEmptyParents(layout, bucket, segments);
+    if (pruned === false) await this.folders.pruneEmptyParents(layout, bucket, segments);
   }
 
   async deleteObjects(bucket: string, keys: string[], options: Signal = {}): Promise<DeleteObjectsResult> {
@@ -698,7 +371,7 @@ export class FsStorage implements Storage {
     if (!Array.isArray(keys)) throw new StorageError('InvalidArgument', 'keys must be an array of strings', { bucket });
     throwIfAborted(options.signal, { bucket });
     const layout = await this.layout();
-    await this.requireBucket(layout, bucket);
+    await this.folders.requireBucket(layout, bucket);
     const result: DeleteObjectsResult = { deleted: [], errors: [] };
     const unique = [...new Set(keys)];
     const outcomes = new Array<StorageError | undefined>(unique.length);
@@ -733,7 +406,7 @@ export class FsStorage implements Storage {
     }
     throwIfAborted(signal, { bucket });
     const layout = await this.layout();
-    await this.requireBucket(layout, bucket);
+    await this.folders.requireBucket(layout, bucket);
     // Attributes are loaded a batch at a time, in parallel, in order.
     const batchSize = Math.min(pageSize ?? 64, 256);
     let batch: WalkEntry[] = [];
@@ -758,8 +431,8 @@ export class FsStorage implements Storage {
       batch.map(async (entry): Promise<ListEntry | undefined> => {
         if (entry.type === 'prefix') return entry;
         try {
-          const { stat, record } = await this.statObject(layout, bucket, entry.key, entry.path);
-          return { type: 'object', ...this.info(entry.key, stat, record) };
+          const { stat, record } = await this.records.statObject(layout, bucket, entry.key, entry.path);
+          return { type: 'object', ...this.records.info(entry.key, stat, record) };
         } catch (error) {
           if (isStorageError(error, 'NoSuchKey')) return undefined; // deleted since the folder was read
           throw error;
@@ -768,20 +441,6 @@ export class FsStorage implements Storage {
     );
     return loaded.filter((entry): entry is ListEntry => entry !== undefined);
   }
-}
-
-/** The error for a key whose path runs through a symbolic link inside the root. */
-function crossesLink(bucket: string, key: string): StorageError {
-  return new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
-}
-
-/** The error for a data file that no longer matches its record in size: edited or truncated at rest. */
-function corrupted(bucket: string, key: string, record: SidecarRecord, stat: FsStats): StorageError {
-  return new StorageError(
-    'ChecksumMismatch',
-    `the object's file has ${stat.size} bytes but ${record.size} were written: it was changed or corrupted at rest`,
-    { bucket, key },
-  );
 }
 
 function processIsAlive(pid: number): boolean {

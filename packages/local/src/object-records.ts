@@ -1,0 +1,160 @@
+import { DEFAULT_CONTENT_TYPE, StorageError, type ObjectInfo } from '@stowage/core';
+import type { BucketFolders } from './bucket-folders.js';
+import { createDigest } from './digest.js';
+import { errnoCode, type FsFileHandle, type FsPromises, type FsStats } from './fs-api.js';
+import { fsError, isMissing } from './fs-errors.js';
+import type { Layout } from './layout.js';
+import { RecordCache } from './record-cache.js';
+import { readSidecar, type SidecarRecord } from './sidecar.js';
+
+/** An open object: the handle pins the version whose record was read. */
+export interface OpenObject {
+  handle: FsFileHandle;
+  stat: FsStats;
+  record: SidecarRecord;
+}
+
+// A record can vanish between stat and read when a concurrent overwrite replaces the file; retrying
+// then sees the new file. More misses than this in a row means no record exists.
+const RECORD_ATTEMPTS = 5;
+// Parsed records kept (a few hundred bytes each, so a few MiB at most).
+const RECORD_CACHE_ENTRIES = 8192;
+
+function sameVersion(a: FsStats, b: FsStats): boolean {
+  return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
+}
+
+/**
+ * Each object's record (size, digest, headers, metadata) beside its data file: read for exactly
+ * the version of the file that was statted or opened, retried when a concurrent overwrite swaps
+ * the pair, and made up (a digest of the bytes) for a file put there by hand. One cache holds both
+ * kinds, each served only to the very version of the data file it was made for.
+ */
+export class ObjectRecords {
+  private readonly cache = new RecordCache(RECORD_CACHE_ENTRIES);
+
+  constructor(
+    private readonly fs: FsPromises,
+    private readonly openFlags: number,
+    private readonly folders: BucketFolders,
+  ) {}
+
+  /** Remembers the record just written at `sidecar` for the data file version `stat`. */
+  remember(sidecar: string, stat: FsStats, record: SidecarRecord): void {
+    this.cache.set(sidecar, stat, record);
+  }
+
+  /** Forgets the record at `sidecar` (removed or replaced). */
+  forget(sidecar: string): void {
+    this.cache.delete(sidecar);
+  }
+
+  /** Forgets every record (the root or a bucket was removed). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** What a caller sees of an object: its file's size and time, its record's ETag, headers and metadata. */
+  info(key: string, stat: FsStats, record: SidecarRecord): ObjectInfo {
+    return {
+      key,
+      size: stat.size,
+      etag: `"${record.digest}"`,
+      lastModified: new Date(stat.mtimeMs),
+      ...record.headers,
+      contentType: record.headers.contentType ?? DEFAULT_CONTENT_TYPE,
+      metadata: { ...record.metadata },
+    };
+  }
+
+  /**
+   * The record of a file that has none (put there by hand): its digest, nothing else, computed
+   * once per version of the file (read through `handle` when one is open).
+   */
+  async foreignRecord(file: string, stat: FsStats, handle?: FsFileHandle): Promise<SidecarRecord> {
+    const cached = this.cache.get(file, stat);
+    if (cached) return cached;
+    const reader = handle ?? (await this.fs.open(file, this.openFlags));
+    try {
+      const hash = await createDigest();
+      const buffer = Buffer.allocUnsafe(256 * 1024);
+      for (let position = 0; ; ) {
+        const { bytesRead } = await reader.read(buffer, 0, buffer.byteLength, position);
+        if (bytesRead === 0) break;
+        hash.update(buffer.subarray(0, bytesRead));
+        position += bytesRead;
+      }
+      const record: SidecarRecord = { v: 2, size: stat.size, digest: hash.finish(), headers: {}, metadata: {} };
+      this.cache.set(file, stat, record);
+      return record;
+    } finally {
+      if (!handle) await reader.close();
+    }
+  }
+
+  /** The record of the data file version `stat` describes, from the cache when it holds that version. */
+  async readRecord(layout: Layout, bucket: string, stat: FsStats): Promise<SidecarRecord | undefined> {
+    const file = layout.sidecarPath(bucket, stat);
+    const cached = this.cache.get(file, stat);
+    if (cached) return cached;
+    const record = await readSidecar(this.fs, file);
+    if (record) this.cache.set(file, stat, record);
+    return record;
+  }
+
+  /** Stats an object and reads its record, retrying when a concurrent overwrite swaps them. */
+  async statObject(layout: Layout, bucket: string, key: string, file: string): Promise<{ stat: FsStats; record: SidecarRecord }> {
+    for (let attempt = 0; ; attempt++) {
+      let stat: FsStats;
+      try {
+        stat = await this.fs.lstat(file);
+      } catch (error) {
+        if (isMissing(error)) throw await this.folders.notFound(layout, bucket, key, error);
+        throw fsError(error, bucket, key);
+      }
+      if (!stat.isFile()) throw await this.folders.notFound(layout, bucket, key);
+      const record = await this.readRecord(layout, bucket, stat);
+      if (record) return { stat, record };
+      const again = await this.fs.lstat(file).catch(() => undefined);
+      if (again && sameVersion(stat, again) && attempt >= 1) return { stat, record: await this.foreignRecord(file, stat) };
+      if (attempt >= RECORD_ATTEMPTS) return { stat, record: await this.foreignRecord(file, stat) };
+    }
+  }
+
+  /** Opens an object for reading and reads the record of exactly the version opened. */
+  async openObject(layout: Layout, bucket: string, key: string, file: string): Promise<OpenObject> {
+    for (let attempt = 0; ; attempt++) {
+      let handle: FsFileHandle;
+      try {
+        handle = await this.fs.open(file, this.openFlags);
+      } catch (error) {
+        const code = errnoCode(error);
+        if (isMissing(error) || code === 'ELOOP' || code === 'EISDIR') throw await this.folders.notFound(layout, bucket, key, error);
+        throw fsError(error, bucket, key);
+      }
+      try {
+        const stat = await handle.stat();
+        if (!stat.isFile()) throw await this.folders.notFound(layout, bucket, key);
+        const record = await this.readRecord(layout, bucket, stat);
+        if (record) return { handle, stat, record };
+        const current = await this.fs.lstat(file).catch(() => undefined);
+        if ((current && sameVersion(stat, current) && attempt >= 1) || attempt >= RECORD_ATTEMPTS) {
+          return { handle, stat, record: await this.foreignRecord(file, stat, handle) };
+        }
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        throw fsError(error, bucket, key);
+      }
+      await handle.close().catch(() => undefined);
+    }
+  }
+}
+
+/** The error for a data file that no longer matches its record in size: edited or truncated at rest. */
+export function corrupted(bucket: string, key: string, record: SidecarRecord, stat: FsStats): StorageError {
+  return new StorageError(
+    'ChecksumMismatch',
+    `the object's file has ${stat.size} bytes but ${record.size} were written: it was changed or corrupted at rest`,
+    { bucket, key },
+  );
+}

@@ -1,0 +1,135 @@
+import { StorageError, checkPutConditions, throwIfAborted, type PutOptions } from '@stowage/core';
+import type { BucketFolders } from './bucket-folders.js';
+import { errnoCode, type FsPromises, type FsStats } from './fs-api.js';
+import { fsError, isMissing, keyConflict } from './fs-errors.js';
+import { KeyLock } from './key-lock.js';
+import type { Layout } from './layout.js';
+import type { ObjectRecords } from './object-records.js';
+import { encodeSidecar, type SidecarRecord } from './sidecar.js';
+import type { TempFile } from './write.js';
+
+const RENAME_ATTEMPTS = 5;
+
+/**
+ * The publish step of every write: a complete temporary file and its record become the object in
+ * one rename (or one link, for create-if-absent), under a per-key lock, with the write's
+ * conditions checked against what the key holds at that moment.
+ */
+export class Publisher {
+  private readonly locks = new KeyLock();
+
+  constructor(
+    private readonly fs: FsPromises,
+    private readonly fsync: boolean,
+    private readonly folders: BucketFolders,
+    private readonly records: ObjectRecords,
+  ) {}
+
+  /** Runs `work` while no other write or delete of `bucket/key` in this process runs. */
+  exclusive<T>(bucket: string, key: string, work: () => Promise<T>): Promise<T> {
+    return this.locks.run(`${bucket}/${key}`, work);
+  }
+
+  /**
+   * Makes a complete temporary file the object: writes its record (named after the temp's inode,
+   * which the rename keeps), then renames it over the key. A crash before the rename leaves only
+   * garbage the next open removes; after it, a consistent pair.
+   */
+  async commit(
+    layout: Layout,
+    bucket: string,
+    key: string,
+    segments: string[],
+    temp: TempFile,
+    record: SidecarRecord,
+    options: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch' | 'signal'>,
+  ): Promise<void> {
+    const sidecar = layout.sidecarPath(bucket, temp.stat);
+    const discard = async () => {
+      await this.fs.unlink(temp.path).catch(() => undefined);
+      await this.fs.unlink(sidecar).catch(() => undefined);
+    };
+    // The record is written (and the temporary closed) while the lock is taken and the key's
+    // current file looked at: independent calls, so one round trip where there were three. Both
+    // are complete before the rename makes them the object.
+    const ready = Promise.all([
+      temp.closed,
+      (async () => {
+        await this.fs.writeFile(sidecar, encodeSidecar(record));
+        if (this.fsync) await this.syncFile(sidecar);
+      })(),
+    ]);
+    ready.catch(() => undefined);
+    try {
+      const file = layout.objectPath(bucket, segments);
+      await this.exclusive(bucket, key, async () => {
+        for (let attempt = 1; ; attempt++) {
+          await this.folders.ensureParent(layout, bucket, key, segments);
+          const parentChecked = this.folders.checkTargetParent(layout, bucket, key, segments);
+          parentChecked.catch(() => undefined); // awaited below
+          const current = await this.lstatOrUndefined(file, bucket, key);
+          await parentChecked;
+          if (current?.isDirectory()) throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
+          if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
+            const currentInfo = current?.isFile() ? await this.records.statObject(layout, bucket, key, file).catch(() => undefined) : undefined;
+            checkPutConditions(currentInfo && { etag: currentInfo.record.digest }, options, { bucket, key });
+          }
+          await ready;
+          throwIfAborted(options.signal, { bucket, key });
+          try {
+            if (options.ifNoneMatch === '*') {
+              // link() fails if the name exists: create-if-absent that holds across processes too.
+              await this.fs.link(temp.path, file);
+              await this.fs.unlink(temp.path);
+            } else {
+              await this.fs.rename(temp.path, file);
+              if (current?.isFile()) {
+                const replaced = layout.sidecarPath(bucket, current);
+                this.records.forget(replaced);
+                await this.fs.unlink(replaced).catch(() => undefined);
+              }
+            }
+            this.records.remember(sidecar, temp.stat, record);
+            return;
+          } catch (error) {
+            const code = errnoCode(error);
+            if (code === 'EEXIST' && options.ifNoneMatch === '*') {
+              throw new StorageError('PreconditionFailed', 'an object already exists under this key (ifNoneMatch: "*")', { bucket, key });
+            }
+            if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
+            // ENOENT: a delete removed the (empty) parent folder meanwhile, or a known folder is gone
+            // (ENOTDIR: replaced by a file); forget what is known and check the path again.
+            if ((code !== 'ENOENT' && code !== 'ENOTDIR') || attempt >= RENAME_ATTEMPTS) throw fsError(error, bucket, key);
+            this.folders.forgetBucket(layout, bucket);
+            await this.folders.requireBucket(layout, bucket); // the bucket itself may be what is gone
+          }
+        }
+      });
+    } catch (error) {
+      await ready.catch(() => undefined); // never unlink under a write still in flight
+      await discard();
+      // The bucket may be gone since putObject found it in the known folders (its records with it).
+      if (isMissing(error)) await this.folders.requireBucket(layout, bucket);
+      throw fsError(error, bucket, key);
+    }
+  }
+
+  async syncFile(file: string): Promise<void> {
+    const handle = await this.fs.open(file, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async lstatOrUndefined(file: string, bucket: string, key: string): Promise<FsStats | undefined> {
+    try {
+      return await this.fs.lstat(file);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      if (errnoCode(error) === 'ENOTDIR') throw keyConflict(bucket, key, 'an object exists at one of its parent folders');
+      throw fsError(error, bucket, key);
+    }
+  }
+}
