@@ -37,6 +37,12 @@ export function registerList(suite: ContractSuite): void {
     expect(await listAll(storage, bucket, { prefix: 'x/', delimiter: '/', pageSize: 1 })).toEqual([]);
   });
 
+  suite.case("an empty delimiter ('') lists as if none was given, as S3 does", async ({ storage, bucket }) => {
+    await putKeys(storage, bucket, ['a/b', 'a/c/d', 'e']);
+    expect(await listNames(storage, bucket, { delimiter: '' })).toEqual(await listNames(storage, bucket));
+    expect(await listNames(storage, bucket, { delimiter: '', prefix: 'a/' })).toEqual(['a/b', 'a/c/d']);
+  });
+
   suite.case('keys list in the byte order of their UTF-8 encoding', async ({ storage, bucket }) => {
     const keys = ['b', 'B', 'A', '.a', '0', '9', 'a.b', 'a/b', 'a-b', 'aa', 'a+', 'é', 'z', '~', 'Z', '_', 'a b', '中文', '😀', '\uFFFD'];
     await putKeys(storage, bucket, shuffled(keys));

@@ -260,6 +260,25 @@ export function registerWrite(suite: ContractSuite): void {
     expect(events.reduce((sum, e) => sum + e.delta, 0)).toBe(bytes.length);
   });
 
+  for (const [form, body] of [
+    ['a string', 'progress body'],
+    ['a stream', () => Readable.from([pattern(70_000, 5), pattern(70_000, 6)])],
+  ] as const) {
+    suite.case(`an onProgress that throws fails a put of ${form} with InvalidArgument and keeps the old object`, async ({ storage, bucket }) => {
+      const old = await storage.putObject(bucket, 'keep', 'old content', { metadata: { v: 'old' } });
+      const thrown = new Error('the progress bar broke');
+      const put = storage.putObject(bucket, 'keep', typeof body === 'string' ? body : body(), {
+        metadata: { v: 'new' },
+        onProgress: () => {
+          throw thrown;
+        },
+      });
+      const error = await expectError(put, 'InvalidArgument', { bucket, key: 'keep' });
+      expect(error.cause, 'the callback\'s own error as the cause').toBe(thrown);
+      await expectOldKept(storage, bucket, 'keep', old);
+    });
+  }
+
   // Conditional writes.
   suite.case(
     "ifNoneMatch '*' writes a new key",

@@ -1,4 +1,5 @@
-import { StorageError } from './errors.js';
+import type { StorageError } from './errors.js';
+import { reportProgress } from './progress.js';
 import type { ProgressEvent } from './storage.js';
 
 /** Options of {@link ProgressThrottle}. */
@@ -113,16 +114,12 @@ export class ProgressThrottle {
     if (delta === 0 && this.emitted) return;
     this.emitted = true;
     this.reported = loaded;
-    if (!onProgress || this.handlerError) return;
+    if (this.handlerError) return;
     try {
-      onProgress({ bucket, key, loaded, delta, ...(total !== undefined ? { total } : {}) });
+      reportProgress(onProgress, { bucket, key, loaded, delta, ...(total !== undefined ? { total } : {}) });
     } catch (error) {
       // Kept and thrown from the transfer's own code: a timer callback has no caller to throw to.
-      this.handlerError = new StorageError(
-        'InvalidArgument',
-        `onProgress threw: ${error instanceof Error ? error.message : String(error)}`,
-        { bucket, key, cause: error },
-      );
+      this.handlerError = error as StorageError;
     }
   }
 

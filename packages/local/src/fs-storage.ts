@@ -400,7 +400,6 @@ export class FsStorage implements Storage {
     for (const [name, value] of [['prefix', prefix], ['delimiter', delimiter], ['startAfter', startAfter]] as const) {
       if (value !== undefined && typeof value !== 'string') throw new StorageError('InvalidArgument', `${name} must be a string`, { bucket });
     }
-    if (delimiter === '') throw new StorageError('InvalidArgument', 'delimiter must not be empty', { bucket });
     if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
       throw new StorageError('InvalidArgument', 'pageSize must be a whole number ≥ 1', { bucket });
     }
@@ -412,7 +411,8 @@ export class FsStorage implements Storage {
     let batch: WalkEntry[] = [];
     const walk = walkKeys(this.fs, layout.bucketDir(bucket), {
       prefix,
-      ...(delimiter !== undefined ? { delimiter } : {}),
+      // An empty delimiter means none, as on S3.
+      ...(delimiter ? { delimiter } : {}),
       ...(startAfter !== undefined ? { startAfter } : {}),
     });
     for await (const entry of walk) {

@@ -1,4 +1,4 @@
-import { StorageError, abortableChunks, isStorageError, type ProgressEvent } from '@stowage/core';
+import { StorageError, abortableChunks, isStorageError, reportProgress, type ProgressEvent } from '@stowage/core';
 import { createDigest } from './digest.js';
 import type { FsFileHandle, FsPromises, FsStats } from './fs-api.js';
 import { fsError } from './fs-errors.js';
@@ -96,7 +96,7 @@ export async function writeTemp(
       let loaded = at;
       for (const chunk of batch) {
         loaded += chunk.byteLength;
-        onProgress({ bucket, key, loaded, delta: chunk.byteLength, ...(expectedSize !== undefined ? { total: expectedSize } : {}) });
+        reportProgress(onProgress, { bucket, key, loaded, delta: chunk.byteLength, ...(expectedSize !== undefined ? { total: expectedSize } : {}) });
       }
     });
     // Observed here so a failure while the next chunk is pulled is not unhandled; awaited later.

@@ -21,6 +21,7 @@ import {
   normalizeMetadata,
   quoteEtag,
   raceSignal,
+  reportProgress,
   StorageError,
   throwIfAborted,
   type BodyInput,
@@ -102,13 +103,7 @@ class CountingSource {
       throw new StorageError('InvalidArgument', `the body is longer than size (${this.total} bytes)`, this.details);
     }
     this.loaded += chunk.byteLength;
-    if (this.report) {
-      try {
-        this.report(this.loaded, chunk.byteLength);
-      } catch (error) {
-        throw new StorageError('InvalidArgument', 'the onProgress callback threw', { ...this.details, cause: error });
-      }
-    }
+    this.report?.(this.loaded, chunk.byteLength);
     return chunk;
   }
 
@@ -171,7 +166,7 @@ export async function putObject(
   const partSize = Math.max(partHint, MIN_PART_SIZE, total === undefined ? 0 : Math.ceil(total / MAX_PARTS));
   const { onProgress } = options;
   const report = onProgress
-    ? (loaded: number, delta: number) => onProgress({ bucket, key, loaded, ...(total !== undefined ? { total } : {}), delta })
+    ? (loaded: number, delta: number) => reportProgress(onProgress, { bucket, key, loaded, ...(total !== undefined ? { total } : {}), delta })
     : undefined;
   const source = new CountingSource(normalized.chunks, total, report, signal, details);
 
