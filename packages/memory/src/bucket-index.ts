@@ -7,13 +7,13 @@ export type WriteConditions = Pick<PutOptions, 'ifMatch' | 'ifNoneMatch'>;
 
 /**
  * One bucket's objects: a hash map for lookups by key (constant time however many keys there are)
- * and the keys in S3's order (UTF-8 bytes) for listings, which seek to their start instead of
- * sorting. Both always hold the same keys.
+ * and the keys in S3's order (UTF-8 bytes) with their versions, for listings, which seek to their
+ * start instead of sorting. Both always hold the same keys and versions.
  */
 export class BucketIndex {
   readonly createdAt = new Date();
   private readonly byKey = new Map<string, StoredVersion>();
-  private readonly ordered = new SortedKeys();
+  private readonly ordered = new SortedKeys<StoredVersion>();
 
   constructor(readonly name: string) {}
 
@@ -37,8 +37,9 @@ export class BucketIndex {
     if (conditions.ifMatch !== undefined || conditions.ifNoneMatch !== undefined) this.checkConditions(key, conditions);
     const before = this.byKey.size;
     this.byKey.set(key, version);
-    // A new key (the map grew) joins the order; a replaced one is there already.
-    if (this.byKey.size !== before) this.ordered.add(key);
+    // A new key (the map grew) joins the order; a replaced one only changes its value there.
+    if (this.byKey.size !== before) this.ordered.add(key, version);
+    else this.ordered.update(key, version);
   }
 
   /** Throws `PreconditionFailed` unless a write with `conditions` may replace what `key` holds now. */
@@ -55,14 +56,14 @@ export class BucketIndex {
     return true;
   }
 
-  /** The keys in order, from the first at or after `key`; valid until the next change. */
-  keysFrom(key?: string): KeyCursor {
+  /** The keys in order with their versions, from the first at or after `key`; valid until the next change. */
+  keysFrom(key?: string): KeyCursor<StoredVersion> {
     return this.ordered.from(key);
   }
 
   /** Every object in listing order. */
-  *entries(): Generator<[string, StoredVersion]> {
-    for (const key of this.ordered.keys()) yield [key, this.byKey.get(key) as StoredVersion];
+  entries(): Generator<[string, StoredVersion]> {
+    return this.ordered.entries();
   }
 
   clear(): void {

@@ -7,7 +7,7 @@ import {
   type ProgressEvent,
   type StorageErrorDetails,
 } from '@stowage/core';
-import { blockCheck, createMd5, md5Hex } from './digests.js';
+import { checkOf, createMd5, md5Hex } from './digests.js';
 import type { Slabs } from './slab.js';
 
 /**
@@ -16,9 +16,10 @@ import type { Slabs } from './slab.js';
  */
 export const BLOCK_BYTES = 256 * 1024;
 
-/** A body taken in: its own copy of the bytes, in blocks, with their checks and the MD5 (see `StoredVersion`). */
+/** A body taken in: its own copy of the bytes, with their checks and the MD5 (`data`, `offset` and `check` as in `StoredVersion`). */
 export interface Ingested {
-  body: Uint8Array | Uint8Array[];
+  data: ArrayBufferLike | Uint8Array[];
+  offset: number;
   check: number | number[];
   size: number;
   md5: string;
@@ -35,13 +36,17 @@ export interface IngestOptions {
 
 const EMPTY = new Uint8Array(0);
 
+/** One block's worth of bytes as an `Ingested`. */
+function single(block: Uint8Array, md5: string): Ingested {
+  return { data: block.buffer, offset: block.byteOffset, check: checkOf(block), size: block.byteLength, md5 };
+}
+
 /**
  * Takes in a string or a byte array, synchronously: each byte is copied once, into memory the store
  * owns, so a caller that reuses or changes its buffer afterwards cannot change the stored object.
  */
 export function ingestBytes(body: string | Uint8Array, options: IngestOptions, slabs: Slabs): Ingested {
-  // A string's encoding is already a fresh array of ours; a caller's array is copied.
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : own(body, slabs);
+  const bytes = typeof body === 'string' ? encode(body, slabs) : own(body, slabs);
   const size = bytes.byteLength;
   if (options.size !== undefined && options.size !== size) {
     throw new StorageError('InvalidArgument', `the body has ${size} bytes, not the given size of ${options.size}`, details(options));
@@ -49,7 +54,7 @@ export function ingestBytes(body: string | Uint8Array, options: IngestOptions, s
   const md5 = md5Hex(bytes);
   let ingested: Ingested;
   if (size <= BLOCK_BYTES) {
-    ingested = { body: bytes, check: blockCheck(bytes), size, md5 };
+    ingested = single(bytes, md5);
   } else {
     // Blocks are views of the one copy: no second copy, and the object's memory is freed as one.
     const blocks: Uint8Array[] = [];
@@ -57,9 +62,9 @@ export function ingestBytes(body: string | Uint8Array, options: IngestOptions, s
     for (let at = 0; at < size; at += BLOCK_BYTES) {
       const block = bytes.subarray(at, Math.min(at + BLOCK_BYTES, size));
       blocks.push(block);
-      checks.push(blockCheck(block));
+      checks.push(checkOf(block));
     }
-    ingested = { body: blocks, check: checks, size, md5 };
+    ingested = { data: blocks, offset: 0, check: checks, size, md5 };
   }
   if (options.onProgress) report(options, size, size, options.size);
   return ingested;
@@ -71,6 +76,15 @@ function own(bytes: Uint8Array, slabs: Slabs): Uint8Array {
   const copy = slabs.allocate(bytes.byteLength);
   copy.set(bytes);
   return copy;
+}
+
+/** `text` as UTF-8 in memory of the store's own (not Node's pool, which any Buffer user can reach). */
+function encode(text: string, slabs: Slabs): Uint8Array {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size === 0) return EMPTY;
+  const bytes = slabs.allocate(size);
+  bytes.write(text, 'utf8');
+  return bytes;
 }
 
 /**
@@ -181,9 +195,12 @@ class BlockWriter {
     // small object does not hold a whole block's memory.
     if (this.current && this.used > 0) this.seal(this.used === this.current.byteLength ? this.current : this.current.slice(0, this.used));
     const { blocks, checks, size } = this;
-    if (blocks.length === 0) return { body: EMPTY, check: blockCheck(EMPTY), size, md5 };
-    if (blocks.length === 1) return { body: blocks[0] as Uint8Array, check: checks[0] as number, size, md5 };
-    return { body: blocks, check: checks, size, md5 };
+    if (blocks.length === 0) return single(EMPTY, md5);
+    if (blocks.length === 1) {
+      const block = blocks[0] as Uint8Array;
+      return { data: block.buffer, offset: block.byteOffset, check: checks[0] as number, size, md5 };
+    }
+    return { data: blocks, offset: 0, check: checks, size, md5 };
   }
 
   /** The next block: a whole one, or what is left of a body of known size. Not zero-filled: every byte is written before it is read. */
@@ -194,7 +211,7 @@ class BlockWriter {
 
   private seal(block: Uint8Array): void {
     this.blocks.push(block);
-    this.checks.push(blockCheck(block));
+    this.checks.push(checkOf(block));
     this.current = undefined;
     this.used = 0;
   }

@@ -48,7 +48,7 @@ export function listPage(index: BucketIndex, position: ListPosition, limit: numb
           break;
         }
       }
-      entries.push(listedObject(key, index.get(key) as StoredVersion));
+      entries.push(listedObject(key, cursor.value as StoredVersion));
       after = key;
       if (entries.length >= limit) return { entries, next: { prefix, delimiter, after } };
     }

@@ -40,7 +40,7 @@ import { ingestBytes, ingestStream, type IngestOptions, type Ingested } from './
 import { listPage, type ListPosition } from './listing.js';
 import { MemoryGetResult, spanBytes } from './read.js';
 import { Slabs } from './slab.js';
-import { NO_HEADERS, NO_METADATA, blockAt, blockCount, objectInfo, verifyVersion, type StoredVersion } from './version.js';
+import { NO_HEADERS, NO_METADATA, TIME_BASE, blockAt, blockCount, objectInfo, verifyVersion, type StoredVersion } from './version.js';
 
 /** Buckets and their objects as a plain object: `{ bucket: { key: body } }`. */
 export type StoreContents<Body> = Record<string, Record<string, Body>>;
@@ -193,11 +193,14 @@ export class MemoryStorage implements Storage {
   async getObject(bucket: string, key: string, options: GetOptions = NO_OPTIONS): Promise<GetResult> {
     const range = options.range;
     const version = this.find(bucket, key, options.signal, range === undefined ? undefined : () => assertRange(range, { bucket, key }));
-    const info = objectInfo(key, version);
-    if (hasReadConditions(options)) checkReadConditions(info, options, { bucket, key });
-    if (range === undefined) return new MemoryGetResult(info, { version, offset: 0, length: version.size, bucket, key }, false, options.signal);
+    let info: ObjectInfo | undefined;
+    if (hasReadConditions(options)) {
+      info = objectInfo(key, version);
+      checkReadConditions(info, options, { bucket, key });
+    }
+    if (range === undefined) return new MemoryGetResult(version, bucket, key, 0, version.size, false, options.signal, info);
     const { offset, length } = resolveRange(range, version.size, { bucket, key });
-    return new MemoryGetResult(info, { version, offset, length, bucket, key }, true, options.signal);
+    return new MemoryGetResult(version, bucket, key, offset, length, true, options.signal, info);
   }
 
   // ---- writing -------------------------------------------------------------------------------
@@ -217,13 +220,16 @@ export class MemoryStorage implements Storage {
     // A string or byte array is taken in without an await; a stream chunk by chunk.
     const data: Ingested = typeof body === 'string' || body instanceof Uint8Array ? ingestBytes(body, taking, this.slabs) : await ingestStream(body, taking);
     if (signal?.aborted) throw abortError(signal, { bucket, key });
-    const etag = `"${data.md5}"`;
+    // JSON.stringify quotes the hex in one flat string; a template would keep three string objects
+    // (two concatenations) per stored object.
+    const etag = JSON.stringify(data.md5);
     const version: StoredVersion = {
-      body: data.body,
+      data: data.data,
+      offset: data.offset,
       check: data.check,
       size: data.size,
       etag,
-      lastModified: Date.now(),
+      modified: Date.now() - TIME_BASE,
       headers: contentHeaders(options),
       metadata,
     };
@@ -254,7 +260,7 @@ export class MemoryStorage implements Storage {
     verifyVersion(from, source.bucket, source.key);
     const version: StoredVersion = {
       ...from,
-      lastModified: Date.now(),
+      modified: Date.now() - TIME_BASE,
       ...(replace ? { headers: contentHeaders(options), metadata } : {}),
     };
     this.bucket(target.bucket).commit(target.key, version, {});

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { abortError, type GetResult, type ObjectInfo } from '@stowage/core';
 import { BLOCK_BYTES } from './ingest.js';
-import { verifyBlock, type StoredVersion } from './version.js';
+import { objectInfo, verifyBlock, type StoredVersion } from './version.js';
 
 /** What a read covers: one version, from `offset` for `length` bytes. */
 export interface ReadSpan {
@@ -36,11 +36,15 @@ function eachPart(span: ReadSpan, each: (part: Uint8Array) => void): void {
  */
 export function spanBytes(span: ReadSpan): Buffer {
   const out = Buffer.allocUnsafe(span.length);
+  const end = span.offset + span.length;
   let at = 0;
-  eachPart(span, (part) => {
-    out.set(part, at);
-    at += part.byteLength;
-  });
+  for (let index = Math.floor(span.offset / BLOCK_BYTES), start = index * BLOCK_BYTES; start < end; index++, start += BLOCK_BYTES) {
+    const block = verifyBlock(span.version, index, span.bucket, span.key);
+    const from = Math.max(0, span.offset - start);
+    const to = Math.min(block.byteLength, end - start);
+    out.set(from === 0 && to === block.byteLength ? block : block.subarray(from, to), at);
+    at += to - from;
+  }
   return out;
 }
 
@@ -105,42 +109,55 @@ function spanReadable(span: ReadSpan, signal: AbortSignal | undefined): Readable
 }
 
 /**
- * A {@link GetResult} over a stored version. The Node stream is made only when `body` is asked
- * for: `bytes()` and `text()` read the blocks directly, and `webStream()` is a web stream of them.
+ * A {@link GetResult} over a stored version, and the span it reads. The Node stream is made only
+ * when `body` is asked for: `bytes()` and `text()` read the blocks directly, and `webStream()` is a
+ * web stream of them. `info` is made when first asked for (the version never changes, so it is the
+ * same whenever it is made): most reads only want the bytes.
  */
-export class MemoryGetResult implements GetResult {
+export class MemoryGetResult implements GetResult, ReadSpan {
   readonly range?: { offset: number; length: number };
   private stream: Readable | undefined;
+  private made: ObjectInfo | undefined;
 
   constructor(
-    readonly info: ObjectInfo,
-    private readonly span: ReadSpan,
+    readonly version: StoredVersion,
+    readonly bucket: string,
+    readonly key: string,
+    readonly offset: number,
+    readonly length: number,
     ranged: boolean,
     private readonly signal: AbortSignal | undefined,
+    info?: ObjectInfo,
   ) {
-    if (ranged) this.range = { offset: span.offset, length: span.length };
+    if (ranged) this.range = { offset, length };
+    this.made = info;
+  }
+
+  get info(): ObjectInfo {
+    this.made ??= objectInfo(this.key, this.version);
+    return this.made;
   }
 
   get body(): Readable {
-    this.stream ??= spanReadable(this.span, this.signal);
+    this.stream ??= spanReadable(this, this.signal);
     return this.stream;
   }
 
   async bytes(): Promise<Uint8Array> {
     if (this.stream) return collect(this.stream);
     this.throwIfAborted();
-    return spanBytes(this.span);
+    return spanBytes(this);
   }
 
   async text(): Promise<string> {
     if (this.stream) return decoder.decode(await collect(this.stream));
     this.throwIfAborted();
-    return spanText(this.span);
+    return spanText(this);
   }
 
   webStream(): ReadableStream<Uint8Array> {
     if (this.stream) return Readable.toWeb(this.stream) as unknown as ReadableStream<Uint8Array>;
-    const pieces = spanPieces(this.span);
+    const pieces = spanPieces(this);
     return new ReadableStream<Uint8Array>({
       pull: (controller) => {
         this.throwIfAborted();
@@ -152,7 +169,7 @@ export class MemoryGetResult implements GetResult {
   }
 
   private throwIfAborted(): void {
-    if (this.signal?.aborted) throw abortError(this.signal, { bucket: this.span.bucket, key: this.span.key });
+    if (this.signal?.aborted) throw abortError(this.signal, { bucket: this.bucket, key: this.key });
   }
 }
 
