@@ -137,6 +137,6 @@ describe('ProgressThrottle (fake clock)', () => {
       caught = error;
     }
     expect(isStorageError(caught, 'InvalidArgument')).toBe(true);
-    expect((caught as Error).message).toContain('onProgress threw: boom');
+    expect((caught as Error).message).toContain('the onProgress callback threw: boom');
   });
 });
