@@ -41,6 +41,7 @@ import {
 import { copyObject } from './copy.js';
 import { deleteObjects } from './delete.js';
 import { httpStatus } from './errors.js';
+import { failedAfterRetry, serverErrorName } from './lost-answers.js';
 import { integrityClient, resolveIntegrityOptions, type ResolvedIntegrityOptions } from './integrity.js';
 import { getObject, headObject } from './get.js';
 import { listObjects } from './list.js';
@@ -146,7 +147,8 @@ export class S3Storage implements Storage {
     }
   }
 
-  private async createBucketOnce(bucket: string, options: Signal): Promise<void> {    let exists = false;
+  private async createBucketOnce(bucket: string, options: Signal): Promise<void> {
+    let exists = false;
     try {
       exists = await this.bucketExists(bucket, options);
     } catch (error) {
@@ -157,23 +159,40 @@ export class S3Storage implements Storage {
     const region = await this.client.config.region();
     // us-east-1 is the default location and must not be named; any other region must be.
     const location = region && region !== 'us-east-1' && this.client.config.endpoint === undefined ? region : undefined;
-    await call(this.#ctx, { operation: 'CreateBucket', bucket, signal: options.signal }, (abortSignal) =>
-      this.client.send(
-        new CreateBucketCommand({
-          Bucket: bucket,
-          ...(location ? { CreateBucketConfiguration: { LocationConstraint: location as BucketLocationConstraint } } : {}),
-        }),
-        { abortSignal },
-      ),
-    );
+    try {
+      await call(this.#ctx, { operation: 'CreateBucket', bucket, signal: options.signal }, (abortSignal) =>
+        this.client.send(
+          new CreateBucketCommand({
+            Bucket: bucket,
+            ...(location ? { CreateBucketConfiguration: { LocationConstraint: location as BucketLocationConstraint } } : {}),
+          }),
+          { abortSignal },
+        ),
+      );
+    } catch (error) {
+      // The bucket did not exist a moment ago, so a retry that finds it met this call's own
+      // earlier attempt, whose answer was lost: AWS says "already yours"; a server with one
+      // account (s3rver) says "exists", and then a HeadBucket that answers proves it is ours.
+      if (failedAfterRetry(error)) {
+        if (serverErrorName(error) === 'BucketAlreadyOwnedByYou') return;
+        if (isStorageError(error, 'BucketAlreadyExists') && (await this.bucketExists(bucket, options).catch(() => false))) return;
+      }
+      throw error;
+    }
   }
 
   /** Deletes an empty bucket: `NoSuchBucket` when missing, `BucketNotEmpty` while it holds objects. */
   async deleteBucket(bucket: string, options: Signal = {}): Promise<void> {
     assertBucketName(bucket);
-    await call(this.#ctx, { operation: 'DeleteBucket', bucket, signal: options.signal }, (abortSignal) =>
-      this.client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal }),
-    );
+    try {
+      await call(this.#ctx, { operation: 'DeleteBucket', bucket, signal: options.signal }, (abortSignal) =>
+        this.client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal }),
+      );
+    } catch (error) {
+      // A retry that finds no bucket met this call's own earlier attempt, whose answer was lost.
+      if (failedAfterRetry(error) && isStorageError(error, 'NoSuchBucket')) return;
+      throw error;
+    }
   }
 
   /** True when HeadBucket answers, false on 404; other failures (403: someone else's bucket) reject. */

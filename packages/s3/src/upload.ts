@@ -17,6 +17,7 @@ import {
   assertPutOptions,
   bareEtag,
   checkPutConditions,
+  isStorageError,
   normalizeBody,
   normalizeMetadata,
   quoteEtag,
@@ -32,6 +33,8 @@ import {
 } from '@stowage/core';
 import { MAX_PARTS, MIN_PART_SIZE, type ResolvedTransferOptions } from './config.js';
 import { httpStatus, toStorageError } from './errors.js';
+import { headObject } from './get.js';
+import { failedAfterRetry, singlePutEtag } from './lost-answers.js';
 import { attributeInput } from './object-info.js';
 import { call, type DriverContext } from './send.js';
 import { assertKeyFor } from './keys.js';
@@ -201,10 +204,16 @@ export async function putObject(
   if (ended) {
     const chunks = prefix as Uint8Array[];
     const data = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, buffered);
-    const out = await call(ctx, { operation: 'PutObject', bucket, key, signal }, (abortSignal) =>
-      ctx.client.send(new PutObjectCommand({ ...params, Body: data, ContentLength: data.byteLength }), { abortSignal }),
-    );
-    return { etag: quoteEtag(out.ETag ?? ''), size: data.byteLength };
+    try {
+      const out = await call(ctx, { operation: 'PutObject', bucket, key, signal }, (abortSignal) =>
+        ctx.client.send(new PutObjectCommand({ ...params, Body: data, ContentLength: data.byteLength }), { abortSignal }),
+      );
+      return { etag: quoteEtag(out.ETag ?? ''), size: data.byteLength };
+    } catch (error) {
+      const done = await ownEarlierPut(ctx, bucket, key, data, options, error);
+      if (done) return done;
+      throw error;
+    }
   }
   const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
   const beforeComplete = conditional ? () => checkConditions(ctx, bucket, key, options) : undefined;
@@ -330,4 +339,25 @@ async function multipartPut(
     etag = head.ETag ?? '';
   }
   return { etag: quoteEtag(etag), size: source.loaded };
+}
+
+/**
+ * A conditional put that failed its condition on a retry, after an attempt whose answer was lost:
+ * when the object now holds exactly the bytes this put sent (its ETag is their MD5), that attempt
+ * stored them and the put succeeded. Another writer storing identical bytes in between cannot be
+ * told apart (docs/integrity.md).
+ */
+async function ownEarlierPut(
+  ctx: UploadContext,
+  bucket: string,
+  key: string,
+  data: Uint8Array,
+  options: PutOptions,
+  error: unknown,
+): Promise<PutResult | undefined> {
+  const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
+  if (!conditional || !isStorageError(error, 'PreconditionFailed') || !failedAfterRetry(error)) return undefined;
+  const etag = singlePutEtag(data);
+  const current = await headObject(ctx, bucket, key, {}).catch(() => undefined);
+  return current?.etag === etag ? { etag, size: data.byteLength } : undefined;
 }

@@ -10,6 +10,10 @@
 //   (its ETag a plain MD5), the reads the driver can verify;
 // - `flipRequest`: flips one byte of the body of a PutObject or UploadPart on its way to the server.
 //
+// Apart from the random plan, `loseAnswer` picks requests whose answer is lost: the request reaches
+// the server, which does the work, and the connection is then cut instead of passing its answer on
+// (the client retries a request that already took effect).
+//
 // Every injected fault is counted per kind, so a test can assert that each kind really happened.
 // The proxy is HTTP-aware (node:http on both sides) so it can aim faults at bodies; it forwards
 // every header unchanged (Host included, so SigV4 signatures stay valid) but `Expect`.
@@ -30,6 +34,11 @@ export interface FaultProxyOptions {
   stallMs?: number;
   /** Only these kinds. Default: all. */
   kinds?: readonly FaultKind[];
+  /**
+   * Requests whose answer is lost: forwarded whole, the server's answer read and dropped, the
+   * client's connection reset. Called for every request; never for a fault of the random plan.
+   */
+  loseAnswer?: (request: { method: string; path: string; attempt: number }) => boolean;
 }
 
 export interface FaultProxy {
@@ -37,6 +46,8 @@ export interface FaultProxy {
   endpoint: string;
   /** Faults injected so far, per kind. */
   faults(): Record<FaultKind, number>;
+  /** Answers lost so far (see {@link FaultProxyOptions.loseAnswer}). */
+  lostAnswers(): number;
   /** Requests seen so far. */
   requests(): number;
   /** Requests that were SDK retries (`amz-sdk-request: attempt=N` with N > 1). */
@@ -92,6 +103,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const counts = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   let requests = 0;
   let retries = 0;
+  let lost = 0;
   let enabled = true;
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
@@ -142,7 +154,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     requests += 1;
     const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''));
     if (attempt && Number(attempt[1]) > 1) retries += 1;
-    const fault = plan(req);
+    const loses = options.loseAnswer?.({ method: req.method ?? 'GET', path: decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname), attempt: attempt ? Number(attempt[1]) : 1 }) ?? false;
+    const fault = loses ? undefined : plan(req);
     const clientSocket = req.socket;
 
     if (fault === 'slowdown') {
@@ -201,6 +214,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
 
     forward.on('response', (upstreamRes) => {
+      if (loses) {
+        lost += 1;
+        upstreamRes.resume();
+        upstreamRes.once('end', () => reset(clientSocket));
+        return;
+      }
       const status = upstreamRes.statusCode ?? 502;
       const responseHeaders = { ...upstreamRes.headers };
       delete responseHeaders.connection;
@@ -284,6 +303,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     faults: () => ({ ...counts }),
+    lostAnswers: () => lost,
     requests: () => requests,
     retries: () => retries,
     setEnabled: (value) => {
