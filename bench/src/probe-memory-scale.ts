@@ -1,6 +1,7 @@
 // memory.scale for MemoryStorage alone, with the garbage collector's share: fills a store to 1,000
 // keys, then to `large`, and at each size times puts of new keys, gets of stored ones and listing
-// pages of 1,000 (as the bench's case does), printing µs per operation and the GC time inside them.
+// pages of 1,000 (as the bench's case does, after a forced GC when run with --expose-gc), printing
+// µs per operation, the GC time inside them and the minor page faults of the timed parts.
 //   tsx src/probe-memory-scale.ts [large] [ops]
 import { PerformanceObserver } from 'node:perf_hooks';
 import { MemoryStorage } from '@stowage/memory';
@@ -22,15 +23,21 @@ await storage.createBucket('bench');
 async function fill(from: number, to: number): Promise<void> {
   for (let i = from; i < to; i++) await storage.putObject('bench', key(i), body);
 }
+let faults = 0;
 async function timedUs(n: number, fn: () => Promise<void>): Promise<[number, number]> {
   const g = gcMs;
+  const f = process.resourceUsage().minorPageFault;
   const start = performance.now();
   await fn();
   // Let the GC observer's entries arrive before reading them.
   await new Promise((resolve) => setImmediate(resolve));
+  faults += process.resourceUsage().minorPageFault - f;
   return [((performance.now() - start) * 1000) / n, ((gcMs - g) * 1000) / n];
 }
 async function sample(count: number): Promise<void> {
+  // As the bench does before its samples (when run with --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
+  faults = 0;
   const put: number[] = [0, 0];
   const get: number[] = [0, 0];
   for (let done = 0; done < ops; done += 100) {
@@ -53,7 +60,7 @@ async function sample(count: number): Promise<void> {
       for await (const _ of storage.listObjects('bench', startAfter === undefined ? { pageSize: 1000 } : { startAfter, pageSize: 1000 })) if (++n === 1000) break;
     }
   });
-  console.log(`${String(count).padStart(8)} keys: put ${put[0]!.toFixed(2)} µs (gc ${put[1]!.toFixed(2)})  get ${get[0]!.toFixed(2)} µs (gc ${get[1]!.toFixed(2)})  page ${page[0].toFixed(0)} µs (gc ${page[1].toFixed(0)})`);
+  console.log(`${String(count).padStart(8)} keys: put ${put[0]!.toFixed(2)} µs (gc ${put[1]!.toFixed(2)})  get ${get[0]!.toFixed(2)} µs (gc ${get[1]!.toFixed(2)})  page ${page[0].toFixed(0)} µs (gc ${page[1].toFixed(0)}), ${faults} page faults`);
 }
 await fill(0, 1000);
 for (let r = 0; r < 3; r++) await sample(1000);

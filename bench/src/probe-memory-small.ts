@@ -38,7 +38,7 @@ async function unstorage(): Promise<Ops> {
   return {
     put: (key) => storage.setItemRaw(key, body),
     get: async (key) => (await storage.getItemRaw(key)) as Uint8Array,
-    head: (key) => storage.getMeta(key),
+    head: async (key) => storage.getMeta(key),
     del: (key) => storage.removeItem(key),
   };
 }
