@@ -8,6 +8,7 @@ import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cephTarget, startFaultProxy, startS3rver, type FaultProxy, type S3rver } from '@stowage/testing';
 
+const MiB = 1024 * 1024;
 const md5Etag = (bytes: Uint8Array | string) => `"${createHash('md5').update(bytes).digest('hex')}"`;
 
 interface Server {
@@ -67,7 +68,7 @@ for (const server of SERVERS) {
           return true;
         },
       });
-      driver = new S3Storage({ ...started.options, endpoint: proxy.endpoint, maxAttempts: 3 });
+      driver = new S3Storage({ ...started.options, endpoint: proxy.endpoint, maxAttempts: 3, multipartThreshold: 5 * MiB, partSize: 5 * MiB });
       await direct.createBucket(bucket);
     }, 60_000);
 
@@ -116,6 +117,33 @@ for (const server of SERVERS) {
       expect(await (await direct.getObject(bucket, 'plain')).text()).toBe('bytes');
       await losing('DELETE', `/${bucket}/plain`, () => driver.deleteObject(bucket, 'plain'));
       expect(await direct.headObject(bucket, 'plain').catch((e: unknown) => e)).toSatisfy((e: unknown) => isStorageError(e, 'NoSuchKey'));
+    });
+
+    it('copyObject and deleteObjects: success, and the server holds what they did', async () => {
+      await direct.putObject(bucket, 'source', 'copied bytes');
+      const copied = await losing('PUT', `/${bucket}/copy`, () => driver.copyObject({ bucket, key: 'source' }, { bucket, key: 'copy' }));
+      expect(copied.etag).toBe(md5Etag('copied bytes'));
+      expect(await (await direct.getObject(bucket, 'copy')).text()).toBe('copied bytes');
+      const result = await losing('POST', `/${bucket}`, () => driver.deleteObjects(bucket, ['source', 'copy']));
+      expect([...result.deleted].sort()).toEqual(['copy', 'source']);
+      expect(result.errors).toEqual([]);
+      for (const key of ['source', 'copy']) {
+        expect(await direct.headObject(bucket, key).catch((e: unknown) => e)).toSatisfy((e: unknown) => isStorageError(e, 'NoSuchKey'));
+      }
+    });
+
+    it('a multipart put whose CompleteMultipartUpload answer is lost: success, and the bytes are right', async () => {
+      const bytes = randomBytes(6 * MiB);
+      const result = await losing('POST', `/${bucket}/multi`, () => driver.putObject(bucket, 'multi', bytes));
+      const stored = Buffer.from(await (await direct.getObject(bucket, 'multi')).bytes());
+      expect(stored.equals(bytes)).toBe(true);
+      expect(result.etag).toBe((await direct.headObject(bucket, 'multi')).etag);
+    });
+
+    it.skipIf(!server.conditionalPut)("a multipart put with ifNoneMatch '*' whose completion answer is lost: success, the bytes are mine", async () => {
+      const bytes = randomBytes(6 * MiB);
+      await losing('POST', `/${bucket}/multi-once`, () => driver.putObject(bucket, 'multi-once', bytes, { ifNoneMatch: '*' }));
+      expect(Buffer.from(await (await direct.getObject(bucket, 'multi-once')).bytes()).equals(bytes)).toBe(true);
     });
 
     it('createBucket, then deleteBucket of the empty bucket: both succeed, and the bucket is gone', async () => {
