@@ -1,2 +1,4 @@
-/** The CLI's version, printed by `stowage --version` (a test keeps it equal to package.json's). */
-export const VERSION = '0.1.0';
+import packageJson from '../package.json' with { type: 'json' };
+
+/** The CLI's version, printed by `stowage --version`: package.json's, bundled in at build time. */
+export const VERSION: string = packageJson.version;
