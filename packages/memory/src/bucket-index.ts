@@ -35,11 +35,8 @@ export class BucketIndex {
    */
   commit(key: string, version: StoredVersion, conditions: WriteConditions): void {
     if (conditions.ifMatch !== undefined || conditions.ifNoneMatch !== undefined) this.checkConditions(key, conditions);
-    const before = this.byKey.size;
     this.byKey.set(key, version);
-    // A new key (the map grew) joins the order; a replaced one only changes its value there.
-    if (this.byKey.size !== before) this.ordered.add(key, version);
-    else this.ordered.update(key, version);
+    this.ordered.set(key, version);
   }
 
   /** Throws `PreconditionFailed` unless a write with `conditions` may replace what `key` holds now. */
@@ -62,7 +59,7 @@ export class BucketIndex {
   }
 
   /** Every object in listing order. */
-  entries(): Generator<[string, StoredVersion]> {
+  entries(): IterableIterator<[string, StoredVersion]> {
     return this.ordered.entries();
   }
 
