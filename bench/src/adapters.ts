@@ -43,7 +43,10 @@ export interface FsLike {
     stat(path: string): Promise<unknown>;
     lstat(path: string): Promise<unknown>;
     unlink(path: string): Promise<void>;
-    readdir(path: string, options: { withFileTypes: true }): Promise<{ name: string | Buffer; isDirectory(): boolean; isFile(): boolean }[]>;
+    readdir(
+      path: string,
+      options: { withFileTypes: true },
+    ): Promise<{ name: string | Buffer; isDirectory(): boolean; isFile(): boolean }[]>;
   };
 }
 
@@ -107,7 +110,8 @@ export class StowageAdapter implements Adapter {
  */
 export class MapAdapter implements Adapter {
   readonly role: Role = 'baseline';
-  readonly note = "a Map<string, Uint8Array>: keeps the caller's Buffer (no copy), collects a stream into one Buffer, streams a read as 64 KiB subarrays, lists names only (no sort)";
+  readonly note =
+    "a Map<string, Uint8Array>: keeps the caller's Buffer (no copy), collects a stream into one Buffer, streams a read as 64 KiB subarrays, lists names only (no sort)";
   private map = new Map<string, Uint8Array>();
 
   constructor(readonly name = 'raw Map') {}
@@ -267,7 +271,8 @@ export class RawS3Adapter implements Adapter {
   }
   async list(): Promise<number> {
     let count = 0;
-    for await (const page of this.sdk.paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket })) count += page.Contents?.length ?? 0;
+    for await (const page of this.sdk.paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket }))
+      count += page.Contents?.length ?? 0;
     return count;
   }
   async close(): Promise<void> {

@@ -106,7 +106,14 @@ function localAdapters(dir: string, shared = false, rawWithStat = false): Adapte
   ];
   if (rawWithStat) {
     adapters.push(
-      new RawFsAdapter('raw node:fs + lstat', 'reference', nodeFs, at('raw'), true, 'readdir walk plus an lstat per file: the size and mtime a listing entry carries'),
+      new RawFsAdapter(
+        'raw node:fs + lstat',
+        'reference',
+        nodeFs,
+        at('raw'),
+        true,
+        'readdir walk plus an lstat per file: the size and mtime a listing entry carries',
+      ),
     );
   }
   adapters.push(
@@ -132,7 +139,14 @@ function memoryAdapters(): Adapter[] {
 function memfsAdapters(): Adapter[] {
   return [
     new StowageAdapter('stowage local on memfs', localOnMemfs, 'bench', 'LocalStorage({ root: "/store", fs: memoryVolume() })'),
-    new RawFsAdapter('raw memfs', 'baseline', memfsVolume, '/bench', false, 'plain memfs calls on a memoryVolume() volume (the kind the local driver gets)'),
+    new RawFsAdapter(
+      'raw memfs',
+      'baseline',
+      memfsVolume,
+      '/bench',
+      false,
+      'plain memfs calls on a memoryVolume() volume (the kind the local driver gets)',
+    ),
   ];
 }
 
@@ -193,7 +207,11 @@ function dropBucketAfter(subject: Subject, raw: RawS3Adapter): void {
   };
 }
 
-const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+const slug = (name: string) =>
+  name
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 
 // ---- subjects -------------------------------------------------------------------------------
 
@@ -345,7 +363,9 @@ async function scaleFill(adapter: Adapter, from: number, to: number, body: Buffe
   await pool(to - from, 32, async (j) => {
     if (stopped || ((j & 1023) === 0 && Date.now() > deadline)) {
       stopped = true;
-      throw new Error(`filling to ${to.toLocaleString('en-US')} keys took more than ${limitMs / 1000} s (at ${(from + j).toLocaleString('en-US')})`);
+      throw new Error(
+        `filling to ${to.toLocaleString('en-US')} keys took more than ${limitMs / 1000} s (at ${(from + j).toLocaleString('en-US')})`,
+      );
     }
     await adapter.put(scaleKey(from + j), body);
   });
@@ -363,7 +383,15 @@ interface ScaleSample {
  * `count`), and `pages` listing pages of 1,000 entries after a random stored key (from the start
  * when the store has no more than 1,000 keys beyond it).
  */
-async function scaleSample(adapter: Adapter, count: number, ops: number, batch: number, pages: number, body: Buffer, random: () => number): Promise<ScaleSample> {
+async function scaleSample(
+  adapter: Adapter,
+  count: number,
+  ops: number,
+  batch: number,
+  pages: number,
+  body: Buffer,
+  random: () => number,
+): Promise<ScaleSample> {
   const zero = (): Timing => ({ ms: 0, cpuMs: 0 });
   const out: ScaleSample = { put: zero(), get: zero() };
   for (let done = 0; done < ops; done += batch) {
@@ -372,15 +400,22 @@ async function scaleSample(adapter: Adapter, count: number, ops: number, batch: 
     while (picked.size < Math.min(n, count)) picked.add(Math.floor(random() * count));
     const fresh = [...picked].map(scaleNewKey);
     const stored = Array.from({ length: n }, () => scaleKey(Math.floor(random() * count)));
-    out.put = addTiming(out.put, await timed(async () => {
-      for (const key of fresh) await adapter.put(key, body);
-    }));
-    out.get = addTiming(out.get, await timed(async () => {
-      for (const key of stored) {
-        const bytes = await adapter.get(key);
-        if (bytes.byteLength !== SCALE_BODY_BYTES) throw new Error(`${adapter.name}: got ${bytes.byteLength} bytes of ${SCALE_BODY_BYTES}`);
-      }
-    }));
+    out.put = addTiming(
+      out.put,
+      await timed(async () => {
+        for (const key of fresh) await adapter.put(key, body);
+      }),
+    );
+    out.get = addTiming(
+      out.get,
+      await timed(async () => {
+        for (const key of stored) {
+          const bytes = await adapter.get(key);
+          if (bytes.byteLength !== SCALE_BODY_BYTES)
+            throw new Error(`${adapter.name}: got ${bytes.byteLength} bytes of ${SCALE_BODY_BYTES}`);
+        }
+      }),
+    );
     for (const key of fresh) await adapter.del(key);
   }
   if (adapter instanceof StowageAdapter && pages > 0) {
@@ -389,10 +424,14 @@ async function scaleSample(adapter: Adapter, count: number, ops: number, batch: 
     for (let p = 0; p < pages; p++) {
       const startAfter = last < 0 ? undefined : scaleKey(Math.floor(random() * (last + 1)));
       let listed = 0;
-      out.page = addTiming(out.page, await timed(async () => {
-        listed = await adapter.page(startAfter, SCALE_PAGE);
-      }));
-      if (listed !== Math.min(SCALE_PAGE, count)) throw new Error(`${adapter.name}: a page after ${startAfter ?? 'the start'} listed ${listed} entries`);
+      out.page = addTiming(
+        out.page,
+        await timed(async () => {
+          listed = await adapter.page(startAfter, SCALE_PAGE);
+        }),
+      );
+      if (listed !== Math.min(SCALE_PAGE, count))
+        throw new Error(`${adapter.name}: a page after ${startAfter ?? 'the start'} listed ${listed} entries`);
     }
   }
   return out;
@@ -456,12 +495,22 @@ const scaleMetrics = (cfg: BenchConfig): MetricSpec[] =>
       // Short labels (the terminal's table cuts them at 44 characters); bench/README.md says more.
       { name: `put.${at}`, label: `${ops} × put, ${keys} keys`, unit: 'ops/s' as const, amount: cfg.scaleOps },
       { name: `get.${at}`, label: `${ops} × get, ${keys} keys`, unit: 'ops/s' as const, amount: cfg.scaleOps },
-      { name: `page.${at}`, label: `${cfg.scalePages} × page of ${SCALE_PAGE.toLocaleString('en-US')}, ${keys} keys`, unit: 'keys/s' as const, amount: cfg.scalePages * SCALE_PAGE },
+      {
+        name: `page.${at}`,
+        label: `${cfg.scalePages} × page of ${SCALE_PAGE.toLocaleString('en-US')}, ${keys} keys`,
+        unit: 'keys/s' as const,
+        amount: cfg.scalePages * SCALE_PAGE,
+      },
     ];
   });
 
 /** Upload from a file, download to a file, and a second download (ranged ×4 for stowage, one stream for the SDK). */
-function s3TransferSubject(adapter: Adapter, source: Source, outDir: string, second: (key: string, path: string) => Promise<void>): Subject {
+function s3TransferSubject(
+  adapter: Adapter,
+  source: Source,
+  outDir: string,
+  second: (key: string, path: string) => Promise<void>,
+): Subject {
   const key = `transfer/${slug(adapter.name)}.bin`;
   const out = join(outDir, `${slug(adapter.name)}.out`);
   const out2 = join(outDir, `${slug(adapter.name)}.ranged.out`);
@@ -608,7 +657,9 @@ function s3Cases(id: ServerInfo['id']): CaseDef[] {
       group: id,
       server: id,
       title: `S3 listing on ${id}`,
-      metrics: (cfg) => [{ name: 'list', label: `list ${cfg.s3ListCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.s3ListCount }],
+      metrics: (cfg) => [
+        { name: 'list', label: `list ${cfg.s3ListCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.s3ListCount },
+      ],
       async subjects(cfg) {
         const [stowage, raw] = s3Adapters(server(cfg, id), bucket('list'));
         const subjects = [
@@ -663,7 +714,9 @@ export const CASES: CaseDef[] = [
     reps: (cfg) => cfg.listReps,
     group: 'local',
     title: 'Listing, local disk',
-    metrics: (cfg) => [{ name: 'list', label: `list ${cfg.listCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.listCount }],
+    metrics: (cfg) => [
+      { name: 'list', label: `list ${cfg.listCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.listCount },
+    ],
     async subjects(cfg, dir) {
       // One tree for all: stowage writes it (so every object has its record), the others list the
       // same plain files (stowage's records live outside the bucket folder).
@@ -699,7 +752,9 @@ export const CASES: CaseDef[] = [
     reps: (cfg) => cfg.listReps,
     group: 'memory',
     title: 'Listing, memory',
-    metrics: (cfg) => [{ name: 'list', label: `list ${cfg.listCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.listCount }],
+    metrics: (cfg) => [
+      { name: 'list', label: `list ${cfg.listCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.listCount },
+    ],
     async subjects(cfg) {
       return memoryAdapters().map((a) => listSubject(a, cfg.listCount, () => populate(a, cfg.listCount, 8)));
     },
@@ -736,7 +791,9 @@ export const CASES: CaseDef[] = [
     reps: (cfg) => cfg.listReps,
     group: 'memfs',
     title: 'Listing, local driver on memfs',
-    metrics: (cfg) => [{ name: 'list', label: `list ${cfg.listCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.listCount }],
+    metrics: (cfg) => [
+      { name: 'list', label: `list ${cfg.listCount.toLocaleString('en-US')} keys`, unit: 'keys/s', amount: cfg.listCount },
+    ],
     async subjects(cfg) {
       return memfsAdapters().map((a) => listSubject(a, cfg.listCount, () => populate(a, cfg.listCount, 8)));
     },
@@ -780,8 +837,12 @@ export const CASES: CaseDef[] = [
     server: 's3rver',
     title: 'Peak RSS growth streaming through the S3 driver (s3rver)',
     bytes: (cfg) => cfg.s3RssBytes,
-    limit: () => ({ bytes: S3_PART_SIZE * (S3_QUEUE_SIZE + 1) + 32 * MiB, rule: `partSize × (concurrency + 1) + 32 MiB = 8 MiB × 5 + 32 MiB` }),
-    adapters: (cfg) => (cfg.servers.some((s) => s.id === 's3rver') ? s3Adapters(server(cfg, 's3rver'), `stowage-bench-rss-${process.pid}`) : []),
+    limit: () => ({
+      bytes: S3_PART_SIZE * (S3_QUEUE_SIZE + 1) + 32 * MiB,
+      rule: `partSize × (concurrency + 1) + 32 MiB = 8 MiB × 5 + 32 MiB`,
+    }),
+    adapters: (cfg) =>
+      cfg.servers.some((s) => s.id === 's3rver') ? s3Adapters(server(cfg, 's3rver'), `stowage-bench-rss-${process.pid}`) : [],
   },
 ];
 

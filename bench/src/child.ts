@@ -30,7 +30,13 @@ async function runTimed(def: TimedCase, cfg: BenchConfig): Promise<TimedResult> 
   try {
     const subjects = (await def.subjects(cfg, dir)).filter((s) => !cfg.subjects || cfg.subjects.some((name) => s.name.includes(name)));
     for (const subject of subjects) {
-      const result: SubjectResult = { name: subject.name, role: subject.role, samples: {}, cpuSamples: {}, ...(subject.note ? { note: subject.note } : {}) };
+      const result: SubjectResult = {
+        name: subject.name,
+        role: subject.role,
+        samples: {},
+        cpuSamples: {},
+        ...(subject.note ? { note: subject.note } : {}),
+      };
       results.set(subject, result);
       try {
         progress(`setting up ${subject.name}`);
@@ -148,7 +154,11 @@ async function runRss(def: RssCase, cfg: BenchConfig, index: number): Promise<Rs
       return { ...base, startRss, peakRss, heldRss, growth: heldRss - startRss, seconds: (Date.now() - started) / 1000 };
     }
     try {
-      await streamThrough(adapter, () => generatedStream(bytes), () => sink());
+      await streamThrough(
+        adapter,
+        () => generatedStream(bytes),
+        () => sink(),
+      );
     } finally {
       clearInterval(timer);
     }
@@ -170,7 +180,12 @@ async function main(): Promise<void> {
   for (const id of (ids ?? '').split(',')) {
     const def = CASES.find((c) => c.id === id);
     if (!def) throw new Error(`no case ${id}`);
-    const result = mode === 'rss' && def.kind === 'rss' ? await runRss(def, cfg, Number(index)) : def.kind === 'timed' ? await runTimed(def, cfg) : undefined;
+    const result =
+      mode === 'rss' && def.kind === 'rss'
+        ? await runRss(def, cfg, Number(index))
+        : def.kind === 'timed'
+          ? await runTimed(def, cfg)
+          : undefined;
     if (!result) throw new Error(`case ${id} is not a ${mode} case`);
     await send({ type: 'result', result });
   }

@@ -33,7 +33,8 @@ function counting(fs: FileSystem): FileSystem {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver) as unknown;
         if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => count(`handle.${String(prop)}`, async () => (value as (...a: unknown[]) => unknown).apply(target, args));
+        return (...args: unknown[]) =>
+          count(`handle.${String(prop)}`, async () => (value as (...a: unknown[]) => unknown).apply(target, args));
       },
     });
   const promises = new Proxy(fs.promises, {
@@ -87,8 +88,12 @@ async function main(): Promise<void> {
   let listed = 0;
   for await (const entry of storage.listObjects('bench', { prefix: 'list/' })) if (entry.type === 'object') listed++;
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  console.log(`${'listObjects, per key'.padEnd(22)} ${(total / listed).toFixed(1).padStart(5)} calls: ${[...counts].map(([k, v]) => `${k} ${(v / listed).toFixed(2)}`).join(', ')}`);
-  console.log(`(raw baselines: writeFile ≈ open+write+close, readFile ≈ open+fstat+read+close, stat 1, unlink 1, listing: readdir per folder)`);
+  console.log(
+    `${'listObjects, per key'.padEnd(22)} ${(total / listed).toFixed(1).padStart(5)} calls: ${[...counts].map(([k, v]) => `${k} ${(v / listed).toFixed(2)}`).join(', ')}`,
+  );
+  console.log(
+    `(raw baselines: writeFile ≈ open+write+close, readFile ≈ open+fstat+read+close, stat 1, unlink 1, listing: readdir per folder)`,
+  );
   cleanup();
 }
 

@@ -53,7 +53,9 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--subjects') args.subjects = value().split(',');
     else if (arg === '--out') args.out = value();
     else if (arg === '--help' || arg === '-h') {
-      console.log('pnpm bench [--quick] [--only id[,id...]] [--subjects name[,name...]] [--no-s3] [--no-ceph] [--reps n] [--warmup n] [--profile] [--resume] [--out dir]');
+      console.log(
+        'pnpm bench [--quick] [--only id[,id...]] [--subjects name[,name...]] [--no-s3] [--no-ceph] [--reps n] [--warmup n] [--profile] [--resume] [--out dir]',
+      );
       console.log(`cases: ${CASES.map((c) => c.id).join(', ')}`);
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
@@ -147,16 +149,26 @@ async function main(): Promise<void> {
   const started = Date.now();
   const info = machine();
   const loadBefore = loadavg();
-  const command = `pnpm bench${process.argv.slice(2).filter((a) => a !== '--').map((a) => ` ${a}`).join('')}`;
+  const command = `pnpm bench${process.argv
+    .slice(2)
+    .filter((a) => a !== '--')
+    .map((a) => ` ${a}`)
+    .join('')}`;
 
-  const selected = CASES.filter((c) => args.only.length === 0 || args.only.some((o) => c.id === o || c.id.startsWith(`${o}.`) || c.group === o));
+  const selected = CASES.filter(
+    (c) => args.only.length === 0 || args.only.some((o) => c.id === o || c.id.startsWith(`${o}.`) || c.group === o),
+  );
   const needsS3 = args.s3 && selected.some((c) => c.server !== undefined);
 
   const free = statfsSync(tmpdir());
   const freeBytes = free.bavail * free.bsize;
   const needBytes = 3 * Math.max(cfg.largeBytes, cfg.s3Bytes) + (needsS3 ? cfg.s3RssBytes : 0) + GiB;
-  console.error(`stowage bench (${cfg.mode}): ${info.cpu}, ${info.memory}, Node ${info.node}, commit ${info.commit}${info.driversDirty ? ` (+${info.driversDirty} uncommitted files in packages/)` : ''}`);
-  console.error(`scratch space ${tmpdir()}: ${(freeBytes / GiB).toFixed(0)} GiB free, this run needs about ${(needBytes / GiB).toFixed(1)} GiB`);
+  console.error(
+    `stowage bench (${cfg.mode}): ${info.cpu}, ${info.memory}, Node ${info.node}, commit ${info.commit}${info.driversDirty ? ` (+${info.driversDirty} uncommitted files in packages/)` : ''}`,
+  );
+  console.error(
+    `scratch space ${tmpdir()}: ${(freeBytes / GiB).toFixed(0)} GiB free, this run needs about ${(needBytes / GiB).toFixed(1)} GiB`,
+  );
   if (freeBytes < needBytes) throw new Error('not enough free disk space for this run');
 
   const servers: RunningServer[] = [];
@@ -203,7 +215,19 @@ async function main(): Promise<void> {
         runnable.push(def);
         continue;
       }
-      if (def.kind === 'timed') results.push({ kind: 'timed', id: def.id, group: def.group, title: def.title, metrics: [], subjects: [], reps: 0, warmup: 0, seconds: 0, skipped: why });
+      if (def.kind === 'timed')
+        results.push({
+          kind: 'timed',
+          id: def.id,
+          group: def.group,
+          title: def.title,
+          metrics: [],
+          subjects: [],
+          reps: 0,
+          warmup: 0,
+          seconds: 0,
+          skipped: why,
+        });
       console.error(`${def.id}: skipped (${why})`);
     }
     // A full run gives every case a fresh process; a quick run (a smoke check) shares one among
@@ -244,10 +268,23 @@ async function main(): Promise<void> {
     const checks = checkTargets(results);
     console.log(`\n${textTable(results)}\n`);
     console.log('targets:');
-    for (const c of checks) console.log(`  ${c.met === undefined ? 'n/a ' : c.met ? 'met ' : 'MISS'}  ${c.target}: ${c.what}: ${c.measured} (${c.required})`);
-    console.log(`\n${cfg.mode} run: ${(seconds / 60).toFixed(1)} min; load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`);
+    for (const c of checks)
+      console.log(`  ${c.met === undefined ? 'n/a ' : c.met ? 'met ' : 'MISS'}  ${c.target}: ${c.what}: ${c.measured} (${c.required})`);
+    console.log(
+      `\n${cfg.mode} run: ${(seconds / 60).toFixed(1)} min; load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`,
+    );
 
-    const meta = { ...info, command: command.replace(' --resume', ''), mode: cfg.mode, date: new Date().toISOString(), seconds, loadBefore, loadAfter, servers: cfg.servers.map((s) => s.label), skipped: Object.fromEntries(skipped) };
+    const meta = {
+      ...info,
+      command: command.replace(' --resume', ''),
+      mode: cfg.mode,
+      date: new Date().toISOString(),
+      seconds,
+      loadBefore,
+      loadAfter,
+      servers: cfg.servers.map((s) => s.label),
+      skipped: Object.fromEntries(skipped),
+    };
     const { servers: _servers, ...config } = cfg;
     writeOutputs(args.out, name, { meta, config, results });
     rmSync(progressFile, { force: true });

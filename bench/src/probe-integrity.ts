@@ -15,9 +15,20 @@ const size = Number(process.argv[3] ?? 256) * MiB;
 const rounds = Number(process.argv[4] ?? 3);
 const srv = which === 'ceph' ? { info: (await findCeph())!, stop: async () => {} } : await startS3rver();
 const { endpoint, credentials } = srv.info;
-const raw = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+const raw = new S3Client({
+  endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
 const verified = new S3Storage({ endpoint, credentials });
-const unverified = new S3Storage({ endpoint, credentials, integrity: { verifyDownloads: false, contentMd5: false, checkUploadEtag: false } });
+const unverified = new S3Storage({
+  endpoint,
+  credentials,
+  integrity: { verifyDownloads: false, contentMd5: false, checkUploadEtag: false },
+});
 const bucket = `probe-integrity-${process.pid}`;
 await raw.send(new CreateBucketCommand({ Bucket: bucket }));
 const body = Buffer.alloc(size);
@@ -57,7 +68,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 console.log(`${which}, ${size / MiB} MiB, median of ${rounds}`);
 for (const [label, { wall, cpu }] of results) {
   const seconds = median(wall) / 1000;
-  console.log(`${label.padEnd(46)} ${median(wall).toFixed(0).padStart(6)} ms wall  ${(size / MiB / seconds).toFixed(0).padStart(5)} MiB/s  ${median(cpu).toFixed(0).padStart(6)} ms cpu (this process)`);
+  console.log(
+    `${label.padEnd(46)} ${median(wall).toFixed(0).padStart(6)} ms wall  ${(size / MiB / seconds).toFixed(0).padStart(5)} MiB/s  ${median(cpu).toFixed(0).padStart(6)} ms cpu (this process)`,
+  );
 }
 // Leave nothing behind: Ceph RGW frees deleted data only after its garbage collection (hours
 // later by default), and a test cluster's small OSD fills up.

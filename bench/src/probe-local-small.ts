@@ -13,17 +13,50 @@ import { timed } from './util.js';
 const which = process.argv[2] === 'memory' ? 'memory' : 'local';
 const count = Number(process.argv[3] ?? 2000);
 const dir = await mkdtemp(join(tmpdir(), 'stowage-bench-probe-'));
-const storage: Storage = which === 'memory' ? new LocalStorage({ root: '/store', fs: memoryVolume() }) : new LocalStorage({ root: join(dir, 'store') });
+const storage: Storage =
+  which === 'memory' ? new LocalStorage({ root: '/store', fs: memoryVolume() }) : new LocalStorage({ root: join(dir, 'store') });
 await storage.createBucket('bench');
 const body = Buffer.alloc(4096, 7);
 const key = (i: number) => `small/k${i}.bin`;
 const report = (label: string, n: number, t: { ms: number; cpuMs: number }) =>
-  console.log(`${which} ${label.padEnd(8)} ${((t.ms * 1000) / n).toFixed(1).padStart(7)} µs/op wall ${((t.cpuMs * 1000) / n).toFixed(1).padStart(7)} µs/op cpu`);
+  console.log(
+    `${which} ${label.padEnd(8)} ${((t.ms * 1000) / n).toFixed(1).padStart(7)} µs/op wall ${((t.cpuMs * 1000) / n).toFixed(1).padStart(7)} µs/op cpu`,
+  );
 for (let round = 0; round < 2; round++) {
-  report('put', count, await timed(async () => { for (let i = 0; i < count; i++) await storage.putObject('bench', key(i), body); }));
-  report('get', count, await timed(async () => { for (let i = 0; i < count; i++) await (await storage.getObject('bench', key(i))).bytes(); }));
-  report('head', count, await timed(async () => { for (let i = 0; i < count; i++) await storage.headObject('bench', key(i)); }));
-  report('list', count, await timed(async () => { for await (const entry of storage.listObjects('bench')) void entry; }));
-  report('delete', count, await timed(async () => { for (let i = 0; i < count; i++) await storage.deleteObject('bench', key(i)); }));
+  report(
+    'put',
+    count,
+    await timed(async () => {
+      for (let i = 0; i < count; i++) await storage.putObject('bench', key(i), body);
+    }),
+  );
+  report(
+    'get',
+    count,
+    await timed(async () => {
+      for (let i = 0; i < count; i++) await (await storage.getObject('bench', key(i))).bytes();
+    }),
+  );
+  report(
+    'head',
+    count,
+    await timed(async () => {
+      for (let i = 0; i < count; i++) await storage.headObject('bench', key(i));
+    }),
+  );
+  report(
+    'list',
+    count,
+    await timed(async () => {
+      for await (const entry of storage.listObjects('bench')) void entry;
+    }),
+  );
+  report(
+    'delete',
+    count,
+    await timed(async () => {
+      for (let i = 0; i < count; i++) await storage.deleteObject('bench', key(i));
+    }),
+  );
 }
 await rm(dir, { recursive: true, force: true });

@@ -22,7 +22,9 @@ for (let i = 0; i < times; i++) {
   const write = await timed(() => storage.putObject('bench', 'large.bin', createReadStream(source)));
   const writeFaults = faults() - f;
   f = faults();
-  const read = await timed(async () => pipeline((await storage.getObject('bench', 'large.bin')).body, createWriteStream(join(dir, 'out.bin'))));
+  const read = await timed(async () =>
+    pipeline((await storage.getObject('bench', 'large.bin')).body, createWriteStream(join(dir, 'out.bin'))),
+  );
   console.log(
     `${bytes / MiB} MiB: write ${write.ms.toFixed(0)} ms (cpu ${write.cpuMs.toFixed(0)}, ${writeFaults} faults), read ${read.ms.toFixed(0)} ms (cpu ${read.cpuMs.toFixed(0)}, ${faults() - f} faults)`,
   );

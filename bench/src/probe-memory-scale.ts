@@ -16,7 +16,7 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcMs += entry.duration;
 }).observe({ entryTypes: ['gc'] });
 let seed = 12345;
-const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 
 const storage = new MemoryStorage();
 await storage.createBucket('bench');
@@ -49,7 +49,10 @@ async function sample(count: number): Promise<void> {
     const g = await timedUs(ops, async () => {
       for (const k of stored) await (await storage.getObject('bench', k)).bytes();
     });
-    put[0]! += p[0]; put[1]! += p[1]; get[0]! += g[0]; get[1]! += g[1];
+    put[0]! += p[0];
+    put[1]! += p[1];
+    get[0]! += g[0];
+    get[1]! += g[1];
     for (const k of fresh) await storage.deleteObject('bench', k);
   }
   const page = await timedUs(50, async () => {
@@ -57,14 +60,19 @@ async function sample(count: number): Promise<void> {
       const last = count - 1001;
       const startAfter = last < 0 ? undefined : key(Math.floor(random() * (last + 1)));
       let n = 0;
-      for await (const _ of storage.listObjects('bench', startAfter === undefined ? { pageSize: 1000 } : { startAfter, pageSize: 1000 })) if (++n === 1000) break;
+      for await (const _ of storage.listObjects('bench', startAfter === undefined ? { pageSize: 1000 } : { startAfter, pageSize: 1000 }))
+        if (++n === 1000) break;
     }
   });
-  console.log(`${String(count).padStart(8)} keys: put ${put[0]!.toFixed(2)} µs (gc ${put[1]!.toFixed(2)})  get ${get[0]!.toFixed(2)} µs (gc ${get[1]!.toFixed(2)})  page ${page[0].toFixed(0)} µs (gc ${page[1].toFixed(0)}), ${faults} page faults`);
+  console.log(
+    `${String(count).padStart(8)} keys: put ${put[0]!.toFixed(2)} µs (gc ${put[1]!.toFixed(2)})  get ${get[0]!.toFixed(2)} µs (gc ${get[1]!.toFixed(2)})  page ${page[0].toFixed(0)} µs (gc ${page[1].toFixed(0)}), ${faults} page faults`,
+  );
 }
 await fill(0, 1000);
 for (let r = 0; r < 3; r++) await sample(1000);
 const start = performance.now();
 await fill(1000, large);
-console.log(`fill to ${large}: ${((performance.now() - start) / 1000).toFixed(1)} s, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `fill to ${large}: ${((performance.now() - start) / 1000).toFixed(1)} s, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+);
 for (let r = 0; r < 3; r++) await sample(large);

@@ -60,13 +60,37 @@ async function phase(name: string, op: string, fn: () => Promise<void>): Promise
 for (let r = 0; r < rounds; r++) {
   for (const [name, ops] of r % 2 ? [...subjects].reverse() : subjects) {
     const row = (results[name] ??= {});
-    (row.put ??= []).push(await phase(name, 'put', async () => { for (const k of keys) await ops.put(k); }));
-    (row.get ??= []).push(await phase(name, 'get', async () => { for (const k of keys) { const b = await ops.get(k); if (b.byteLength !== 4096) throw new Error('size'); } }));
-    (row.head ??= []).push(await phase(name, 'head', async () => { for (const k of keys) await ops.head(k); }));
-    (row.delete ??= []).push(await phase(name, 'delete', async () => { for (const k of keys) await ops.del(k); }));
+    (row.put ??= []).push(
+      await phase(name, 'put', async () => {
+        for (const k of keys) await ops.put(k);
+      }),
+    );
+    (row.get ??= []).push(
+      await phase(name, 'get', async () => {
+        for (const k of keys) {
+          const b = await ops.get(k);
+          if (b.byteLength !== 4096) throw new Error('size');
+        }
+      }),
+    );
+    (row.head ??= []).push(
+      await phase(name, 'head', async () => {
+        for (const k of keys) await ops.head(k);
+      }),
+    );
+    (row.delete ??= []).push(
+      await phase(name, 'delete', async () => {
+        for (const k of keys) await ops.del(k);
+      }),
+    );
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 for (const [name, row] of Object.entries(results)) {
-  console.log(name.padEnd(10), Object.entries(row).map(([op, xs]) => `${op} ${median(xs.slice(1)).toFixed(2)} µs (${median((faults[name]?.[op] ?? []).slice(1)).toFixed(2)} faults)`).join('  '));
+  console.log(
+    name.padEnd(10),
+    Object.entries(row)
+      .map(([op, xs]) => `${op} ${median(xs.slice(1)).toFixed(2)} µs (${median((faults[name]?.[op] ?? []).slice(1)).toFixed(2)} faults)`)
+      .join('  '),
+  );
 }

@@ -34,7 +34,14 @@ export async function probeTarget(name: string): Promise<ProbeTarget & { times: 
   const info = server ? server.info : await findCeph();
   if (!info) throw new Error('Ceph RGW does not answer');
   const { endpoint, credentials } = info;
-  const raw = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const raw = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const storages: S3Storage[] = [];
   const bucket = `probe-${name}-${process.pid}`;
   await raw.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -81,5 +88,6 @@ export async function runAlternately(
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const base = median(results['raw'] ?? results[names[0]!]!);
-  for (const name of names) console.log(`${name}: median ${median(results[name]!).toFixed(0)} ms, ×${(base / median(results[name]!)).toFixed(2)} of raw`);
+  for (const name of names)
+    console.log(`${name}: median ${median(results[name]!).toFixed(0)} ms, ×${(base / median(results[name]!)).toFixed(2)} of raw`);
 }

@@ -14,9 +14,31 @@ await storage.createBucket('bench');
 const body = Buffer.alloc(4096, 7);
 const key = (i: number) => `small/k${i}.bin`;
 const report = (label: string, t: { ms: number; cpuMs: number }) =>
-  console.log(`${label.padEnd(8)} ${((t.ms * 1000) / count).toFixed(0).padStart(6)} µs/op wall ${((t.cpuMs * 1000) / count).toFixed(0).padStart(6)} µs/op cpu`);
-report('put', await timed(async () => { for (let i = 0; i < count; i++) await storage.putObject('bench', key(i), body); }));
-report('get', await timed(async () => { for (let i = 0; i < count; i++) await (await storage.getObject('bench', key(i))).bytes(); }));
-report('head', await timed(async () => { for (let i = 0; i < count; i++) await storage.headObject('bench', key(i)); }));
-report('delete', await timed(async () => { for (let i = 0; i < count; i++) await storage.deleteObject('bench', key(i)); }));
+  console.log(
+    `${label.padEnd(8)} ${((t.ms * 1000) / count).toFixed(0).padStart(6)} µs/op wall ${((t.cpuMs * 1000) / count).toFixed(0).padStart(6)} µs/op cpu`,
+  );
+report(
+  'put',
+  await timed(async () => {
+    for (let i = 0; i < count; i++) await storage.putObject('bench', key(i), body);
+  }),
+);
+report(
+  'get',
+  await timed(async () => {
+    for (let i = 0; i < count; i++) await (await storage.getObject('bench', key(i))).bytes();
+  }),
+);
+report(
+  'head',
+  await timed(async () => {
+    for (let i = 0; i < count; i++) await storage.headObject('bench', key(i));
+  }),
+);
+report(
+  'delete',
+  await timed(async () => {
+    for (let i = 0; i < count; i++) await storage.deleteObject('bench', key(i));
+  }),
+);
 await rm(dir, { recursive: true, force: true });

@@ -18,7 +18,14 @@ const bytes = Number(process.argv[4] ?? 512) * MiB;
 const status = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024;
 const server = await startS3rver();
 const { endpoint, credentials } = server.info;
-const raw = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+const raw = new S3Client({
+  endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
 const storage = new S3Storage({ endpoint, credentials, ...(process.env.NO_MD5 ? { integrity: { contentMd5: false } } : {}) });
 await raw.send(new CreateBucketCommand({ Bucket: 'rss' }));
 const up = () =>
@@ -26,7 +33,10 @@ const up = () =>
     ? new Upload({ client: raw, params: { Bucket: 'rss', Key: 'x', Body: generatedStream(bytes) }, partSize: 8 * MiB, queueSize: 4 }).done()
     : storage.putObject('rss', 'x', generatedStream(bytes));
 const down = async () => {
-  const body = who === 'raw' ? ((await raw.send(new GetObjectCommand({ Bucket: 'rss', Key: 'x' }))).Body as Readable) : (await storage.getObject('rss', 'x')).body;
+  const body =
+    who === 'raw'
+      ? ((await raw.send(new GetObjectCommand({ Bucket: 'rss', Key: 'x' }))).Body as Readable)
+      : (await storage.getObject('rss', 'x')).body;
   await pipeline(body, sink());
 };
 if (phase === 'down') await up();

@@ -14,7 +14,13 @@ const noMd5 = target.stowage({ integrity: { contentMd5: false } });
 const variants: Record<string, () => Promise<unknown>> = {
   stowage: () => storage.putObject(bucket, 'a.bin', createReadStream(source)),
   'stowage-no-md5': () => noMd5.putObject(bucket, 'b.bin', createReadStream(source)),
-  raw: () => new Upload({ client: raw, params: { Bucket: bucket, Key: 'c.bin', Body: createReadStream(source) }, partSize: 8 * MiB, queueSize: 4 }).done(),
+  raw: () =>
+    new Upload({
+      client: raw,
+      params: { Bucket: bucket, Key: 'c.bin', Body: createReadStream(source) },
+      partSize: 8 * MiB,
+      queueSize: 4,
+    }).done(),
 };
 await runAlternately(variants, target.times, target.only);
 await target.close();

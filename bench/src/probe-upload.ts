@@ -19,12 +19,26 @@ const source = join(dir, 'source.bin');
 await makeFile(source, bytes);
 const server = await startS3rver();
 const { endpoint, credentials } = server.info;
-const raw = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+const raw = new S3Client({
+  endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
 const storage = new S3Storage({ endpoint, credentials });
 await raw.send(new CreateBucketCommand({ Bucket: 'probe' }));
 for (let i = 0; i < times; i++) {
   const a = await timed(() => storage.putObject('probe', 'a.bin', createReadStream(source)));
-  const b = await timed(() => new Upload({ client: raw, params: { Bucket: 'probe', Key: 'b.bin', Body: createReadStream(source) }, partSize: 8 * MiB, queueSize: 4 }).done());
+  const b = await timed(() =>
+    new Upload({
+      client: raw,
+      params: { Bucket: 'probe', Key: 'b.bin', Body: createReadStream(source) },
+      partSize: 8 * MiB,
+      queueSize: 4,
+    }).done(),
+  );
   console.log(`stowage ${a.ms.toFixed(0)} ms (cpu ${a.cpuMs.toFixed(0)})   raw Upload ${b.ms.toFixed(0)} ms (cpu ${b.cpuMs.toFixed(0)})`);
 }
 await server.stop();

@@ -21,43 +21,52 @@ await storage.createBucket('bench');
 const variants: [string, (out: string) => Promise<unknown>][] = [
   ['raw pipeline', (out) => pipeline(createReadStream(source), createWriteStream(out))],
   ['stowage putObject', () => storage.putObject('bench', 'large.bin', createReadStream(source))],
-  ['loop: await write per chunk', async (out) => {
-    const h = await open(out, 'wx');
-    for await (const chunk of createReadStream(source)) await h.write(chunk as Buffer);
-    await h.close();
-  }],
-  ['loop + XXH3 digest', async (out) => {
-    const h = await open(out, 'wx');
-    const digest = await createXxh3();
-    digest.init();
-    for await (const chunk of createReadStream(source)) {
-      await h.write(chunk as Buffer);
-      digest.update(chunk as Buffer);
-    }
-    digest.digest('hex');
-    await h.close();
-  }],
-  ['batched writev + XXH3, one write in flight', async (out) => {
-    const h = await open(out, 'wx');
-    const digest = await createXxh3();
-    digest.init();
-    let pending: Buffer[] = [];
-    let inFlight: Promise<unknown> = Promise.resolve();
-    for await (const chunk of createReadStream(source, { highWaterMark: 256 * 1024 })) {
-      digest.update(chunk as Buffer);
-      pending.push(chunk as Buffer);
-      if (pending.reduce((n, c) => n + c.byteLength, 0) >= MiB) {
-        await inFlight;
-        const batch = pending;
-        pending = [];
-        inFlight = h.writev(batch);
+  [
+    'loop: await write per chunk',
+    async (out) => {
+      const h = await open(out, 'wx');
+      for await (const chunk of createReadStream(source)) await h.write(chunk as Buffer);
+      await h.close();
+    },
+  ],
+  [
+    'loop + XXH3 digest',
+    async (out) => {
+      const h = await open(out, 'wx');
+      const digest = await createXxh3();
+      digest.init();
+      for await (const chunk of createReadStream(source)) {
+        await h.write(chunk as Buffer);
+        digest.update(chunk as Buffer);
       }
-    }
-    await inFlight;
-    if (pending.length) await h.writev(pending);
-    digest.digest('hex');
-    await h.close();
-  }],
+      digest.digest('hex');
+      await h.close();
+    },
+  ],
+  [
+    'batched writev + XXH3, one write in flight',
+    async (out) => {
+      const h = await open(out, 'wx');
+      const digest = await createXxh3();
+      digest.init();
+      let pending: Buffer[] = [];
+      let inFlight: Promise<unknown> = Promise.resolve();
+      for await (const chunk of createReadStream(source, { highWaterMark: 256 * 1024 })) {
+        digest.update(chunk as Buffer);
+        pending.push(chunk as Buffer);
+        if (pending.reduce((n, c) => n + c.byteLength, 0) >= MiB) {
+          await inFlight;
+          const batch = pending;
+          pending = [];
+          inFlight = h.writev(batch);
+        }
+      }
+      await inFlight;
+      if (pending.length) await h.writev(pending);
+      digest.digest('hex');
+      await h.close();
+    },
+  ],
 ];
 
 for (let rep = 0; rep < 4; rep++) {
@@ -66,7 +75,10 @@ for (let rep = 0; rep < 4; rep++) {
     const t = await timed(() => run(out));
     await rm(out, { force: true });
     await storage.deleteObject('bench', 'large.bin');
-    if (rep > 0) console.log(`${label.padEnd(44)} ${(bytes / MiB / (t.ms / 1000)).toFixed(0).padStart(6)} MiB/s  wall ${t.ms.toFixed(0).padStart(6)} ms  cpu ${t.cpuMs.toFixed(0).padStart(6)} ms`);
+    if (rep > 0)
+      console.log(
+        `${label.padEnd(44)} ${(bytes / MiB / (t.ms / 1000)).toFixed(0).padStart(6)} MiB/s  wall ${t.ms.toFixed(0).padStart(6)} ms  cpu ${t.cpuMs.toFixed(0).padStart(6)} ms`,
+      );
   }
 }
 await rm(dir, { recursive: true, force: true });

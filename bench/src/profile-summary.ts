@@ -34,10 +34,15 @@ for (const file of files) {
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   // Time per sample: the delta that follows it.
   const selfMs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000));
+  profile.samples.forEach((id, i) => {
+    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+  });
   const total = [...selfMs.values()].reduce((a, b) => a + b, 0);
   const label = (n: Node) => {
-    const url = n.callFrame.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '~/').replace(/.*\/work\/main\//, '');
+    const url = n.callFrame.url
+      .replace(/^file:\/\//, '')
+      .replace(/.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '~/')
+      .replace(/.*\/work\/main\//, '');
     return `${n.callFrame.functionName || '(anonymous)'} ${url}${url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
   };
   const self = new Map<string, number>();
@@ -55,7 +60,10 @@ for (const file of files) {
   }
   const show = (title: string, map: Map<string, number>) => {
     console.log(`\n${title}`);
-    const rows = [...map].filter(([l]) => !filter || l.includes(filter)).sort((a, b) => b[1] - a[1]).slice(0, top);
+    const rows = [...map]
+      .filter(([l]) => !filter || l.includes(filter))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top);
     for (const [l, ms] of rows) console.log(`${ms.toFixed(0).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${l}`);
   };
   console.log(`${file}: ${(total / 1000).toFixed(1)} s sampled`);

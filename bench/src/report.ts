@@ -103,9 +103,21 @@ export function checkTargets(results: CaseResult[]): TargetCheck[] {
   // Local large read and write: ≥ 0.9× raw node:fs, ≥ 1.0× every peer.
   for (const row of rowsFor('local.large')) {
     if (row.role === 'baseline') {
-      checks.push({ target: 'local large ≥ 0.9× raw fs', what: `${row.metric.name} vs ${row.subject}`, measured: fmtRatio(row.ratio), required: '≥ 0.90×', met: row.ratio === undefined ? undefined : row.ratio >= 0.9 });
+      checks.push({
+        target: 'local large ≥ 0.9× raw fs',
+        what: `${row.metric.name} vs ${row.subject}`,
+        measured: fmtRatio(row.ratio),
+        required: '≥ 0.90×',
+        met: row.ratio === undefined ? undefined : row.ratio >= 0.9,
+      });
     } else if (row.role === 'peer') {
-      checks.push({ target: 'local large ≥ 1.0× every peer', what: `${row.metric.name} vs ${row.subject}`, measured: fmtRatio(row.ratio), required: '≥ 1.00×', met: row.ratio === undefined ? undefined : row.ratio >= 1 });
+      checks.push({
+        target: 'local large ≥ 1.0× every peer',
+        what: `${row.metric.name} vs ${row.subject}`,
+        measured: fmtRatio(row.ratio),
+        required: '≥ 1.00×',
+        met: row.ratio === undefined ? undefined : row.ratio >= 1,
+      });
     }
   }
   // Small objects, local: ≥ 1.0× the best (fastest) peer, per operation.
@@ -115,7 +127,13 @@ export function checkTargets(results: CaseResult[]): TargetCheck[] {
       const peers = rows.filter((r) => r.metric.name === metric && r.role === 'peer' && r.ratio !== undefined);
       if (peers.length === 0) continue;
       const best = peers.reduce((a, b) => (a.ratio! <= b.ratio! ? a : b)); // lowest ratio = fastest peer
-      checks.push({ target: `${id.split('.')[0]} small ≥ 1.0× best peer`, what: `${metric} vs ${best.subject}`, measured: fmtRatio(best.ratio), required: '≥ 1.00×', met: best.ratio! >= 1 });
+      checks.push({
+        target: `${id.split('.')[0]} small ≥ 1.0× best peer`,
+        what: `${metric} vs ${best.subject}`,
+        measured: fmtRatio(best.ratio),
+        required: '≥ 1.00×',
+        met: best.ratio! >= 1,
+      });
     }
   }
   // Memory (MemoryStorage), against the peers' memory drivers: small objects ≥ 0.5× unstorage and
@@ -129,7 +147,13 @@ export function checkTargets(results: CaseResult[]): TargetCheck[] {
   ];
   for (const [id, peer, at] of memoryTargets) {
     for (const row of rowsFor(id).filter((r) => r.role === 'peer' && r.subject.startsWith(peer))) {
-      checks.push({ target: `${id} ≥ ${at.toFixed(1)}× ${peer}`, what: `${row.metric.name} vs ${row.subject}`, measured: fmtRatio(row.ratio), required: `≥ ${at.toFixed(2)}×`, met: row.ratio === undefined ? undefined : row.ratio >= at });
+      checks.push({
+        target: `${id} ≥ ${at.toFixed(1)}× ${peer}`,
+        what: `${row.metric.name} vs ${row.subject}`,
+        measured: fmtRatio(row.ratio),
+        required: `≥ ${at.toFixed(2)}×`,
+        met: row.ratio === undefined ? undefined : row.ratio >= at,
+      });
     }
   }
   // Scale: stowage's time per operation at the large store ÷ at the small one, ≤ 2.
@@ -145,26 +169,53 @@ export function checkTargets(results: CaseResult[]): TargetCheck[] {
       const at = (m: MetricSpec) => m.label.split(', ').pop()!;
       const what = `${op}: time per ${op === 'page' ? 'page of 1,000' : 'operation'}, ${at(large)} ÷ ${at(small)}`;
       if (!a?.length || !b?.length) {
-        checks.push({ target: 'memory scale: large store ≤ 2× small', what, measured: stowage.error ? `failed: ${stowage.error.slice(0, 60)}` : 'n/a', required: '≤ 2.00×', met: undefined });
+        checks.push({
+          target: 'memory scale: large store ≤ 2× small',
+          what,
+          measured: stowage.error ? `failed: ${stowage.error.slice(0, 60)}` : 'n/a',
+          required: '≤ 2.00×',
+          met: undefined,
+        });
         continue;
       }
       const per = (m: MetricSpec) => (op === 'page' ? m.amount / 1000 : m.amount);
       const usSmall = (median(a) * 1000) / per(small);
       const usLarge = (median(b) * 1000) / per(large);
       const ratio = usLarge / usSmall;
-      checks.push({ target: 'memory scale: large store ≤ 2× small', what, measured: `${fmtUs(usSmall)} → ${fmtUs(usLarge)} = ${ratioText(ratio)}×`, required: '≤ 2.00×', met: ratio <= 2 });
+      checks.push({
+        target: 'memory scale: large store ≤ 2× small',
+        what,
+        measured: `${fmtUs(usSmall)} → ${fmtUs(usLarge)} = ${ratioText(ratio)}×`,
+        required: '≤ 2.00×',
+        met: ratio <= 2,
+      });
     }
   }
   // S3: ≥ 0.95× the raw SDK on the same server, every case.
   for (const result of timed.filter((r) => r.group === 's3rver' || r.group === 'ceph')) {
     for (const row of rowsOf(result).filter((r) => r.role === 'baseline')) {
-      checks.push({ target: `S3 ≥ 0.95× raw SDK (${result.group})`, what: row.metric.label, measured: fmtRatio(row.ratio), required: '≥ 0.95×', met: row.ratio === undefined ? undefined : row.ratio >= 0.95 });
+      checks.push({
+        target: `S3 ≥ 0.95× raw SDK (${result.group})`,
+        what: row.metric.label,
+        measured: fmtRatio(row.ratio),
+        required: '≥ 0.95×',
+        met: row.ratio === undefined ? undefined : row.ratio >= 0.95,
+      });
     }
   }
   // RSS growth: the peak while streaming through, or what holding the bytes costs.
   for (const r of rss.filter((x) => x.role === 'stowage' && !x.error)) {
-    const target = r.measure === 'held' ? `RSS growth holding ${fmtBytes(r.bytes)} in ${r.name}` : `peak RSS growth, ${fmtBytes(r.bytes)} through ${r.name}`;
-    checks.push({ target, what: r.limit.rule, measured: fmtMiB(r.growth), required: `≤ ${fmtMiB(r.limit.bytes)}`, met: r.growth <= r.limit.bytes });
+    const target =
+      r.measure === 'held'
+        ? `RSS growth holding ${fmtBytes(r.bytes)} in ${r.name}`
+        : `peak RSS growth, ${fmtBytes(r.bytes)} through ${r.name}`;
+    checks.push({
+      target,
+      what: r.limit.rule,
+      measured: fmtMiB(r.growth),
+      required: `≤ ${fmtMiB(r.limit.bytes)}`,
+      met: r.growth <= r.limit.bytes,
+    });
   }
   return checks;
 }
@@ -195,7 +246,10 @@ export function markdownTables(results: CaseResult[]): string {
   const timed = results.filter((r): r is TimedResult => r.kind === 'timed');
   for (const group of [...new Set(timed.map((r) => r.group))]) {
     out.push(`#### ${groupTitle(group)}`, '');
-    out.push(`| case | subject | median | throughput | spread | ${RATIO_HEADER} | CPU per run | ${CPU_HEADER} |`, '|---|---|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      `| case | subject | median | throughput | spread | ${RATIO_HEADER} | CPU per run | ${CPU_HEADER} |`,
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+    );
     for (const result of timed.filter((r) => r.group === group)) {
       if (result.skipped) {
         out.push(`| ${result.title} | skipped: ${result.skipped} | | | | | | |`);
@@ -206,7 +260,13 @@ export function markdownTables(results: CaseResult[]): string {
         const label = row.metric.label !== lastMetric ? row.metric.label : '';
         lastMetric = row.metric.label;
         const name = row.role === 'stowage' ? `**${row.subject}**` : `${row.subject}${roleMark[row.role]}`;
-        const ratio = row.error ? `failed: ${row.error.slice(0, 80)}` : row.role === 'stowage' ? '—' : row.ratio === undefined ? 'n/a' : ratioText(row.ratio);
+        const ratio = row.error
+          ? `failed: ${row.error.slice(0, 80)}`
+          : row.role === 'stowage'
+            ? '—'
+            : row.ratio === undefined
+              ? 'n/a'
+              : ratioText(row.ratio);
         out.push(
           `| ${label} | ${name} | ${fmtMs(row.medianMs)} | ${fmtThroughput(row.throughput, row.metric.unit)} | ${row.spread === undefined ? '—' : `±${((row.spread * 100) / 2).toFixed(0)}%`} | ${ratio} | ${fmtMs(row.medianCpuMs)} | ${row.role === 'stowage' ? '—' : row.cpuRatio === undefined ? 'n/a' : ratioText(row.cpuRatio)} |`,
         );
@@ -217,34 +277,48 @@ export function markdownTables(results: CaseResult[]): string {
   const rss = results.filter((r): r is RssResult => r.kind === 'rss' && r.measure !== 'held');
   if (rss.length > 0) {
     out.push('#### Peak RSS growth while streaming (fresh process per row)', '');
-    out.push('| driver case | subject | bytes streamed (in, then out) | RSS before | peak RSS | growth | time |', '|---|---|---:|---:|---:|---:|---:|');
+    out.push(
+      '| driver case | subject | bytes streamed (in, then out) | RSS before | peak RSS | growth | time |',
+      '|---|---|---:|---:|---:|---:|---:|',
+    );
     let last = '';
     for (const r of rss) {
       const label = r.id !== last ? r.title.replace('Peak RSS growth streaming through the ', '') : '';
       last = r.id;
       const name = r.role === 'stowage' ? `**${r.name}**` : `${r.name}${roleMark[r.role]}`;
       if (r.skipped || r.error) {
-        out.push(`| ${label} | ${name} | ${fmtBytes(r.bytes)} | | | ${r.skipped ? `skipped: ${r.skipped}` : `failed: ${r.error!.slice(0, 80)}`} | |`);
+        out.push(
+          `| ${label} | ${name} | ${fmtBytes(r.bytes)} | | | ${r.skipped ? `skipped: ${r.skipped}` : `failed: ${r.error!.slice(0, 80)}`} | |`,
+        );
         continue;
       }
-      out.push(`| ${label} | ${name} | ${fmtBytes(r.bytes)} | ${fmtMiB(r.startRss)} | ${fmtMiB(r.peakRss)} | ${fmtMiB(r.growth)} | ${r.seconds.toFixed(1)} s |`);
+      out.push(
+        `| ${label} | ${name} | ${fmtBytes(r.bytes)} | ${fmtMiB(r.startRss)} | ${fmtMiB(r.peakRss)} | ${fmtMiB(r.growth)} | ${r.seconds.toFixed(1)} s |`,
+      );
     }
     out.push('');
   }
   const held = results.filter((r): r is RssResult => r.kind === 'rss' && r.measure === 'held');
   if (held.length > 0) {
     out.push('#### RSS growth while a store holds what was put (fresh process per row)', '');
-    out.push('| case | subject | bytes put (64 KiB chunks) | RSS before | peak RSS while putting | RSS holding (after GC) | growth | time |', '|---|---|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      '| case | subject | bytes put (64 KiB chunks) | RSS before | peak RSS while putting | RSS holding (after GC) | growth | time |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+    );
     let last = '';
     for (const r of held) {
       const label = r.id !== last ? r.id : '';
       last = r.id;
       const name = r.role === 'stowage' ? `**${r.name}**` : `${r.name}${roleMark[r.role]}`;
       if (r.skipped || r.error) {
-        out.push(`| ${label} | ${name} | ${fmtBytes(r.bytes)} | | | | ${r.skipped ? `skipped: ${r.skipped}` : `failed: ${r.error!.slice(0, 80)}`} | |`);
+        out.push(
+          `| ${label} | ${name} | ${fmtBytes(r.bytes)} | | | | ${r.skipped ? `skipped: ${r.skipped}` : `failed: ${r.error!.slice(0, 80)}`} | |`,
+        );
         continue;
       }
-      out.push(`| ${label} | ${name} | ${fmtBytes(r.bytes)} | ${fmtMiB(r.startRss)} | ${fmtMiB(r.peakRss)} | ${fmtMiB(r.heldRss ?? Number.NaN)} | ${fmtMiB(r.growth)} | ${r.seconds.toFixed(1)} s |`);
+      out.push(
+        `| ${label} | ${name} | ${fmtBytes(r.bytes)} | ${fmtMiB(r.startRss)} | ${fmtMiB(r.peakRss)} | ${fmtMiB(r.heldRss ?? Number.NaN)} | ${fmtMiB(r.growth)} | ${r.seconds.toFixed(1)} s |`,
+      );
     }
     out.push('');
   }
@@ -253,7 +327,8 @@ export function markdownTables(results: CaseResult[]): string {
 
 export function markdownTargets(checks: TargetCheck[]): string {
   const out = ['| target | what | measured | required | met |', '|---|---|---:|---:|:---:|'];
-  for (const c of checks) out.push(`| ${c.target} | ${c.what} | ${c.measured} | ${c.required} | ${c.met === undefined ? 'n/a' : c.met ? 'yes' : '**no**'} |`);
+  for (const c of checks)
+    out.push(`| ${c.target} | ${c.what} | ${c.measured} | ${c.required} | ${c.met === undefined ? 'n/a' : c.met ? 'yes' : '**no**'} |`);
   return out.join('\n');
 }
 
@@ -268,7 +343,17 @@ export function markdownNotes(results: CaseResult[]): string {
 }
 
 export function groupTitle(group: string): string {
-  return ({ local: 'Local disk', memory: 'Memory', memfs: 'Local driver on memfs (memoryVolume)', s3rver: 'S3 on s3rver 3.7.1', ceph: 'S3 on Ceph RGW 16.2' } as Record<string, string>)[group] ?? group;
+  return (
+    (
+      {
+        local: 'Local disk',
+        memory: 'Memory',
+        memfs: 'Local driver on memfs (memoryVolume)',
+        s3rver: 'S3 on s3rver 3.7.1',
+        ceph: 'S3 on Ceph RGW 16.2',
+      } as Record<string, string>
+    )[group] ?? group
+  );
 }
 
 /** A compact plain-text table for the terminal. */
@@ -276,7 +361,9 @@ export function textTable(results: CaseResult[]): string {
   const lines: string[] = [];
   const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
   const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-  lines.push(`${pad('case', 44)} ${pad('subject', 36)} ${lpad('median', 9)} ${lpad('throughput', 16)} ${lpad('spread', 7)} ${lpad(RATIO_HEADER, 26)} ${lpad(CPU_HEADER, 32)}`);
+  lines.push(
+    `${pad('case', 44)} ${pad('subject', 36)} ${lpad('median', 9)} ${lpad('throughput', 16)} ${lpad('spread', 7)} ${lpad(RATIO_HEADER, 26)} ${lpad(CPU_HEADER, 32)}`,
+  );
   for (const result of results) {
     if (result.kind !== 'timed') continue;
     if (result.skipped) {
@@ -287,7 +374,13 @@ export function textTable(results: CaseResult[]): string {
     for (const row of rowsOf(result)) {
       const label = row.metric.label !== last ? `${row.group}: ${row.metric.label}` : '';
       last = row.metric.label;
-      const ratio = row.error ? `FAILED ${row.error.slice(0, 60)}` : row.role === 'stowage' ? '—' : row.ratio === undefined ? 'n/a' : ratioText(row.ratio);
+      const ratio = row.error
+        ? `FAILED ${row.error.slice(0, 60)}`
+        : row.role === 'stowage'
+          ? '—'
+          : row.ratio === undefined
+            ? 'n/a'
+            : ratioText(row.ratio);
       lines.push(
         `${pad(label, 44)} ${pad(row.subject + (row.role === 'baseline' ? ' *' : row.role === 'reference' ? ' (ref)' : ''), 36)} ${lpad(fmtMs(row.medianMs), 9)} ${lpad(fmtThroughput(row.throughput, row.metric.unit), 16)} ${lpad(row.spread === undefined ? '—' : `±${((row.spread * 100) / 2).toFixed(0)}%`, 7)} ${lpad(ratio, 26)} ${lpad(row.role === 'stowage' || row.cpuRatio === undefined ? '—' : ratioText(row.cpuRatio), 32)}`,
       );
@@ -298,11 +391,18 @@ export function textTable(results: CaseResult[]): string {
     lines.push('', `${pad('RSS growth (peak, or while holding)', 44)} ${pad('subject', 36)} ${lpad('bytes', 9)} ${lpad('growth', 16)}`);
     for (const r of rss) {
       const id = r.measure === 'held' ? `${r.id} (held after GC)` : `${r.id} (peak)`;
-      lines.push(`${pad(id, 44)} ${pad(r.name, 36)} ${lpad(fmtBytes(r.bytes), 9)} ${lpad(r.skipped ? 'skipped' : r.error ? `FAILED ${r.error.slice(0, 40)}` : fmtMiB(r.growth), 16)}`);
+      lines.push(
+        `${pad(id, 44)} ${pad(r.name, 36)} ${lpad(fmtBytes(r.bytes), 9)} ${lpad(r.skipped ? 'skipped' : r.error ? `FAILED ${r.error.slice(0, 40)}` : fmtMiB(r.growth), 16)}`,
+      );
     }
   }
-  lines.push('', '* baseline.  ratio = stowage throughput ÷ that row\'s throughput (= its time ÷ stowage\'s time); ≥ 1 means stowage is as fast or faster.');
+  lines.push(
+    '',
+    "* baseline.  ratio = stowage throughput ÷ that row's throughput (= its time ÷ stowage's time); ≥ 1 means stowage is as fast or faster.",
+  );
   lines.push('  spread = ±half of (max − min) ÷ median over the timed repetitions.');
-  lines.push('  CPU = CPU time of the whole process (all threads) during the run; this ÷ stowage ≥ 1 means stowage needed as little CPU or less.');
+  lines.push(
+    '  CPU = CPU time of the whole process (all threads) during the run; this ÷ stowage ≥ 1 means stowage needed as little CPU or less.',
+  );
   return lines.join('\n');
 }

@@ -38,13 +38,16 @@ export function renderChart(results: CaseResult[], subtitle: string): string {
   /** Grid lines, drawn first (behind the bars). */
   const back: string[] = [];
   let y = 70;
-  const text = (x: number, yy: number, s: string, attrs = '') => parts.push(`<text x="${x.toFixed(1)}" y="${yy.toFixed(1)}" ${attrs}>${esc(s)}</text>`);
+  const text = (x: number, yy: number, s: string, attrs = '') =>
+    parts.push(`<text x="${x.toFixed(1)}" y="${yy.toFixed(1)}" ${attrs}>${esc(s)}</text>`);
 
   // Ratio axis ticks at the top.
   const axis = (top: number, bottom: number) => {
     for (let l = LOG_MIN; l <= LOG_MAX; l++) {
       const x = ratioX(2 ** l);
-      back.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="${l === 0 ? '#000' : '#e0e0e0'}" stroke-width="${l === 0 ? 1.5 : 1}"/>`);
+      back.push(
+        `<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="${l === 0 ? '#000' : '#e0e0e0'}" stroke-width="${l === 0 ? 1.5 : 1}"/>`,
+      );
       text(x, top - 4, fmtFraction(l), 'text-anchor="middle" font-size="10" fill="#555"');
     }
   };
@@ -68,12 +71,19 @@ export function renderChart(results: CaseResult[], subtitle: string): string {
           const x2 = ratioX(row.ratio);
           const colour = row.ratio >= 1 ? GREEN : RED;
           const opacity = row.role === 'reference' ? 0.45 : 0.9;
-          parts.push(`<rect x="${Math.min(x1, x2).toFixed(1)}" y="${y + 3}" width="${Math.max(1, Math.abs(x2 - x1)).toFixed(1)}" height="${ROW_H - 5}" fill="${colour}" fill-opacity="${opacity}"/>`);
+          parts.push(
+            `<rect x="${Math.min(x1, x2).toFixed(1)}" y="${y + 3}" width="${Math.max(1, Math.abs(x2 - x1)).toFixed(1)}" height="${ROW_H - 5}" fill="${colour}" fill-opacity="${opacity}"/>`,
+          );
           const clipped = row.ratio < 2 ** LOG_MIN || row.ratio > 2 ** LOG_MAX;
           if (clipped || x2 - PLOT_X < 50 || PLOT_X + PLOT_W - x2 < 40) {
             // Off the scale or near its edge: the value goes inside the bar, at its far end.
             const inside = row.ratio < 1 ? x2 + 3 : x2 - 3;
-            text(inside, y + 12, `${ratioText(row.ratio)}×${clipped ? ' (off scale)' : ''}`, `font-size="10" fill="#fff" font-weight="bold" ${row.ratio < 1 ? '' : 'text-anchor="end"'}`);
+            text(
+              inside,
+              y + 12,
+              `${ratioText(row.ratio)}×${clipped ? ' (off scale)' : ''}`,
+              `font-size="10" fill="#fff" font-weight="bold" ${row.ratio < 1 ? '' : 'text-anchor="end"'}`,
+            );
           } else {
             const tx = row.ratio >= 1 ? x2 + 4 : x2 - 4;
             text(tx, y + 12, `${ratioText(row.ratio)}×`, `font-size="10" ${row.ratio >= 1 ? '' : 'text-anchor="end"'}`);
@@ -90,7 +100,12 @@ export function renderChart(results: CaseResult[], subtitle: string): string {
   const rss = results.filter((r): r is RssResult => r.kind === 'rss' && !r.skipped && !r.error);
   if (rss.length > 0) {
     y += 36;
-    text(10, y, 'RSS growth: peak while streaming, or while a store holds what was put (MiB, log scale; | marks the limit)', 'font-weight="bold" font-size="13"');
+    text(
+      10,
+      y,
+      'RSS growth: peak while streaming, or while a store holds what was put (MiB, log scale; | marks the limit)',
+      'font-weight="bold" font-size="13"',
+    );
     y += 22;
     const top = y;
     for (const mib of [1, 10, 100, 1000, 10000]) {
@@ -100,11 +115,14 @@ export function renderChart(results: CaseResult[], subtitle: string): string {
     const rssTop = y;
     for (const r of rss) {
       const mib = r.growth / MiB;
-      const what = r.measure === 'held' ? `holding ${(r.bytes / MiB).toFixed(0)} MiB` : r.title.replace('Peak RSS growth streaming through the ', '');
+      const what =
+        r.measure === 'held' ? `holding ${(r.bytes / MiB).toFixed(0)} MiB` : r.title.replace('Peak RSS growth streaming through the ', '');
       text(LABEL_W, y + 12, `${what}: ${r.name}`, 'text-anchor="end" font-size="11"');
       const over = r.role === 'stowage' && r.growth > r.limit.bytes;
       const colour = r.role === 'stowage' ? (over ? RED : GREEN) : GREY;
-      parts.push(`<rect x="${PLOT_X}" y="${y + 3}" width="${Math.max(1, rssX(mib) - PLOT_X).toFixed(1)}" height="${ROW_H - 5}" fill="${colour}" fill-opacity="0.85"/>`);
+      parts.push(
+        `<rect x="${PLOT_X}" y="${y + 3}" width="${Math.max(1, rssX(mib) - PLOT_X).toFixed(1)}" height="${ROW_H - 5}" fill="${colour}" fill-opacity="0.85"/>`,
+      );
       text(rssX(mib) + 4, y + 12, `${mib.toFixed(0)} MiB`, 'font-size="10"');
       if (r.role === 'stowage') {
         const lx = rssX(r.limit.bytes / MiB);

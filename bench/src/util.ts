@@ -127,7 +127,9 @@ export interface Xxh3Hasher {
 }
 
 export async function createXxh3(): Promise<Xxh3Hasher> {
-  const { createXXHash128 } = (await import(new URL('../../packages/local/node_modules/hash-wasm/dist/index.esm.js', import.meta.url).href)) as {
+  const { createXXHash128 } = (await import(
+    new URL('../../packages/local/node_modules/hash-wasm/dist/index.esm.js', import.meta.url).href
+  )) as {
     createXXHash128(): Promise<Xxh3Hasher>;
   };
   return createXXHash128();

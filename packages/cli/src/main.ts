@@ -57,7 +57,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const count = args.positionals.length;
     if (count < command.arity.min || count > command.arity.max) {
-      const wanted = command.arity.min === command.arity.max ? `${command.arity.min}` : count < command.arity.min ? `at least ${command.arity.min}` : `at most ${command.arity.max}`;
+      const wanted =
+        command.arity.min === command.arity.max
+          ? `${command.arity.min}`
+          : count < command.arity.min
+            ? `at least ${command.arity.min}`
+            : `at most ${command.arity.max}`;
       throw new UsageError(`${command.name} takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${count}`);
     }
     ctx = new Context(io, args);

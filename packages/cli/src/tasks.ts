@@ -181,7 +181,9 @@ async function runTransfer(ctx: Context, task: Transfer, options: RunOptions, ba
     }
     case 'download': {
       const details = { bucket: task.bucket, key: task.key };
-      await mkdir(dirname(task.file), { recursive: true }).catch((e: unknown) => Promise.reject(fileError(e, dirname(task.shown), details)));
+      await mkdir(dirname(task.file), { recursive: true }).catch((e: unknown) =>
+        Promise.reject(fileError(e, dirname(task.shown), details)),
+      );
       await downloadFile(storage, task.bucket, task.key, task.file, {
         signal,
         ...onProgress,
@@ -225,7 +227,8 @@ async function runDeletions(ctx: Context, tasks: (DeleteTask | UnlinkTask)[], fa
       const batch = keys.slice(i, i + DELETE_BATCH);
       let result: DeleteObjectsResult;
       try {
-        result = batch.length === 1 ? await deleteOne(ctx, bucket, batch[0] as string) : await storage.deleteObjects(bucket, batch, { signal });
+        result =
+          batch.length === 1 ? await deleteOne(ctx, bucket, batch[0] as string) : await storage.deleteObjects(bucket, batch, { signal });
       } catch (error) {
         if (signal.aborted) throw abortError(signal);
         fail(error);

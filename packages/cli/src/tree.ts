@@ -1,4 +1,4 @@
-import { type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { type Storage, StorageError, fileError, throwIfAborted } from '@stowage/core';
@@ -142,33 +142,52 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
     const files = await walkLocal(ctx, source.path, source.path);
     if (files === undefined) throw new StorageError('InvalidArgument', `no such file or folder: ${source.path}`);
     const prefix = folderPrefix(destination.key);
-    const objects = mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, prefix, signal) : new Map<string, RemoteEntry>();
+    const objects =
+      mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, prefix, signal) : new Map<string, RemoteEntry>();
     for (const file of sorted(files)) {
       const existing = objects.get(file.rel);
-      if (!changed(mode, { size: file.size, ms: file.mtimeMs }, existing && { size: existing.size, ms: existing.lastModified.getTime() })) continue;
-      tasks.push({ op: 'upload', file: file.path, shown: file.shown, bucket: destination.bucket, key: prefix + file.rel, size: file.size, move: mode.move });
+      if (!changed(mode, { size: file.size, ms: file.mtimeMs }, existing && { size: existing.size, ms: existing.lastModified.getTime() }))
+        continue;
+      tasks.push({
+        op: 'upload',
+        file: file.path,
+        shown: file.shown,
+        bucket: destination.bucket,
+        key: prefix + file.rel,
+        size: file.size,
+        move: mode.move,
+      });
     }
     if (mode.deleteExtra) {
-      for (const object of sorted(objects)) if (!files.has(object.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: object.key });
+      for (const object of sorted(objects))
+        if (!files.has(object.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: object.key });
     }
     return plan;
   }
   if (source.kind === 'object' && destination.kind === 'file') {
     const prefix = folderPrefix(source.key);
     const objects = await listRemote(storage, source.bucket, prefix, signal);
-    const files = mode.onlyChanged || mode.deleteExtra ? ((await walkLocal(ctx, destination.path, destination.path)) ?? new Map<string, LocalEntry>()) : new Map<string, LocalEntry>();
+    const files =
+      mode.onlyChanged || mode.deleteExtra
+        ? ((await walkLocal(ctx, destination.path, destination.path)) ?? new Map<string, LocalEntry>())
+        : new Map<string, LocalEntry>();
     const root = resolve(ctx.io.cwd, destination.path);
     for (const object of sorted(objects)) {
       const local = keyToLocalPath(object.rel);
       if (local === undefined) {
         // A "folder" marker (an empty object whose key ends in /) is how some tools show folders: nothing to do.
         if (object.size === 0 && object.rel.endsWith('/')) continue;
-        ctx.report(new StorageError('InvalidKey', 'skipped: the key is not a valid local file name', { bucket: source.bucket, key: object.key }));
+        ctx.report(
+          new StorageError('InvalidKey', 'skipped: the key is not a valid local file name', { bucket: source.bucket, key: object.key }),
+        );
         plan.problems++;
         continue;
       }
       const existing = files.get(object.rel);
-      if (!changed(mode, { size: object.size, ms: object.lastModified.getTime() }, existing && { size: existing.size, ms: existing.mtimeMs })) continue;
+      if (
+        !changed(mode, { size: object.size, ms: object.lastModified.getTime() }, existing && { size: existing.size, ms: existing.mtimeMs })
+      )
+        continue;
       tasks.push({
         op: 'download',
         bucket: source.bucket,
@@ -190,13 +209,23 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
     const from = folderPrefix(source.key);
     const to = folderPrefix(destination.key);
     if (source.bucket === destination.bucket && (from.startsWith(to) || to.startsWith(from))) {
-      throw new UsageError(`${formatObject(source.bucket, from)} and ${formatObject(destination.bucket, to)} overlap: one is inside the other`);
+      throw new UsageError(
+        `${formatObject(source.bucket, from)} and ${formatObject(destination.bucket, to)} overlap: one is inside the other`,
+      );
     }
     const objects = await listRemote(storage, source.bucket, from, signal);
-    const existing = mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, to, signal) : new Map<string, RemoteEntry>();
+    const existing =
+      mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, to, signal) : new Map<string, RemoteEntry>();
     for (const object of sorted(objects)) {
       const there = existing.get(object.rel);
-      if (!changed(mode, { size: object.size, ms: object.lastModified.getTime() }, there && { size: there.size, ms: there.lastModified.getTime() })) continue;
+      if (
+        !changed(
+          mode,
+          { size: object.size, ms: object.lastModified.getTime() },
+          there && { size: there.size, ms: there.lastModified.getTime() },
+        )
+      )
+        continue;
       tasks.push({
         op: 'copy',
         from: { bucket: source.bucket, key: object.key },
@@ -206,7 +235,8 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
       });
     }
     if (mode.deleteExtra) {
-      for (const there of sorted(existing)) if (!objects.has(there.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: there.key });
+      for (const there of sorted(existing))
+        if (!objects.has(there.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: there.key });
     }
     return plan;
   }

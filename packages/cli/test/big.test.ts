@@ -76,10 +76,14 @@ describe.each(TARGETS)('big transfers on the $name store', { timeout: 180_000 },
   });
 
   it('a reader that stops early (| head) ends cat quietly, exit 0', async () => {
-    const child = spawn('bash', ['-c', `"${process.execPath}" "${bin}" cat stow://big/big.bin | head -c 10 | wc -c; echo "exit \${PIPESTATUS[0]}"`], {
-      cwd,
-      env: cleanEnv({ ...target.env, STOWAGE_STORE: target.url }),
-    });
+    const child = spawn(
+      'bash',
+      ['-c', `"${process.execPath}" "${bin}" cat stow://big/big.bin | head -c 10 | wc -c; echo "exit \${PIPESTATUS[0]}"`],
+      {
+        cwd,
+        env: cleanEnv({ ...target.env, STOWAGE_STORE: target.url }),
+      },
+    );
     expect(await finished(child)).toMatchObject({ code: 0, stdout: '10\nexit 0\n', stderr: '' });
   });
 
@@ -97,57 +101,66 @@ describe.each(TARGETS)('big transfers on the $name store', { timeout: 180_000 },
     const r = await result;
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/^stowage: Aborted: stow:\/\/big\/partial\.bin: .*interrupted \(SIGINT\)\n$/);
-    expect(await run(['stat', 'stow://big/partial.bin'])).toMatchObject({ code: 1, stderr: 'stowage: NoSuchKey: stow://big/partial.bin\n' });
+    expect(await run(['stat', 'stow://big/partial.bin'])).toMatchObject({
+      code: 1,
+      stderr: 'stowage: NoSuchKey: stow://big/partial.bin\n',
+    });
     if (target.root) expect((await bigFiles(target.root, MiB)).map((f) => f.slice(target.root?.length))).toEqual(['/big/big.bin']);
   });
 
-  it.runIf(name === 's3rver')('Ctrl-C during a download leaves no file, partial or temporary (s3rver only: a TCP proxy holds the download open)', async () => {
-    // A proxy that stalls every response after 1 MiB: the download is surely under way, and unfinished.
-    const port = Number(new URL(decodeURIComponent(target.url.slice(target.url.indexOf('endpoint=') + 9).split('&')[0] ?? '')).port);
-    const proxy = await startStallProxy(port, MiB);
-    try {
-      const store = target.url.replace(`%3A${port}`, `%3A${proxy.port}`);
-      expect(store).not.toBe(target.url);
-      const dir = join(cwd, 'dl');
-      await mkdir(dir, { recursive: true });
-      const child = await spawnCli(['--store', store, 'cp', 'stow://big/big.bin', 'dl/big.bin'], { cwd, env: target.env });
-      const result = finished(child);
-      // The temporary file beside the target, once it holds some bytes.
-      await until(async () => {
-        for (const f of await readdir(dir)) if (f.endsWith('.stowage-download') && (await stat(join(dir, f))).size > 0) return true;
-        return false;
-      }, 'the download to start');
-      child.kill('SIGINT');
-      const r = await result;
-      expect(r.code).toBe(130);
-      expect(r.stderr).toMatch(/^stowage: Aborted: stow:\/\/big\/big\.bin: /);
-      expect(await readdir(dir)).toEqual([]);
-    } finally {
-      await proxy.close();
-    }
-  });
+  it.runIf(name === 's3rver')(
+    'Ctrl-C during a download leaves no file, partial or temporary (s3rver only: a TCP proxy holds the download open)',
+    async () => {
+      // A proxy that stalls every response after 1 MiB: the download is surely under way, and unfinished.
+      const port = Number(new URL(decodeURIComponent(target.url.slice(target.url.indexOf('endpoint=') + 9).split('&')[0] ?? '')).port);
+      const proxy = await startStallProxy(port, MiB);
+      try {
+        const store = target.url.replace(`%3A${port}`, `%3A${proxy.port}`);
+        expect(store).not.toBe(target.url);
+        const dir = join(cwd, 'dl');
+        await mkdir(dir, { recursive: true });
+        const child = await spawnCli(['--store', store, 'cp', 'stow://big/big.bin', 'dl/big.bin'], { cwd, env: target.env });
+        const result = finished(child);
+        // The temporary file beside the target, once it holds some bytes.
+        await until(async () => {
+          for (const f of await readdir(dir)) if (f.endsWith('.stowage-download') && (await stat(join(dir, f))).size > 0) return true;
+          return false;
+        }, 'the download to start');
+        child.kill('SIGINT');
+        const r = await result;
+        expect(r.code).toBe(130);
+        expect(r.stderr).toMatch(/^stowage: Aborted: stow:\/\/big\/big\.bin: /);
+        expect(await readdir(dir)).toEqual([]);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
   const hasScript = spawnSync('script', ['--version']).status === 0;
-  it.runIf(name === 'local' && hasScript)('on a terminal (script -qfec) cp draws a progress bar; --quiet and pipes do not (once, on the local store; needs util-linux script)', async () => {
-    const command = (args: string) => `"${process.execPath}" "${bin}" ${args}`;
-    const tty = (args: string) =>
-      finished(
-        spawn('script', ['-qfec', command(args), '/dev/null'], {
-          cwd,
-          env: cleanEnv({ ...target.env, STOWAGE_STORE: target.url, COLUMNS: '100' }),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        }),
-      );
-    const shown = await tty('cp big.bin stow://big/tty.bin');
-    expect(shown.code).toBe(0);
-    // tqdm's final line: label, 100%, the bar, the size and the time; redrawn in place with \r.
-    expect(shown.stdout).toMatch(/\rbig\.bin: 100% \|█+\| 50\.0 MiB in \d+:\d\d/);
-    expect(shown.stdout).toContain('upload: big.bin to stow://big/tty.bin');
+  it.runIf(name === 'local' && hasScript)(
+    'on a terminal (script -qfec) cp draws a progress bar; --quiet and pipes do not (once, on the local store; needs util-linux script)',
+    async () => {
+      const command = (args: string) => `"${process.execPath}" "${bin}" ${args}`;
+      const tty = (args: string) =>
+        finished(
+          spawn('script', ['-qfec', command(args), '/dev/null'], {
+            cwd,
+            env: cleanEnv({ ...target.env, STOWAGE_STORE: target.url, COLUMNS: '100' }),
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+        );
+      const shown = await tty('cp big.bin stow://big/tty.bin');
+      expect(shown.code).toBe(0);
+      // tqdm's final line: label, 100%, the bar, the size and the time; redrawn in place with \r.
+      expect(shown.stdout).toMatch(/\rbig\.bin: 100% \|█+\| 50\.0 MiB in \d+:\d\d/);
+      expect(shown.stdout).toContain('upload: big.bin to stow://big/tty.bin');
 
-    const quiet = await tty('cp --quiet big.bin stow://big/tty.bin');
-    expect(quiet).toMatchObject({ code: 0, stdout: '' });
+      const quiet = await tty('cp --quiet big.bin stow://big/tty.bin');
+      expect(quiet).toMatchObject({ code: 0, stdout: '' });
 
-    const piped = await run(['cp', 'big.bin', 'stow://big/piped.bin']);
-    expect(piped).toMatchObject({ code: 0, stderr: '', stdout: 'upload: big.bin to stow://big/piped.bin\n' });
-  });
+      const piped = await run(['cp', 'big.bin', 'stow://big/piped.bin']);
+      expect(piped).toMatchObject({ code: 0, stderr: '', stdout: 'upload: big.bin to stow://big/piped.bin\n' });
+    },
+  );
 });

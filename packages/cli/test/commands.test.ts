@@ -52,7 +52,17 @@ describe.each(TARGETS)('every command on the $name store', { timeout: 120_000 },
   });
 
   it('cp uploads a file with --content-type and --metadata; stat shows every attribute', async () => {
-    const up = await ok(['cp', '--content-type', 'text/x-cat', '--metadata', 'photographer=Ana', '--metadata', 'note=a=b', 'cat.txt', 'stow://photos/cats/cat.txt']);
+    const up = await ok([
+      'cp',
+      '--content-type',
+      'text/x-cat',
+      '--metadata',
+      'photographer=Ana',
+      '--metadata',
+      'note=a=b',
+      'cat.txt',
+      'stow://photos/cats/cat.txt',
+    ]);
     expect(up.stdout).toBe('upload: cat.txt to stow://photos/cats/cat.txt\n');
     const info = await json<JsonObject & { bucket: string }>(['stat', 'stow://photos/cats/cat.txt']);
     expect(info).toMatchObject({
@@ -113,7 +123,7 @@ describe.each(TARGETS)('every command on the $name store', { timeout: 120_000 },
     expect(await json<unknown[]>(['ls', 'stow://scratch'])).toEqual([]);
   });
 
-  it('cp downloads to a file and into a folder, with the object\'s time as mtime', async () => {
+  it("cp downloads to a file and into a folder, with the object's time as mtime", async () => {
     expect((await ok(['cp', 'stow://photos/cats/cat.txt', 'copy.txt'])).stdout).toBe('download: stow://photos/cats/cat.txt to copy.txt\n');
     expect(await readFile(join(cwd, 'copy.txt'), 'utf8')).toBe('A cat, in plain text.\n');
     await mkdir(join(cwd, 'down'));
@@ -129,7 +139,9 @@ describe.each(TARGETS)('every command on the $name store', { timeout: 120_000 },
   });
 
   it('cp copies inside the store, keeping attributes or replacing the ones given', async () => {
-    expect((await ok(['cp', 'stow://photos/cats/cat.txt', 'stow://scratch/'])).stdout).toBe('copy: stow://photos/cats/cat.txt to stow://scratch/cat.txt\n');
+    expect((await ok(['cp', 'stow://photos/cats/cat.txt', 'stow://scratch/'])).stdout).toBe(
+      'copy: stow://photos/cats/cat.txt to stow://scratch/cat.txt\n',
+    );
     expect(await json<JsonObject>(['stat', 'stow://scratch/cat.txt'])).toMatchObject({
       size: 22,
       contentType: 'text/x-cat',
@@ -137,7 +149,10 @@ describe.each(TARGETS)('every command on the $name store', { timeout: 120_000 },
     });
     // Onto itself with a new content type: the metadata stays.
     await ok(['cp', '--content-type', 'text/plain', 'stow://scratch/cat.txt', 'stow://scratch/cat.txt']);
-    expect(await json<JsonObject>(['stat', 'stow://scratch/cat.txt'])).toMatchObject({ contentType: 'text/plain', metadata: { photographer: 'Ana' } });
+    expect(await json<JsonObject>(['stat', 'stow://scratch/cat.txt'])).toMatchObject({
+      contentType: 'text/plain',
+      metadata: { photographer: 'Ana' },
+    });
     const same = await run(['cp', 'stow://scratch/cat.txt', 'stow://scratch/cat.txt']);
     expect(same.code).toBe(2);
   });
@@ -146,15 +161,23 @@ describe.each(TARGETS)('every command on the $name store', { timeout: 120_000 },
     expect((await ok(['cp', '-', 'stow://scratch/piped.txt'], 'from a pipe\n')).stdout).toBe('upload: - to stow://scratch/piped.txt\n');
     expect((await ok(['cp', 'stow://scratch/piped.txt', '-'])).stdout).toBe('from a pipe\n');
     expect((await ok(['cat', 'stow://scratch/piped.txt', 'stow://photos/dogs/dog.txt'])).stdout).toBe('from a pipe\nA dog.\n');
-    expect(await run(['cat', 'stow://scratch/nope'])).toMatchObject({ code: 1, stdout: '', stderr: 'stowage: NoSuchKey: stow://scratch/nope\n' });
+    expect(await run(['cat', 'stow://scratch/nope'])).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'stowage: NoSuchKey: stow://scratch/nope\n',
+    });
   });
 
   it('mv moves objects and files, and the source goes', async () => {
-    expect((await ok(['mv', 'stow://scratch/piped.txt', 'stow://scratch/moved.txt'])).stdout).toBe('move: stow://scratch/piped.txt to stow://scratch/moved.txt\n');
+    expect((await ok(['mv', 'stow://scratch/piped.txt', 'stow://scratch/moved.txt'])).stdout).toBe(
+      'move: stow://scratch/piped.txt to stow://scratch/moved.txt\n',
+    );
     await writeFile(join(cwd, 'to-move.txt'), 'moving\n');
     expect((await ok(['mv', 'to-move.txt', 'stow://scratch/'])).stdout).toBe('move: to-move.txt to stow://scratch/to-move.txt\n');
     await expect(stat(join(cwd, 'to-move.txt'))).rejects.toThrow();
-    expect((await ok(['mv', 'stow://scratch/moved.txt', 'moved-back.txt'])).stdout).toBe('move: stow://scratch/moved.txt to moved-back.txt\n');
+    expect((await ok(['mv', 'stow://scratch/moved.txt', 'moved-back.txt'])).stdout).toBe(
+      'move: stow://scratch/moved.txt to moved-back.txt\n',
+    );
     expect(await readFile(join(cwd, 'moved-back.txt'), 'utf8')).toBe('from a pipe\n');
     const keys = (await json<JsonObject[]>(['ls', '-r', 'stow://scratch'])).map((e) => e.key);
     expect(keys).toEqual(['cat.txt', 'to-move.txt']);
@@ -167,7 +190,12 @@ describe.each(TARGETS)('every command on the $name store', { timeout: 120_000 },
     expect((await ok(['rm', 'stow://scratch/to-move.txt'])).stdout).toBe('delete: stow://scratch/to-move.txt\n');
     const dry = await ok(['rm', '-r', '--dry-run', 'stow://scratch/cats']);
     expect(dry.stdout).toBe('(dryrun) delete: stow://scratch/cats/a.txt\n(dryrun) delete: stow://scratch/cats/b.txt\n');
-    expect((await json<JsonObject[]>(['ls', '-r', 'stow://scratch'])).map((e) => e.key)).toEqual(['cat.txt', 'catalog.txt', 'cats/a.txt', 'cats/b.txt']);
+    expect((await json<JsonObject[]>(['ls', '-r', 'stow://scratch'])).map((e) => e.key)).toEqual([
+      'cat.txt',
+      'catalog.txt',
+      'cats/a.txt',
+      'cats/b.txt',
+    ]);
     // stow://scratch/cats is the folder cats/: catalog.txt stays.
     await ok(['rm', '--recursive', 'stow://scratch/cats']);
     expect((await json<JsonObject[]>(['ls', '-r', 'stow://scratch'])).map((e) => e.key)).toEqual(['cat.txt', 'catalog.txt']);

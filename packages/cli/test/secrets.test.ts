@@ -46,11 +46,13 @@ function expectClean(what: string, r: CliResult, streams: ('stdout' | 'stderr')[
     const text = r[stream];
     for (const secret of FORBIDDEN) {
       const at = text.indexOf(secret);
-      if (at >= 0) expect.fail(`${what}: ${stream} shows a secret (${JSON.stringify(secret)}): …${JSON.stringify(text.slice(Math.max(0, at - 200), at + 20))}…`);
+      if (at >= 0)
+        expect.fail(
+          `${what}: ${stream} shows a secret (${JSON.stringify(secret)}): …${JSON.stringify(text.slice(Math.max(0, at - 200), at + 20))}…`,
+        );
     }
   }
 }
-
 
 const s3Url = (endpoint: string) => `s3://?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1&forcePathStyle=true`;
 
@@ -117,7 +119,12 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
   // Every command on the 403 answer; the main ones on the others (each run starts a process).
   it.each([
     ['echo-403', everyCommand('echo-403')],
-    ['echo-html', everyCommand('echo-html').filter(([c]) => ['ls', 'cp', 'cat'].includes(c as string)).slice(0, 4)],
+    [
+      'echo-html',
+      everyCommand('echo-html')
+        .filter(([c]) => ['ls', 'cp', 'cat'].includes(c as string))
+        .slice(0, 4),
+    ],
     ['echo-404', everyCommand('echo-404').filter(([c]) => ['cat', 'stat'].includes(c as string))],
   ])(
     'a server that echoes the request into its errors (%s): each command, with --debug, fails without showing the secret or the token',
@@ -143,7 +150,13 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
         jobs.push([endpoint, ['--store', s3Url(endpoint), '--debug', ...args]]);
       }
     }
-    const results = await pool(jobs.map(([, args]) => () => run(args, { AWS_MAX_ATTEMPTS: '1' })));
+    const results = await pool(
+      jobs.map(
+        ([, args]) =>
+          () =>
+            run(args, { AWS_MAX_ATTEMPTS: '1' }),
+      ),
+    );
     jobs.forEach(([endpoint, args], i) => {
       const r = results[i] as CliResult;
       const what = `${endpoint}: stowage ${args.slice(2).join(' ')}`;
@@ -153,7 +166,7 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
     });
   });
 
-  it("s3rver: missing bucket, missing key, bucket not empty, an unknown access key; with and without --debug", async () => {
+  it('s3rver: missing bucket, missing key, bucket not empty, an unknown access key; with and without --debug', async () => {
     const store = s3Url(s3rver.endpoint);
     const s3rverEnv = { AWS_ACCESS_KEY_ID: s3rver.credentials.accessKeyId };
     const setup = await run(['--store', store, 'mb', 'stow://secrets-cli'], s3rverEnv);
@@ -169,7 +182,9 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
       [{}, ['cp', 'small.txt', 'stow://secrets-cli/denied'], /AccessDenied/],
     ];
     // Each with --debug (its lines include the plain ones), the first two without too.
-    const jobs = cases.flatMap(([e, args, expected], i) => (i < 2 ? [false, true] : [true]).map((debug) => ({ e, args: ['--store', store, ...(debug ? ['--debug'] : []), ...args], expected })));
+    const jobs = cases.flatMap(([e, args, expected], i) =>
+      (i < 2 ? [false, true] : [true]).map((debug) => ({ e, args: ['--store', store, ...(debug ? ['--debug'] : []), ...args], expected })),
+    );
     const results = await pool(jobs.map((j) => () => run(j.args, j.e)));
     jobs.forEach((j, i) => {
       const r = results[i] as CliResult;
@@ -233,7 +248,11 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
     expect(ok.stdout).toContain('X-Amz-Security-Token=');
     for (const secret of forms(SECRET)) expect(ok.stdout).not.toContain(secret);
     expect(ok.stderr).toBe('');
-    for (const args of [['presign', '--expires-in', '999999999', 'stow://photos/cat.jpg'], ['presign', '--method', 'DELETE', 'stow://photos/cat.jpg'], ['presign', 'stow://x/cat.jpg']]) {
+    for (const args of [
+      ['presign', '--expires-in', '999999999', 'stow://photos/cat.jpg'],
+      ['presign', '--method', 'DELETE', 'stow://photos/cat.jpg'],
+      ['presign', 'stow://x/cat.jpg'],
+    ]) {
       const r = await run(['--store', store, '--debug', ...args]);
       expect(r.code, r.stderr).not.toBe(0);
       expectClean(`stowage ${args.join(' ')}`, r);

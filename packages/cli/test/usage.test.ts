@@ -54,7 +54,7 @@ describe('help', () => {
     expect(r.stderr).toContain('Usage: stowage');
   });
 
-  it('--version prints package.json\'s version', async () => {
+  it("--version prints package.json's version", async () => {
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     const r = await run(['--version']);
     expect(r.code).toBe(0);
@@ -153,7 +153,7 @@ describe('errors', () => {
     expect(r.stderr).toBe('stowage: InvalidArgument: no such file or folder: nothere.txt\n');
   });
 
-  it('an invalid bucket name is the driver\'s InvalidBucketName', async () => {
+  it("an invalid bucket name is the driver's InvalidBucketName", async () => {
     const r = await run(['mb', 'stow://No_Such']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^stowage: InvalidBucketName: stow:\/\/No_Such: .+\n$/);

@@ -53,7 +53,17 @@ const METHODS_WITH_BUCKET: [method: string, call: (s: Storage, ctx: CaseContext)
 /** Every object operation, on a bucket that does not exist. */
 const OBJECT_OPS_ON_MISSING: [method: string, call: (s: Storage, missing: string, ctx: CaseContext) => Promise<unknown>][] = [
   ['putObject', (s, m) => s.putObject(m, 'k', 'x')],
-  ['putObject of a stream', (s, m) => s.putObject(m, 'k', (async function* () { yield Buffer.from('x'); })())],
+  [
+    'putObject of a stream',
+    (s, m) =>
+      s.putObject(
+        m,
+        'k',
+        (async function* () {
+          yield Buffer.from('x');
+        })(),
+      ),
+  ],
   ['getObject', (s, m) => s.getObject(m, 'k')],
   ['headObject', (s, m) => s.headObject(m, 'k')],
   ['deleteObject', (s, m) => s.deleteObject(m, 'k')],
@@ -89,7 +99,7 @@ export function registerBuckets(suite: ContractSuite): void {
     async ({ storage, bucket }) => {
       const found = (await storage.listBuckets()).find((b) => b.name === bucket);
       expect(found?.createdAt).toBeInstanceOf(Date);
-      const at = (found?.createdAt as Date).getTime();
+      const at = found?.createdAt?.getTime() ?? Number.NaN;
       expect(Number.isNaN(at)).toBe(false);
       expect(Math.abs(at - Date.now())).toBeLessThan(CLOCK_SKEW_MS);
     },
@@ -155,11 +165,7 @@ export function registerBuckets(suite: ContractSuite): void {
   suite.case('copyObject to a missing bucket rejects NoSuchBucket', async ({ storage, bucket, missingBucket }) => {
     const missing = missingBucket();
     await storage.putObject(bucket, 'src', 'x');
-    await expectError(
-      storage.copyObject({ bucket, key: 'src' }, { bucket: missing, key: 'dst' }),
-      'NoSuchBucket',
-      { bucket: missing },
-    );
+    await expectError(storage.copyObject({ bucket, key: 'src' }, { bucket: missing, key: 'dst' }), 'NoSuchBucket', { bucket: missing });
     expect(await storage.bucketExists(missing)).toBe(false);
   });
 

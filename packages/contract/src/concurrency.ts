@@ -46,7 +46,7 @@ export function registerConcurrency(suite: ContractSuite): void {
       const writes = bodies.map((body, i) => storage.putObject(bucket, 'busy', body, { metadata: { writer: String(i) } }));
       await Promise.all(writes);
       for (const read of await Promise.all(reads)) {
-        expect(Number.isInteger(read.writer), 'a read without its writer\'s metadata').toBe(true);
+        expect(Number.isInteger(read.writer), "a read without its writer's metadata").toBe(true);
         expect(read.size).toBe((bodies[read.writer] as Buffer).length);
         expectBytes(read.bytes, bodies[read.writer] as Buffer, `a read whose metadata names writer ${read.writer}`);
       }
@@ -87,21 +87,25 @@ export function registerConcurrency(suite: ContractSuite): void {
     }
   });
 
-  suite.case('reads run concurrently with overwrites see whole versions, never a mix', async ({ storage, bucket }) => {
-    const versions = Array.from({ length: 6 }, (_, i) => pattern(128 * 1024, 200 + i));
-    await storage.putObject(bucket, 'rw', versions[0] as Buffer);
-    const reads: Promise<Buffer>[] = [];
-    const writes: Promise<unknown>[] = [];
-    for (let i = 1; i < versions.length; i++) {
-      writes.push(storage.putObject(bucket, 'rw', versions[i] as Buffer));
-      reads.push(readAll(storage, bucket, 'rw'), readAll(storage, bucket, 'rw'));
-    }
-    await Promise.all(writes);
-    for (const got of await Promise.all(reads)) {
-      const match = versions.findIndex((v) => v.equals(got));
-      expect(match, `a read of ${got.length} bytes matched no written version`).toBeGreaterThanOrEqual(0);
-    }
-  }, { needs: ['concurrentWrites', 'readIsolation'] });
+  suite.case(
+    'reads run concurrently with overwrites see whole versions, never a mix',
+    async ({ storage, bucket }) => {
+      const versions = Array.from({ length: 6 }, (_, i) => pattern(128 * 1024, 200 + i));
+      await storage.putObject(bucket, 'rw', versions[0] as Buffer);
+      const reads: Promise<Buffer>[] = [];
+      const writes: Promise<unknown>[] = [];
+      for (let i = 1; i < versions.length; i++) {
+        writes.push(storage.putObject(bucket, 'rw', versions[i] as Buffer));
+        reads.push(readAll(storage, bucket, 'rw'), readAll(storage, bucket, 'rw'));
+      }
+      await Promise.all(writes);
+      for (const got of await Promise.all(reads)) {
+        const match = versions.findIndex((v) => v.equals(got));
+        expect(match, `a read of ${got.length} bytes matched no written version`).toBeGreaterThanOrEqual(0);
+      }
+    },
+    { needs: ['concurrentWrites', 'readIsolation'] },
+  );
 
   suite.case('read-after-write: every overwrite is visible to the next get and head', async ({ storage, bucket }) => {
     for (let i = 0; i < 5; i++) {
@@ -131,20 +135,25 @@ export function registerConcurrency(suite: ContractSuite): void {
     for (const got of reads) expectBytes(got, bytes);
   });
 
-  suite.case('concurrent puts and deletes of one key settle on a whole object or none', async ({ storage, bucket }) => {
-    const bodies = Array.from({ length: 8 }, (_, i) => pattern(32 * 1024, 400 + i));
-    await Promise.all(
-      bodies.flatMap((body) => [storage.putObject(bucket, 'flux', body), storage.deleteObject(bucket, 'flux')]),
-    );
-    const keys = await listKeys(storage, bucket);
-    if (keys.length === 0) {
-      await expectError(storage.headObject(bucket, 'flux'), 'NoSuchKey', { bucket, key: 'flux' });
-    } else {
-      expect(keys).toEqual(['flux']);
-      const got = await readAll(storage, bucket, 'flux');
-      expect(bodies.some((b) => b.equals(got)), 'the surviving object is one writer\'s whole body').toBe(true);
-    }
-  }, { needs: ['concurrentWrites'] });
+  suite.case(
+    'concurrent puts and deletes of one key settle on a whole object or none',
+    async ({ storage, bucket }) => {
+      const bodies = Array.from({ length: 8 }, (_, i) => pattern(32 * 1024, 400 + i));
+      await Promise.all(bodies.flatMap((body) => [storage.putObject(bucket, 'flux', body), storage.deleteObject(bucket, 'flux')]));
+      const keys = await listKeys(storage, bucket);
+      if (keys.length === 0) {
+        await expectError(storage.headObject(bucket, 'flux'), 'NoSuchKey', { bucket, key: 'flux' });
+      } else {
+        expect(keys).toEqual(['flux']);
+        const got = await readAll(storage, bucket, 'flux');
+        expect(
+          bodies.some((b) => b.equals(got)),
+          "the surviving object is one writer's whole body",
+        ).toBe(true);
+      }
+    },
+    { needs: ['concurrentWrites'] },
+  );
 
   suite.case(
     'concurrent createBucket of one name: exactly one succeeds, the rest get BucketAlreadyExists',

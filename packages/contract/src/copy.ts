@@ -184,10 +184,7 @@ export function registerCopy(suite: ContractSuite): void {
     await storage.putObject(bucket, 'src', 'x');
     const controller = new AbortController();
     controller.abort();
-    await expectError(
-      storage.copyObject({ bucket, key: 'src' }, { bucket, key: 'dst' }, { signal: controller.signal }),
-      'Aborted',
-    );
+    await expectError(storage.copyObject({ bucket, key: 'src' }, { bucket, key: 'dst' }, { signal: controller.signal }), 'Aborted');
     await expectAbsent(storage, bucket, 'dst');
   });
 }

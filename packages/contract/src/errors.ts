@@ -173,10 +173,14 @@ export function registerErrors(suite: ContractSuite): void {
       await storage.putObject(bucket, 'rot', bytes);
       await options.corruptObject?.(bucket, 'rot');
       // The check can only finish at the end of the body, so the error may come from the stream.
-      await expectError(async () => {
-        const got = await storage.getObject(bucket, 'rot');
-        await got.bytes();
-      }, 'ChecksumMismatch', { bucket, key: 'rot' });
+      await expectError(
+        async () => {
+          const got = await storage.getObject(bucket, 'rot');
+          await got.bytes();
+        },
+        'ChecksumMismatch',
+        { bucket, key: 'rot' },
+      );
     },
     { needs: ['checksums'], skip: suite.options.corruptObject ? undefined : 'no corruptObject hook given' },
   );

@@ -46,15 +46,7 @@ export function chunk(bytes: Uint8Array, chunkSize = 64 * 1024): Uint8Array[] {
 export type BodyForm = 'string' | 'Uint8Array' | 'Buffer' | 'Readable' | 'ReadableStream' | 'AsyncIterable' | 'Blob';
 
 /** Every {@link BodyForm}. */
-export const BODY_FORMS: readonly BodyForm[] = [
-  'string',
-  'Uint8Array',
-  'Buffer',
-  'Readable',
-  'ReadableStream',
-  'AsyncIterable',
-  'Blob',
-];
+export const BODY_FORMS: readonly BodyForm[] = ['string', 'Uint8Array', 'Buffer', 'Readable', 'ReadableStream', 'AsyncIterable', 'Blob'];
 
 /** A body of the given form holding exactly `bytes` (for `string`, `bytes` must be UTF-8). */
 export function bodyOf(form: BodyForm, bytes: Buffer): BodyInput {

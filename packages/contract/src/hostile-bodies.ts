@@ -82,11 +82,14 @@ export function registerHostileBodies(suite: ContractSuite): void {
     await expectNothingLeft(storage, bucket, 'web');
   });
 
-  suite.case('a body with a declared size that throws mid-stream rejects with a StorageError and leaves nothing', async ({ storage, bucket }) => {
-    const { body } = countingBody({ chunkSize: 1000, total: 10, failAfter: 4, fail: new Error('the sized source broke') });
-    await expectError(storage.putObject(bucket, 'sized', Readable.from(body), { size: 10_000 }), ERROR_CODES, { bucket, key: 'sized' });
-    await expectNothingLeft(storage, bucket, 'sized');
-  });
+  suite.case(
+    'a body with a declared size that throws mid-stream rejects with a StorageError and leaves nothing',
+    async ({ storage, bucket }) => {
+      const { body } = countingBody({ chunkSize: 1000, total: 10, failAfter: 4, fail: new Error('the sized source broke') });
+      await expectError(storage.putObject(bucket, 'sized', Readable.from(body), { size: 10_000 }), ERROR_CODES, { bucket, key: 'sized' });
+      await expectNothingLeft(storage, bucket, 'sized');
+    },
+  );
 
   suite.case(
     'a multi-MiB body with a declared size that throws after the first part leaves nothing',
@@ -103,7 +106,10 @@ export function registerHostileBodies(suite: ContractSuite): void {
   // Bodies that never end.
   suite.case('a body that never ends is stopped by AbortSignal.timeout: Aborted, nothing left', async ({ storage, bucket }) => {
     const { body, pulled } = countingBody({ chunkSize: 4096, total: Infinity, pause: 1 });
-    await expectError(storage.putObject(bucket, 'endless', body, { signal: AbortSignal.timeout(150) }), 'Aborted', { bucket, key: 'endless' });
+    await expectError(storage.putObject(bucket, 'endless', body, { signal: AbortSignal.timeout(150) }), 'Aborted', {
+      bucket,
+      key: 'endless',
+    });
     expect(pulled(), 'chunks pulled before the timeout').toBeGreaterThan(0);
     await expectNothingLeft(storage, bucket, 'endless');
   });
@@ -138,12 +144,15 @@ export function registerHostileBodies(suite: ContractSuite): void {
   );
 
   // Metadata over the limit.
-  suite.case(`metadata of ${MAX_METADATA_BYTES + 1} bytes (one over) rejects InvalidArgument and leaves nothing`, async ({ storage, bucket }) => {
-    // Name 'm' (1 byte) + value: 2049 bytes in all.
-    const metadata = { m: 'v'.repeat(MAX_METADATA_BYTES) };
-    await expectError(storage.putObject(bucket, 'meta', 'x', { metadata }), 'InvalidArgument', { bucket, key: 'meta' });
-    await expectNothingLeft(storage, bucket, 'meta');
-  });
+  suite.case(
+    `metadata of ${MAX_METADATA_BYTES + 1} bytes (one over) rejects InvalidArgument and leaves nothing`,
+    async ({ storage, bucket }) => {
+      // Name 'm' (1 byte) + value: 2049 bytes in all.
+      const metadata = { m: 'v'.repeat(MAX_METADATA_BYTES) };
+      await expectError(storage.putObject(bucket, 'meta', 'x', { metadata }), 'InvalidArgument', { bucket, key: 'meta' });
+      await expectNothingLeft(storage, bucket, 'meta');
+    },
+  );
 
   suite.case('metadata over the limit in UTF-8 bytes, not in characters, rejects InvalidArgument', async ({ storage, bucket }) => {
     // 1100 characters, 2200 bytes: under the limit counted in UTF-16 units, over it in bytes.

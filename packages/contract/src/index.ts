@@ -75,11 +75,7 @@ const REGISTER: Record<ContractCategory, (suite: ContractSuite) => void> = {
  * @param factory - Makes the storage under test.
  * @param options - Limitations, body sizes, bucket prefix and hooks; see {@link ContractOptions}.
  */
-export function describeStorageContract(
-  name: string,
-  factory: () => Storage | Promise<Storage>,
-  options: ContractOptions = {},
-): void {
+export function describeStorageContract(name: string, factory: () => Storage | Promise<Storage>, options: ContractOptions = {}): void {
   describe(`stowage contract: ${name}`, async () => {
     const storage = await factory();
     for (const category of CONTRACT_CATEGORIES) {

@@ -118,9 +118,13 @@ const KEY_METHODS: [method: string, call: (ctx: CaseContext, key: string) => Pro
 /** Keys: special characters, lengths in UTF-8 bytes, invalid keys and capability-dependent shapes. */
 export function registerKeys(suite: ContractSuite): void {
   for (const [label, key, needs] of WEIRD_KEYS) {
-    suite.case(`a key with ${label} round-trips through put, head, get, list and delete`, async ({ storage, bucket }) => {
-      await expectRoundTrip(storage, bucket, key);
-    }, { needs: needs ?? [] });
+    suite.case(
+      `a key with ${label} round-trips through put, head, get, list and delete`,
+      async ({ storage, bucket }) => {
+        await expectRoundTrip(storage, bucket, key);
+      },
+      { needs: needs ?? [] },
+    );
   }
 
   for (const [feature, label, key] of CAPABILITY_KEYS) {
@@ -136,12 +140,16 @@ export function registerKeys(suite: ContractSuite): void {
     }
   }
 
-  suite.case('a key with a 300-byte segment next to a short one lists in order', async ({ storage, bucket }) => {
-    const long = `long/${'l'.repeat(300)}`;
-    await storage.putObject(bucket, 'long/a', 'x');
-    await storage.putObject(bucket, long, 'y');
-    expect(await listKeys(storage, bucket, { prefix: 'long/' })).toEqual(['long/a', long]);
-  }, { needs: ['longSegments'] });
+  suite.case(
+    'a key with a 300-byte segment next to a short one lists in order',
+    async ({ storage, bucket }) => {
+      const long = `long/${'l'.repeat(300)}`;
+      await storage.putObject(bucket, 'long/a', 'x');
+      await storage.putObject(bucket, long, 'y');
+      expect(await listKeys(storage, bucket, { prefix: 'long/' })).toEqual(['long/a', long]);
+    },
+    { needs: ['longSegments'] },
+  );
 
   for (const [first, second] of [
     ['a/b', 'a/b/c'],
@@ -162,37 +170,47 @@ export function registerKeys(suite: ContractSuite): void {
         expect(await listKeys(storage, bucket)).toEqual(['a/b/c']);
       });
     } else {
-      suite.case(`${first} then ${second}: the second rejects InvalidKey, the first is intact (no fileAndFolderKeys)`, async ({ storage, bucket }) => {
-        await storage.putObject(bucket, first, 'first');
-        await expectError(storage.putObject(bucket, second, 'second'), 'InvalidKey', { bucket, key: second });
-        expect((await readAll(storage, bucket, first)).toString()).toBe('first');
-        expect(await listKeys(storage, bucket)).toEqual([first]);
-      });
+      suite.case(
+        `${first} then ${second}: the second rejects InvalidKey, the first is intact (no fileAndFolderKeys)`,
+        async ({ storage, bucket }) => {
+          await storage.putObject(bucket, first, 'first');
+          await expectError(storage.putObject(bucket, second, 'second'), 'InvalidKey', { bucket, key: second });
+          expect((await readAll(storage, bucket, first)).toString()).toBe('first');
+          expect(await listKeys(storage, bucket)).toEqual([first]);
+        },
+      );
     }
   }
 
-  suite.case('a folder marker (`folder/`, empty body, as the AWS console makes) beside `folder/x` lists as S3 lists it', async ({ storage, bucket }) => {
-    await storage.putObject(bucket, 'folder/', '');
-    await storage.putObject(bucket, 'folder/x', 'x');
-    expect((await storage.headObject(bucket, 'folder/')).size).toBe(0);
-    expect(await listKeys(storage, bucket)).toEqual(['folder/', 'folder/x']);
-    expect(await listAll(storage, bucket, { delimiter: '/' })).toEqual([{ type: 'prefix', prefix: 'folder/' }]);
-    expect(await listNames(storage, bucket, { prefix: 'folder/', delimiter: '/' })).toEqual(['folder/', 'folder/x']);
-    await storage.deleteObject(bucket, 'folder/');
-    expect(await listKeys(storage, bucket)).toEqual(['folder/x']);
-  }, { needs: ['emptySegments', 'fileAndFolderKeys'] });
+  suite.case(
+    'a folder marker (`folder/`, empty body, as the AWS console makes) beside `folder/x` lists as S3 lists it',
+    async ({ storage, bucket }) => {
+      await storage.putObject(bucket, 'folder/', '');
+      await storage.putObject(bucket, 'folder/x', 'x');
+      expect((await storage.headObject(bucket, 'folder/')).size).toBe(0);
+      expect(await listKeys(storage, bucket)).toEqual(['folder/', 'folder/x']);
+      expect(await listAll(storage, bucket, { delimiter: '/' })).toEqual([{ type: 'prefix', prefix: 'folder/' }]);
+      expect(await listNames(storage, bucket, { prefix: 'folder/', delimiter: '/' })).toEqual(['folder/', 'folder/x']);
+      await storage.deleteObject(bucket, 'folder/');
+      expect(await listKeys(storage, bucket)).toEqual(['folder/x']);
+    },
+    { needs: ['emptySegments', 'fileAndFolderKeys'] },
+  );
 
   // On a file-system engine, folders emptied by deletes must go, or the parent's name stays unwritable.
-  suite.case('deleteObject(a), put a/b/c (ifNoneMatch *), put a/b/c, deleteObjects [a/b/c, z/y/x], then put a/b succeeds', async ({ storage, bucket }) => {
-    await storage.deleteObject(bucket, 'a');
-    await storage.putObject(bucket, 'a/b/c', 'one', { ifNoneMatch: '*' });
-    await storage.putObject(bucket, 'a/b/c', 'two');
-    await storage.deleteObjects(bucket, ['a/b/c', 'z/y/x']);
-    await expectEmptyBucket(storage, bucket);
-    await storage.putObject(bucket, 'a/b', 'file');
-    expect((await readAll(storage, bucket, 'a/b')).toString()).toBe('file');
-    expect(await listKeys(storage, bucket)).toEqual(['a/b']);
-  });
+  suite.case(
+    'deleteObject(a), put a/b/c (ifNoneMatch *), put a/b/c, deleteObjects [a/b/c, z/y/x], then put a/b succeeds',
+    async ({ storage, bucket }) => {
+      await storage.deleteObject(bucket, 'a');
+      await storage.putObject(bucket, 'a/b/c', 'one', { ifNoneMatch: '*' });
+      await storage.putObject(bucket, 'a/b/c', 'two');
+      await storage.deleteObjects(bucket, ['a/b/c', 'z/y/x']);
+      await expectEmptyBucket(storage, bucket);
+      await storage.putObject(bucket, 'a/b', 'file');
+      expect((await readAll(storage, bucket, 'a/b')).toString()).toBe('file');
+      expect(await listKeys(storage, bucket)).toEqual(['a/b']);
+    },
+  );
 
   suite.case('overwrite a/b/c, delete it, then write a/b: the emptied folders are gone', async ({ storage, bucket }) => {
     await storage.putObject(bucket, 'a/b/c', 'one');
@@ -202,23 +220,31 @@ export function registerKeys(suite: ContractSuite): void {
     expect((await readAll(storage, bucket, 'a/b')).toString()).toBe('file');
   });
 
-  suite.case('keys differing only in letter case are distinct', async ({ storage, bucket }) => {
-    await storage.putObject(bucket, 'Case', 'upper');
-    await storage.putObject(bucket, 'case', 'lower');
-    expect((await readAll(storage, bucket, 'Case')).toString()).toBe('upper');
-    expect((await readAll(storage, bucket, 'case')).toString()).toBe('lower');
-    expect(await listKeys(storage, bucket)).toEqual(['Case', 'case']);
-  }, { needs: ['caseSensitiveKeys'] });
+  suite.case(
+    'keys differing only in letter case are distinct',
+    async ({ storage, bucket }) => {
+      await storage.putObject(bucket, 'Case', 'upper');
+      await storage.putObject(bucket, 'case', 'lower');
+      expect((await readAll(storage, bucket, 'Case')).toString()).toBe('upper');
+      expect((await readAll(storage, bucket, 'case')).toString()).toBe('lower');
+      expect(await listKeys(storage, bucket)).toEqual(['Case', 'case']);
+    },
+    { needs: ['caseSensitiveKeys'] },
+  );
 
-  suite.case('keys in NFC and NFD are distinct (keys are bytes, not normalised)', async ({ storage, bucket }) => {
-    const nfc = 'caf\u00e9';
-    const nfd = 'cafe\u0301';
-    await storage.putObject(bucket, nfc, 'composed');
-    await storage.putObject(bucket, nfd, 'decomposed');
-    expect((await readAll(storage, bucket, nfc)).toString()).toBe('composed');
-    expect((await readAll(storage, bucket, nfd)).toString()).toBe('decomposed');
-    expect(await listKeys(storage, bucket)).toEqual([nfd, nfc]);
-  }, { needs: ['unicodeNormalization'] });
+  suite.case(
+    'keys in NFC and NFD are distinct (keys are bytes, not normalised)',
+    async ({ storage, bucket }) => {
+      const nfc = 'caf\u00e9';
+      const nfd = 'cafe\u0301';
+      await storage.putObject(bucket, nfc, 'composed');
+      await storage.putObject(bucket, nfd, 'decomposed');
+      expect((await readAll(storage, bucket, nfc)).toString()).toBe('composed');
+      expect((await readAll(storage, bucket, nfd)).toString()).toBe('decomposed');
+      expect(await listKeys(storage, bucket)).toEqual([nfd, nfc]);
+    },
+    { needs: ['unicodeNormalization'] },
+  );
 
   // Lengths, counted in UTF-8 bytes.
   const max = suite.capabilities.maxKeyBytes;

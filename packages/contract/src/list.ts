@@ -114,7 +114,7 @@ export function registerList(suite: ContractSuite): void {
     expect(await listKeys(storage, bucket, { prefix: 'ü' })).toEqual(['ü/1', 'ü/2', 'üx']);
   });
 
-  suite.case("a delimiter rolls keys up to common prefixes, each once, in order among the objects", async ({ storage, bucket }) => {
+  suite.case('a delimiter rolls keys up to common prefixes, each once, in order among the objects', async ({ storage, bucket }) => {
     await putKeys(storage, bucket, TREE);
     expect(await listNames(storage, bucket, { delimiter: '/' })).toEqual(['a', 'prefix:b/', 'c', 'prefix:d/', 'e']);
   });
@@ -153,20 +153,16 @@ export function registerList(suite: ContractSuite): void {
 
   suite.case('characters before the delimiter ("a-b/", "a.b/") give separate prefixes in byte order', async ({ storage, bucket }) => {
     await putKeys(storage, bucket, ['a-b/1', 'a.b/2', 'a/3', 'ab/4', 'a+']);
-    expect(await listNames(storage, bucket, { delimiter: '/' })).toEqual([
-      'a+',
-      'prefix:a-b/',
-      'prefix:a.b/',
-      'prefix:a/',
-      'prefix:ab/',
-    ]);
+    expect(await listNames(storage, bucket, { delimiter: '/' })).toEqual(['a+', 'prefix:a-b/', 'prefix:a.b/', 'prefix:a/', 'prefix:ab/']);
   });
 
   suite.case(
     'a delimiter other than "/" rolls up at that string',
     async ({ storage, bucket }) => {
       await putKeys(storage, bucket, ['2024-01-01', '2024-01-02', '2025-06-01', '2025', 'x/y']);
-      expect(await listNames(storage, bucket, { delimiter: '-' })).toEqual(['2024-', '2025', '2025-', 'x/y'].map((n) => (n.endsWith('-') ? `prefix:${n}` : n)));
+      expect(await listNames(storage, bucket, { delimiter: '-' })).toEqual(
+        ['2024-', '2025', '2025-', 'x/y'].map((n) => (n.endsWith('-') ? `prefix:${n}` : n)),
+      );
       expect(await listNames(storage, bucket, { prefix: '2024-', delimiter: '-' })).toEqual(['prefix:2024-01-']);
     },
     { needs: ['otherDelimiters'] },
@@ -188,10 +184,14 @@ export function registerList(suite: ContractSuite): void {
     expect(await listKeys(storage, bucket, { startAfter: 'zzz' })).toEqual([]);
   });
 
-  suite.case('startAfter compares by bytes, not UTF-16 units', async ({ storage, bucket }) => {
-    await putKeys(storage, bucket, ['x\uFFFD', 'x\u{1F600}']);
-    expect(await listKeys(storage, bucket, { startAfter: 'x\uFFFD' })).toEqual(['x\u{1F600}']);
-  }, { needs: ['startAfterByteOrder'] });
+  suite.case(
+    'startAfter compares by bytes, not UTF-16 units',
+    async ({ storage, bucket }) => {
+      await putKeys(storage, bucket, ['x\uFFFD', 'x\u{1F600}']);
+      expect(await listKeys(storage, bucket, { startAfter: 'x\uFFFD' })).toEqual(['x\u{1F600}']);
+    },
+    { needs: ['startAfterByteOrder'] },
+  );
 
   suite.case('startAfter with a prefix lists the rest of that prefix', async ({ storage, bucket }) => {
     await putKeys(storage, bucket, ['p/1', 'p/2', 'p/3', 'q/1']);
@@ -287,7 +287,11 @@ export function registerList(suite: ContractSuite): void {
         }
       }
       expectStrictlyIncreasing(seen);
-      for (const key of stable) expect(seen.filter((k) => k === key), key).toEqual([key]);
+      for (const key of stable)
+        expect(
+          seen.filter((k) => k === key),
+          key,
+        ).toEqual([key]);
       expect(seen).not.toContain('a');
     },
     { needs: ['listPagination', 'paginationOrder'] },
@@ -307,7 +311,11 @@ export function registerList(suite: ContractSuite): void {
         }
       }
       expectStrictlyIncreasing(seen);
-      for (const key of ['b', 'd', 'f', 'h', 'l', 'n']) expect(seen.filter((k) => k === key), key).toEqual([key]);
+      for (const key of ['b', 'd', 'f', 'h', 'l', 'n'])
+        expect(
+          seen.filter((k) => k === key),
+          key,
+        ).toEqual([key]);
     },
     { needs: ['listPagination', 'paginationOrder'] },
   );

@@ -41,7 +41,12 @@ const CONDITIONS: ConditionCase[] = [
   // If-Modified-Since as invalid (RFC 2616), and the server's clock is the one that counts.
   ['ifModifiedSince its lastModified', (i) => ({ ifModifiedSince: secondsFrom(i.lastModified, 0) }), 'NotModified', []],
   ['ifUnmodifiedSince its lastModified', (i) => ({ ifUnmodifiedSince: secondsFrom(i.lastModified, 0) }), 'ok', ['ifMatchOnGet']],
-  ['ifUnmodifiedSince an hour ago', (i) => ({ ifUnmodifiedSince: secondsFrom(i.lastModified, -3600) }), 'PreconditionFailed', ['ifMatchOnGet']],
+  [
+    'ifUnmodifiedSince an hour ago',
+    (i) => ({ ifUnmodifiedSince: secondsFrom(i.lastModified, -3600) }),
+    'PreconditionFailed',
+    ['ifMatchOnGet'],
+  ],
   [
     // S3 documents this pair: If-Match true and If-Unmodified-Since false → 200 with the data.
     'ifMatch true and ifUnmodifiedSince false (ifMatch wins)',
@@ -244,20 +249,23 @@ export function registerRead(suite: ContractSuite): void {
       const { info, bytes } = await putSample(storage, bucket);
       const got = await storage.getObject(bucket, 'r', { ifMatch: info.etag, range: { offset: 10, length: 5 } });
       expectBytes(await got.bytes(), bytes.subarray(10, 15));
-      await expectError(
-        storage.getObject(bucket, 'r', { ifMatch: OTHER_ETAG, range: { offset: 10, length: 5 } }),
-        'PreconditionFailed',
-        { bucket, key: 'r' },
-      );
+      await expectError(storage.getObject(bucket, 'r', { ifMatch: OTHER_ETAG, range: { offset: 10, length: 5 } }), 'PreconditionFailed', {
+        bucket,
+        key: 'r',
+      });
     },
     { needs: ['conditionalGet', 'ifMatchOnGet', 'rangeRead'] },
   );
 
-  suite.case('ifNoneMatch with an old ETag succeeds after an overwrite', async ({ storage, bucket }) => {
-    const old = await storage.putObject(bucket, 'v', 'one');
-    await storage.putObject(bucket, 'v', 'two');
-    expect(await (await storage.getObject(bucket, 'v', { ifNoneMatch: old.etag })).text()).toBe('two');
-  }, { needs: ['conditionalGet'] });
+  suite.case(
+    'ifNoneMatch with an old ETag succeeds after an overwrite',
+    async ({ storage, bucket }) => {
+      const old = await storage.putObject(bucket, 'v', 'one');
+      await storage.putObject(bucket, 'v', 'two');
+      expect(await (await storage.getObject(bucket, 'v', { ifNoneMatch: old.etag })).text()).toBe('two');
+    },
+    { needs: ['conditionalGet'] },
+  );
 
   suite.case('getObject of a missing key rejects NoSuchKey from the call, not the stream', async ({ storage, bucket }) => {
     await storage.putObject(bucket, 'other', 'x');

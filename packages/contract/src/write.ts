@@ -37,7 +37,7 @@ function bytesFor(form: BodyForm, size: number, seed: number): Buffer {
 /** Writes: every body form and size, headers and metadata, ETags, conditions, aborts and failures. */
 export function registerWrite(suite: ContractSuite): void {
   const large = suite.options.largeBodyBytes;
-  const sizes: [label: string, size: number, needs: ('largeBodies')[]][] = [
+  const sizes: [label: string, size: number, needs: 'largeBodies'[]][] = [
     ['an empty', 0, []],
     ['a 1-byte', 1, []],
     [`a ${(large / 1024 / 1024).toFixed(1)} MiB`, large, ['largeBodies']],
@@ -105,7 +105,13 @@ export function registerWrite(suite: ContractSuite): void {
 
   suite.case('a stream with empty chunks in it round-trips', async ({ storage, bucket }) => {
     const parts = [Buffer.alloc(0), Buffer.from('ab'), Buffer.alloc(0), Buffer.alloc(0), Buffer.from('cd'), Buffer.alloc(0)];
-    await storage.putObject(bucket, 'gaps', (async function* () { yield* parts; })());
+    await storage.putObject(
+      bucket,
+      'gaps',
+      (async function* () {
+        yield* parts;
+      })(),
+    );
     expect((await readAll(storage, bucket, 'gaps')).toString()).toBe('abcd');
   });
 
@@ -143,7 +149,7 @@ export function registerWrite(suite: ContractSuite): void {
 
   suite.case('metadata with several keys round-trips, names in lower case', async ({ storage, bucket }) => {
     await storage.putObject(bucket, 'm', 'x', {
-      metadata: { Author: 'Ada', 'x-Trace-Id': 'abc-123', 'plain': 'value with spaces', 'dotted.name': '1' },
+      metadata: { Author: 'Ada', 'x-Trace-Id': 'abc-123', plain: 'value with spaces', 'dotted.name': '1' },
     });
     const expected = { author: 'Ada', 'x-trace-id': 'abc-123', plain: 'value with spaces', 'dotted.name': '1' };
     expect((await storage.headObject(bucket, 'm')).metadata).toEqual(expected);
@@ -264,19 +270,22 @@ export function registerWrite(suite: ContractSuite): void {
     ['a string', 'progress body'],
     ['a stream', () => Readable.from([pattern(70_000, 5), pattern(70_000, 6)])],
   ] as const) {
-    suite.case(`an onProgress that throws fails a put of ${form} with InvalidArgument and keeps the old object`, async ({ storage, bucket }) => {
-      const old = await storage.putObject(bucket, 'keep', 'old content', { metadata: { v: 'old' } });
-      const thrown = new Error('the progress bar broke');
-      const put = storage.putObject(bucket, 'keep', typeof body === 'string' ? body : body(), {
-        metadata: { v: 'new' },
-        onProgress: () => {
-          throw thrown;
-        },
-      });
-      const error = await expectError(put, 'InvalidArgument', { bucket, key: 'keep' });
-      expect(error.cause, 'the callback\'s own error as the cause').toBe(thrown);
-      await expectOldKept(storage, bucket, 'keep', old);
-    });
+    suite.case(
+      `an onProgress that throws fails a put of ${form} with InvalidArgument and keeps the old object`,
+      async ({ storage, bucket }) => {
+        const old = await storage.putObject(bucket, 'keep', 'old content', { metadata: { v: 'old' } });
+        const thrown = new Error('the progress bar broke');
+        const put = storage.putObject(bucket, 'keep', typeof body === 'string' ? body : body(), {
+          metadata: { v: 'new' },
+          onProgress: () => {
+            throw thrown;
+          },
+        });
+        const error = await expectError(put, 'InvalidArgument', { bucket, key: 'keep' });
+        expect(error.cause, "the callback's own error as the cause").toBe(thrown);
+        await expectOldKept(storage, bucket, 'keep', old);
+      },
+    );
   }
 
   // Conditional writes.
@@ -294,11 +303,10 @@ export function registerWrite(suite: ContractSuite): void {
     "ifNoneMatch '*' on an existing key rejects PreconditionFailed and keeps the old object",
     async ({ storage, bucket }) => {
       const old = await storage.putObject(bucket, 'taken', 'original', { metadata: { v: '1' } });
-      await expectError(
-        storage.putObject(bucket, 'taken', 'intruder', { ifNoneMatch: '*', metadata: { v: '2' } }),
-        'PreconditionFailed',
-        { bucket, key: 'taken' },
-      );
+      await expectError(storage.putObject(bucket, 'taken', 'intruder', { ifNoneMatch: '*', metadata: { v: '2' } }), 'PreconditionFailed', {
+        bucket,
+        key: 'taken',
+      });
       const info = await storage.headObject(bucket, 'taken');
       expect(info.etag).toBe(old.etag);
       expect(info.metadata).toEqual({ v: '1' });
@@ -486,20 +494,18 @@ export function registerWrite(suite: ContractSuite): void {
   );
 
   suite.case('a stream shorter than its size option rejects InvalidArgument and writes nothing', async ({ storage, bucket }) => {
-    await expectError(
-      storage.putObject(bucket, 's', Readable.from([Buffer.from('0123456789')]), { size: 20 }),
-      'InvalidArgument',
-      { bucket, key: 's' },
-    );
+    await expectError(storage.putObject(bucket, 's', Readable.from([Buffer.from('0123456789')]), { size: 20 }), 'InvalidArgument', {
+      bucket,
+      key: 's',
+    });
     await expectAbsent(storage, bucket, 's');
   });
 
   suite.case('a stream longer than its size option rejects InvalidArgument and writes nothing', async ({ storage, bucket }) => {
-    await expectError(
-      storage.putObject(bucket, 's', Readable.from([Buffer.from('0123456789')]), { size: 5 }),
-      'InvalidArgument',
-      { bucket, key: 's' },
-    );
+    await expectError(storage.putObject(bucket, 's', Readable.from([Buffer.from('0123456789')]), { size: 5 }), 'InvalidArgument', {
+      bucket,
+      key: 's',
+    });
     await expectAbsent(storage, bucket, 's');
   });
 
@@ -522,11 +528,10 @@ export function registerWrite(suite: ContractSuite): void {
   });
 
   suite.case('a metadata name that is not an HTTP token rejects InvalidArgument', async ({ storage, bucket }) => {
-    await expectError(
-      storage.putObject(bucket, 'bad-meta', 'x', { metadata: { 'has space': 'v' } }),
-      'InvalidArgument',
-      { bucket, key: 'bad-meta' },
-    );
+    await expectError(storage.putObject(bucket, 'bad-meta', 'x', { metadata: { 'has space': 'v' } }), 'InvalidArgument', {
+      bucket,
+      key: 'bad-meta',
+    });
     await expectAbsent(storage, bucket, 'bad-meta');
   });
 

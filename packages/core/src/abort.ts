@@ -47,11 +47,7 @@ export function raceSignal<T>(signal: AbortSignal, task: Promise<T>, failure: ()
  * interrupted itself. `task` keeps running in the background in that case; use this only for
  * work that is safe to finish or abandon (a stat, a readdir).
  */
-export async function raceAbort<T>(
-  signal: AbortSignal | undefined,
-  task: Promise<T>,
-  details: StorageErrorDetails = {},
-): Promise<T> {
+export async function raceAbort<T>(signal: AbortSignal | undefined, task: Promise<T>, details: StorageErrorDetails = {}): Promise<T> {
   if (!signal) return task;
   return raceSignal(signal, task, () => abortError(signal, details));
 }

@@ -26,11 +26,7 @@ function isWebStream(body: unknown): body is ReadableStream<Uint8Array> {
 }
 
 function isAsyncIterable(body: unknown): body is AsyncIterable<unknown> {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
-  );
+  return typeof body === 'object' && body !== null && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 }
 
 async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {

@@ -28,11 +28,7 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
  * Applies `If-*` read conditions to an object, in RFC 9110's order (which S3 follows): `ifMatch`
  * before `ifUnmodifiedSince` (412), `ifNoneMatch` before `ifModifiedSince` (304).
  */
-export function checkReadConditions(
-  info: ObjectInfo,
-  conditions: ReadConditions,
-  details: StorageErrorDetails = {},
-): void {
+export function checkReadConditions(info: ObjectInfo, conditions: ReadConditions, details: StorageErrorDetails = {}): void {
   const { ifMatch, ifNoneMatch, ifModifiedSince, ifUnmodifiedSince } = conditions;
   if (ifMatch !== undefined) {
     if (!etagMatches(ifMatch, info.etag)) {

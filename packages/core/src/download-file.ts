@@ -68,19 +68,29 @@ export async function downloadFile(
       throw fileError(error, dirname(target), details);
     });
     const ranged = info.size > config.multipartThreshold && storage.capabilities.rangeRead;
-    const parts = ranged ? splitIntoParts(info.size, rangeSize(info.size, config.partSize, config.concurrency)) : info.size > 0 ? [{ offset: 0, length: info.size }] : [];
+    const parts = ranged
+      ? splitIntoParts(info.size, rangeSize(info.size, config.partSize, config.concurrency))
+      : info.size > 0
+        ? [{ offset: 0, length: info.size }]
+        : [];
     const file = handle;
     // The first failed part cancels the others in flight; every one settles before the file closes.
     await forEachLimited(
       parts,
       config.concurrency,
       (part) =>
-        fetchPart(storage, info, part, { bucket, key, file, progress, whole: !ranged, stop: stop.signal, maxAttempts: config.maxAttempts }).catch(
-          (error: unknown) => {
-            stop.abort();
-            throw error;
-          },
-        ),
+        fetchPart(storage, info, part, {
+          bucket,
+          key,
+          file,
+          progress,
+          whole: !ranged,
+          stop: stop.signal,
+          maxAttempts: config.maxAttempts,
+        }).catch((error: unknown) => {
+          stop.abort();
+          throw error;
+        }),
       stop.signal,
     );
     throwIfAborted(signal, details);
@@ -128,7 +138,6 @@ export function splitIntoParts(size: number, partSize: number): Part[] {
   for (let offset = 0; offset < size; offset += partSize) parts.push({ offset, length: Math.min(partSize, size - offset) });
   return parts;
 }
-
 
 interface PartContext {
   bucket: string;
@@ -276,7 +285,8 @@ async function writeBody(
 
 /** Writes `chunks` (`length` bytes in all) at `position`, in one `writev` unless the file takes less. */
 async function writeAllAt(file: FileHandle, chunks: Uint8Array[], length: number, position: number): Promise<void> {
-  const { bytesWritten } = chunks.length === 1 ? await file.write(chunks[0] as Uint8Array, 0, length, position) : await file.writev(chunks, position);
+  const { bytesWritten } =
+    chunks.length === 1 ? await file.write(chunks[0] as Uint8Array, 0, length, position) : await file.writev(chunks, position);
   if (bytesWritten >= length) return;
   // A short write (rare on files): the rest, chunk by chunk.
   let skip = bytesWritten;

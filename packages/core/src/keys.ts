@@ -79,10 +79,7 @@ export function assertKey(key: unknown, bucket?: string): asserts key is string 
 
 /** An `InvalidKey` error for `key`, quoting at most its first 100 characters. */
 export function invalidKey(key: unknown, problem: string, bucket?: string): StorageError {
-  const shown =
-    typeof key === 'string'
-      ? JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key)
-      : String(typeof key);
+  const shown = typeof key === 'string' ? JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key) : String(typeof key);
   return new StorageError('InvalidKey', `invalid key ${shown}: ${problem}`, {
     ...(bucket !== undefined ? { bucket } : {}),
     ...(typeof key === 'string' ? { key } : {}),

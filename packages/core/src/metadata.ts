@@ -28,10 +28,7 @@ export const CONTENT_HEADER_NAMES = [
  * `InvalidArgument` for a name that is not an HTTP token, a value that is not a string, or more than
  * {@link MAX_METADATA_BYTES} in all.
  */
-export function normalizeMetadata(
-  metadata: Record<string, string> | undefined,
-  details: StorageErrorDetails = {},
-): Record<string, string> {
+export function normalizeMetadata(metadata: Record<string, string> | undefined, details: StorageErrorDetails = {}): Record<string, string> {
   const out: Record<string, string> = {};
   if (metadata === undefined) return out;
   if (typeof metadata !== 'object' || metadata === null) {

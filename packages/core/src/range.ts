@@ -20,11 +20,7 @@ export function assertRange(range: ByteRange | undefined, details: StorageErrorD
  * cut short, a suffix longer than the object is the whole object, and a range that starts at or
  * after the end is `InvalidRange`.
  */
-export function resolveRange(
-  range: ByteRange,
-  size: number,
-  details: StorageErrorDetails = {},
-): { offset: number; length: number } {
+export function resolveRange(range: ByteRange, size: number, details: StorageErrorDetails = {}): { offset: number; length: number } {
   assertRange(range, details);
   if ('suffix' in range) {
     if (size === 0) throw new StorageError('InvalidRange', 'the range is not satisfiable: the object is empty', details);
@@ -45,7 +41,5 @@ export function resolveRange(
 /** The HTTP `Range` header value for a range (`bytes=10-19`, `bytes=10-`, `bytes=-5`). */
 export function rangeHeader(range: ByteRange): string {
   if ('suffix' in range) return `bytes=-${range.suffix}`;
-  return range.length === undefined
-    ? `bytes=${range.offset}-`
-    : `bytes=${range.offset}-${range.offset + range.length - 1}`;
+  return range.length === undefined ? `bytes=${range.offset}-` : `bytes=${range.offset}-${range.offset + range.length - 1}`;
 }

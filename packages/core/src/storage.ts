@@ -3,13 +3,7 @@ import type { Capabilities } from './capabilities.js';
 import type { ErrorCode } from './errors.js';
 
 /** Anything an object's body can be given as. Streams are consumed once and never buffered whole. */
-export type BodyInput =
-  | string
-  | Uint8Array
-  | Readable
-  | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array>
-  | Blob;
+export type BodyInput = string | Uint8Array | Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Blob;
 
 /** Options every operation takes. */
 export interface Signal {

@@ -30,10 +30,7 @@ export const DEFAULT_TRANSFER_CONFIG: Readonly<Required<TransferConfig>> = Objec
 });
 
 /** Fills in defaults and rejects values no transfer can use (`InvalidArgument`). */
-export function resolveTransferConfig(
-  config: TransferConfig,
-  details: { bucket?: string; key?: string } = {},
-): Required<TransferConfig> {
+export function resolveTransferConfig(config: TransferConfig, details: { bucket?: string; key?: string } = {}): Required<TransferConfig> {
   const out = { ...DEFAULT_TRANSFER_CONFIG };
   for (const name of Object.keys(DEFAULT_TRANSFER_CONFIG) as (keyof TransferConfig)[]) {
     const value = config[name];

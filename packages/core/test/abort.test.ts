@@ -52,7 +52,9 @@ describe('abort helpers', () => {
     const stop = new AbortController();
     const reason = new Error('a part failed');
     setTimeout(() => stop.abort(reason), 10);
-    expect(await raceSignal(stop.signal, new Promise<number>(() => undefined), () => stop.signal.reason).catch((e: unknown) => e)).toBe(reason);
+    expect(await raceSignal(stop.signal, new Promise<number>(() => undefined), () => stop.signal.reason).catch((e: unknown) => e)).toBe(
+      reason,
+    );
     expect(await raceSignal(stop.signal, Promise.resolve(1), () => 'stopped').catch((e: unknown) => e)).toBe('stopped');
   });
 

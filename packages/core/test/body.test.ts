@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
-  StorageError,
+  type StorageError,
   abortableChunks,
   bodyToReadable,
   collectBytes,
@@ -49,7 +49,15 @@ describe('normalizeBody: each BodyInput form yields the right bytes', () => {
         }),
       undefined,
     ],
-    ['an async generator', () => (async function* () { yield sample.subarray(0, 1); yield sample.subarray(1); })(), undefined],
+    [
+      'an async generator',
+      () =>
+        (async function* () {
+          yield sample.subarray(0, 1);
+          yield sample.subarray(1);
+        })(),
+      undefined,
+    ],
     ['a Blob', () => new Blob([sample]), sample.length],
   ];
 
@@ -100,10 +108,12 @@ describe('normalizeBody: each BodyInput form yields the right bytes', () => {
   });
 
   it('rejects a stream chunk that is neither bytes nor a string, when it is reached', async () => {
-    const normalized = normalizeBody((async function* () {
-      yield Buffer.from('ok');
-      yield 42 as unknown as Uint8Array;
-    })());
+    const normalized = normalizeBody(
+      (async function* () {
+        yield Buffer.from('ok');
+        yield 42 as unknown as Uint8Array;
+      })(),
+    );
     const error = await rejection(bytesOf(normalized.chunks));
     expect(isStorageError(error, 'InvalidArgument')).toBe(true);
     expect((error as StorageError).message).toContain('number');

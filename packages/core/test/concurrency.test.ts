@@ -39,10 +39,15 @@ describe('forEachLimited', () => {
   it('starts nothing more once the signal fires, and does not throw for it', async () => {
     const controller = new AbortController();
     const started: number[] = [];
-    await forEachLimited([0, 1, 2, 3], 1, async (item) => {
-      started.push(item);
-      if (item === 1) controller.abort();
-    }, controller.signal);
+    await forEachLimited(
+      [0, 1, 2, 3],
+      1,
+      async (item) => {
+        started.push(item);
+        if (item === 1) controller.abort();
+      },
+      controller.signal,
+    );
     expect(started).toEqual([0, 1]);
   });
 

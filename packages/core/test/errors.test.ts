@@ -64,9 +64,21 @@ describe('isStorageError', () => {
 describe('ERROR_CODES', () => {
   it('holds the fixed names of the API, once each', () => {
     const fixed = [
-      'NoSuchBucket', 'NoSuchKey', 'BucketAlreadyExists', 'BucketNotEmpty', 'PreconditionFailed', 'NotModified',
-      'InvalidRange', 'InvalidKey', 'InvalidBucketName', 'InvalidArgument', 'Aborted', 'NotSupported',
-      'AccessDenied', 'ChecksumMismatch', 'Unavailable',
+      'NoSuchBucket',
+      'NoSuchKey',
+      'BucketAlreadyExists',
+      'BucketNotEmpty',
+      'PreconditionFailed',
+      'NotModified',
+      'InvalidRange',
+      'InvalidKey',
+      'InvalidBucketName',
+      'InvalidArgument',
+      'Aborted',
+      'NotSupported',
+      'AccessDenied',
+      'ChecksumMismatch',
+      'Unavailable',
     ];
     for (const code of fixed) expect(ERROR_CODES).toContain(code);
     expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);

@@ -57,7 +57,7 @@ describe('ProgressThrottle (fake clock)', () => {
     assertProgressRules(events, total);
     for (let i = 1; i < events.length; i++) expect(events[i]!.delta).toBeLessThanOrEqual(MiB);
     // ...and no more often than every 50 ms.
-    expect(events.length).toBeLessThanOrEqual(Math.ceil((total / (16 * 1024)) * 5 / 50) + 2);
+    expect(events.length).toBeLessThanOrEqual(Math.ceil(((total / (16 * 1024)) * 5) / 50) + 2);
   });
 
   it('flushes held-back bytes by itself when the transfer stalls', () => {

@@ -113,7 +113,8 @@ export class BucketFolders {
         throw fsError(error, bucket, key);
       });
       if (stat.isSymbolicLink()) throw crossesLink(bucket, key);
-      if (!stat.isDirectory()) throw keyConflict(bucket, key, `an object exists at ${JSON.stringify(path.relative(layout.bucketDir(bucket), dir))}`);
+      if (!stat.isDirectory())
+        throw keyConflict(bucket, key, `an object exists at ${JSON.stringify(path.relative(layout.bucketDir(bucket), dir))}`);
       this.known.add(dir);
     }
   }
@@ -134,5 +135,8 @@ export class BucketFolders {
 
 /** The error for a key whose path runs through a symbolic link inside the root. */
 export function crossesLink(bucket: string, key: string): StorageError {
-  return new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, { bucket, key });
+  return new StorageError('InvalidKey', `invalid key ${JSON.stringify(key)}: its path crosses a symbolic link inside the store`, {
+    bucket,
+    key,
+  });
 }

@@ -293,10 +293,14 @@ export class FsStorage implements Storage {
     try {
       if (opened.record.size !== opened.stat.size) throw corrupted(source.bucket, source.key, opened.record, opened.stat);
       if (options.sourceIfMatch !== undefined && !etagMatches(options.sourceIfMatch, opened.record.digest)) {
-        throw new StorageError('PreconditionFailed', `the source's ETag "${opened.record.digest}" does not match ${options.sourceIfMatch}`, {
-          bucket: source.bucket,
-          key: source.key,
-        });
+        throw new StorageError(
+          'PreconditionFailed',
+          `the source's ETag "${opened.record.digest}" does not match ${options.sourceIfMatch}`,
+          {
+            bucket: source.bucket,
+            key: source.key,
+          },
+        );
       }
       const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), readableChunks(body, details), {
         ...details,
@@ -397,8 +401,13 @@ export class FsStorage implements Storage {
   async *listObjects(bucket: string, options: ListOptions = {}): AsyncGenerator<ListEntry> {
     assertBucketName(bucket);
     const { prefix = '', delimiter, startAfter, pageSize, signal } = options;
-    for (const [name, value] of [['prefix', prefix], ['delimiter', delimiter], ['startAfter', startAfter]] as const) {
-      if (value !== undefined && typeof value !== 'string') throw new StorageError('InvalidArgument', `${name} must be a string`, { bucket });
+    for (const [name, value] of [
+      ['prefix', prefix],
+      ['delimiter', delimiter],
+      ['startAfter', startAfter],
+    ] as const) {
+      if (value !== undefined && typeof value !== 'string')
+        throw new StorageError('InvalidArgument', `${name} must be a string`, { bucket });
     }
     if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
       throw new StorageError('InvalidArgument', 'pageSize must be a whole number ≥ 1', { bucket });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { compareKeys } from '@stowage/core';
-import { errnoCode, type FsPromises } from './fs-api.js';
+import { errnoCode, type FsDirent, type FsPromises } from './fs-api.js';
 import { isKeySegment } from './key-path.js';
 
 /** An object found by the walk (its attributes are loaded later), or a common prefix. */
@@ -96,7 +96,7 @@ interface DirItem {
 }
 
 async function readSorted(fs: FsPromises, dir: string, filter: string): Promise<DirItem[]> {
-  let entries;
+  let entries: FsDirent[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (error) {

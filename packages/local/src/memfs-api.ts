@@ -67,7 +67,12 @@ class SyncFileHandle implements FsFileHandle {
     );
   }
 
-  write(buffer: Uint8Array, offset = 0, length = buffer.byteLength - offset, position: number | null = null): Promise<{ bytesWritten: number }> {
+  write(
+    buffer: Uint8Array,
+    offset = 0,
+    length = buffer.byteLength - offset,
+    position: number | null = null,
+  ): Promise<{ bytesWritten: number }> {
     return settleData(
       () => ({ bytesWritten: this.volume.writeSync(this.open('write'), buffer, offset, length, position) }),
       (result) => result.bytesWritten,
@@ -119,7 +124,10 @@ function renameReplacing(volume: MemfsVolume, writeAndSearch: number, from: stri
   const target = volume.lstatSync(to, { throwIfNoEntry: false });
   const source = target && volume.lstatSync(from, { throwIfNoEntry: false });
   // Nothing in the way, or no source: memfs's own rename (and its own errors).
-  if (!target || !source) return volume.renameSync(from, to);
+  if (!target || !source) {
+    volume.renameSync(from, to);
+    return;
+  }
   // Two names of one file: rename(2) does nothing and succeeds.
   if (source.ino === target.ino) return;
   if (target.isDirectory()) {
@@ -131,7 +139,8 @@ function renameReplacing(volume: MemfsVolume, writeAndSearch: number, from: stri
   try {
     for (const dir of [path.posix.dirname(from), path.posix.dirname(to)]) volume.accessSync(dir, writeAndSearch);
   } catch {
-    return volume.renameSync(from, to); // fails with memfs's own EACCES, before it changes anything
+    volume.renameSync(from, to); // fails with memfs's own EACCES, before it changes anything
+    return;
   }
   if (target.isDirectory()) volume.rmdirSync(to);
   else volume.unlinkSync(to);

@@ -71,7 +71,9 @@ export class Publisher {
           await parentChecked;
           if (current?.isDirectory()) throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
           if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
-            const currentInfo = current?.isFile() ? await this.records.statObject(layout, bucket, key, file).catch(() => undefined) : undefined;
+            const currentInfo = current?.isFile()
+              ? await this.records.statObject(layout, bucket, key, file).catch(() => undefined)
+              : undefined;
             checkPutConditions(currentInfo && { etag: currentInfo.record.digest }, options, { bucket, key });
           }
           await ready;
@@ -96,7 +98,8 @@ export class Publisher {
             if (code === 'EEXIST' && options.ifNoneMatch === '*') {
               throw new StorageError('PreconditionFailed', 'an object already exists under this key (ifNoneMatch: "*")', { bucket, key });
             }
-            if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
+            if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST')
+              throw keyConflict(bucket, key, `other objects exist under "${key}/"`);
             // ENOENT: a delete removed the (empty) parent folder meanwhile, or a known folder is gone
             // (ENOTDIR: replaced by a file); forget what is known and check the path again.
             if ((code !== 'ENOENT' && code !== 'ENOTDIR') || attempt >= RENAME_ATTEMPTS) throw fsError(error, bucket, key);

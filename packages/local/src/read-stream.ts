@@ -40,7 +40,11 @@ export class FileRangeReadable extends Readable {
       if (this.verify && actual !== this.verify.expected) {
         const { bucket, key } = this.verify;
         this.destroy(
-          new StorageError('ChecksumMismatch', `the object's bytes do not match the digest recorded when it was written: it was changed or corrupted at rest`, { bucket, key }),
+          new StorageError(
+            'ChecksumMismatch',
+            `the object's bytes do not match the digest recorded when it was written: it was changed or corrupted at rest`,
+            { bucket, key },
+          ),
         );
         return;
       }

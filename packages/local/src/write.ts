@@ -96,7 +96,13 @@ export async function writeTemp(
       let loaded = at;
       for (const chunk of batch) {
         loaded += chunk.byteLength;
-        reportProgress(onProgress, { bucket, key, loaded, delta: chunk.byteLength, ...(expectedSize !== undefined ? { total: expectedSize } : {}) });
+        reportProgress(onProgress, {
+          bucket,
+          key,
+          loaded,
+          delta: chunk.byteLength,
+          ...(expectedSize !== undefined ? { total: expectedSize } : {}),
+        });
       }
     });
     // Observed here so a failure while the next chunk is pulled is not unhandled; awaited later.
@@ -111,11 +117,10 @@ export async function writeTemp(
         next = await iterator.next();
       } catch (error) {
         if (isStorageError(error)) throw error;
-        throw new StorageError(
-          'InvalidArgument',
-          `reading the body failed: ${error instanceof Error ? error.message : String(error)}`,
-          { ...details, cause: error },
-        );
+        throw new StorageError('InvalidArgument', `reading the body failed: ${error instanceof Error ? error.message : String(error)}`, {
+          ...details,
+          cause: error,
+        });
       }
       if (next.done) break;
       const chunk = next.value;

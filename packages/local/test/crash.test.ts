@@ -41,7 +41,9 @@ function runAndKill(round: number): Promise<void> {
     child.stdout.once('data', () => {
       setTimeout(() => child.kill('SIGKILL'), Math.random() * 40);
     });
-    child.once('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited without being killed (${signal})`))));
+    child.once('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited without being killed (${signal})`)),
+    );
   });
 }
 

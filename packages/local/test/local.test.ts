@@ -76,7 +76,9 @@ describe('LocalStorage layout', () => {
     expect(await (await storage.getObject('docs', 'edited.txt', { range: { offset: 0, length: 3 } })).text()).toBe('tam');
     await writeFile(path.join(root, 'docs', 'edited.txt'), 'shorter');
     expect(await codeOf(storage.getObject('docs', 'edited.txt'))).toBe('ChecksumMismatch');
-    expect(await codeOf(storage.copyObject({ bucket: 'docs', key: 'edited.txt' }, { bucket: 'docs', key: 'copy.txt' }))).toBe('ChecksumMismatch');
+    expect(await codeOf(storage.copyObject({ bucket: 'docs', key: 'edited.txt' }, { bucket: 'docs', key: 'copy.txt' }))).toBe(
+      'ChecksumMismatch',
+    );
     expect(await codeOf(storage.headObject('docs', 'copy.txt'))).toBe('NoSuchKey');
   });
 
@@ -244,7 +246,9 @@ describe('LocalStorage caches only what it can check', () => {
     await storage.putObject('docs', 'c.txt', 'original', { metadata: { m: '1' } });
     expect((await storage.headObject('docs', 'c.txt')).metadata).toEqual({ m: '1' }); // cached now
     await writeFile(path.join(root, 'docs', 'c.txt'), 'tampered'); // same size, new mtime
-    await expect((await storage.getObject('docs', 'c.txt')).bytes()).rejects.toSatisfy((e: unknown) => isStorageError(e, 'ChecksumMismatch'));
+    await expect((await storage.getObject('docs', 'c.txt')).bytes()).rejects.toSatisfy((e: unknown) =>
+      isStorageError(e, 'ChecksumMismatch'),
+    );
     await writeFile(path.join(root, 'docs', 'c.txt'), 'short');
     expect(await codeOf(storage.getObject('docs', 'c.txt'))).toBe('ChecksumMismatch');
     expect((await storage.headObject('docs', 'c.txt')).size).toBe(5);

@@ -125,7 +125,15 @@ describe('rename over an existing name, as on the disk', () => {
   it('answers what Linux answers for a file over a folder, a folder over a file or a full folder, and two names of one file', async () => {
     const base = await mkdtemp(path.join(tmpdir(), 'stowage-rename-'));
     try {
-      const layout: Record<string, string | null> = { 'f': 'file', 'g': 'other', 'h': 'hard', 'dir/x': '1', 'empty': null, 'full/y': '2', 'src/z': '3' };
+      const layout: Record<string, string | null> = {
+        f: 'file',
+        g: 'other',
+        h: 'hard',
+        'dir/x': '1',
+        empty: null,
+        'full/y': '2',
+        'src/z': '3',
+      };
       const setUp = (make: (p: string) => void, write: (p: string, data: string) => void, link: (a: string, b: string) => void) => {
         for (const [name, data] of Object.entries(layout)) {
           if (data === null) make(name);

@@ -23,7 +23,7 @@ describe('memoryVolume', () => {
     expect((await new LocalStorage({ root: '/store', fs: first }).listBuckets()).map((b) => b.name)).toEqual(['only-here']);
   });
 
-  it('takes a relative root from the volume\'s top folder, not from the current directory on the disk', async () => {
+  it("takes a relative root from the volume's top folder, not from the current directory on the disk", async () => {
     const fs = memoryVolume();
     const storage = new LocalStorage({ root: './data/../store', fs });
     expect(storage.root).toBe('/store');
@@ -32,7 +32,7 @@ describe('memoryVolume', () => {
     expect(fs.volume.existsSync('store/bkt')).toBe(true); // the volume's own relative paths start at / too
   });
 
-  it('sees files changed behind the driver\'s back: one put there by hand is listed, one edited fails its digest', async () => {
+  it("sees files changed behind the driver's back: one put there by hand is listed, one edited fails its digest", async () => {
     const fs = memoryVolume();
     const storage = new LocalStorage({ root: '/store', fs });
     await storage.createBucket('bkt');
@@ -42,11 +42,14 @@ describe('memoryVolume', () => {
     expect(info.size).toBe(3);
     expect(info.etag).toBe((await storage.putObject('bkt', 'same-bytes', 'abc')).etag);
     fs.volume.writeFileSync('/store/bkt/kept', 'jello', { flag: 'r+' });
-    const error = await storage.getObject('bkt', 'kept').then((result) => collectBytes(result.body)).catch((e: unknown) => e);
+    const error = await storage
+      .getObject('bkt', 'kept')
+      .then((result) => collectBytes(result.body))
+      .catch((e: unknown) => e);
     expect(isStorageError(error, 'ChecksumMismatch')).toBe(true);
   });
 
-  it('keeps the local disk\'s rules: a file and a folder cannot share a name', async () => {
+  it("keeps the local disk's rules: a file and a folder cannot share a name", async () => {
     const storage = new LocalStorage({ root: '/store', fs: memoryVolume() });
     await storage.createBucket('bkt');
     await storage.putObject('bkt', 'a/b', 'x');

@@ -18,7 +18,11 @@ export interface ListPosition {
  * past the prefix, not walked. A common prefix at or before `after` is left out (S3 and Ceph do
  * the same): a listing resumed after a page that ended on that prefix must not repeat it.
  */
-export function listPage(index: BucketIndex, position: ListPosition, limit: number): { entries: ListEntry[]; next: ListPosition | undefined } {
+export function listPage(
+  index: BucketIndex,
+  position: ListPosition,
+  limit: number,
+): { entries: ListEntry[]; next: ListPosition | undefined } {
   const { prefix, delimiter } = position;
   let { after } = position;
   const entries: ListEntry[] = [];

@@ -83,7 +83,12 @@ function contentHeaders(options: ContentHeaders): Readonly<ContentHeaders> {
 }
 
 function hasReadConditions(options: ReadConditions): boolean {
-  return options.ifMatch !== undefined || options.ifNoneMatch !== undefined || options.ifModifiedSince !== undefined || options.ifUnmodifiedSince !== undefined;
+  return (
+    options.ifMatch !== undefined ||
+    options.ifNoneMatch !== undefined ||
+    options.ifModifiedSince !== undefined ||
+    options.ifUnmodifiedSince !== undefined
+  );
 }
 
 /**
@@ -218,7 +223,8 @@ export class MemoryStorage implements Storage {
     index.checkConditions(key, options);
     const taking: IngestOptions = { bucket, key, size: options.size, signal, onProgress: options.onProgress };
     // A string or byte array is taken in without an await; a stream chunk by chunk.
-    const data: Ingested = typeof body === 'string' || body instanceof Uint8Array ? ingestBytes(body, taking, this.slabs) : await ingestStream(body, taking);
+    const data: Ingested =
+      typeof body === 'string' || body instanceof Uint8Array ? ingestBytes(body, taking, this.slabs) : await ingestStream(body, taking);
     if (signal?.aborted) throw abortError(signal, { bucket, key });
     // JSON.stringify quotes the hex in one flat string; a template would keep three string objects
     // (two concatenations) per stored object.
@@ -308,8 +314,13 @@ export class MemoryStorage implements Storage {
   async *listObjects(bucket: string, options: ListOptions = {}): AsyncGenerator<ListEntry> {
     assertBucketName(bucket);
     const { prefix = '', delimiter, startAfter, pageSize, signal } = options;
-    for (const [name, value] of [['prefix', prefix], ['delimiter', delimiter], ['startAfter', startAfter]] as const) {
-      if (value !== undefined && typeof value !== 'string') throw new StorageError('InvalidArgument', `${name} must be a string`, { bucket });
+    for (const [name, value] of [
+      ['prefix', prefix],
+      ['delimiter', delimiter],
+      ['startAfter', startAfter],
+    ] as const) {
+      if (value !== undefined && typeof value !== 'string')
+        throw new StorageError('InvalidArgument', `${name} must be a string`, { bucket });
     }
     if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
       throw new StorageError('InvalidArgument', 'pageSize must be a whole number ≥ 1', { bucket });

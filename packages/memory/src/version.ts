@@ -77,7 +77,14 @@ export function objectInfo(key: string, version: StoredVersion): ObjectInfo {
 
 /** A listing's entry: what S3's ListObjectsV2 reports (no content headers, no metadata). */
 export function listedObject(key: string, version: StoredVersion): ListEntry {
-  return { type: 'object', key, size: version.size, etag: version.etag, lastModified: new Date(TIME_BASE + version.modified), metadata: {} };
+  return {
+    type: 'object',
+    key,
+    size: version.size,
+    etag: version.etag,
+    lastModified: new Date(TIME_BASE + version.modified),
+    metadata: {},
+  };
 }
 
 /** Throws `ChecksumMismatch` unless block `index` of `version` still has the bytes it was stored with. */

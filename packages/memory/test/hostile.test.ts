@@ -38,7 +38,10 @@ describe('MemoryStorage under hostile input (property-based)', () => {
         try {
           await storage.createBucket(name);
         } catch (error) {
-          expect(isStorageError(error, valid ? 'BucketAlreadyExists' : 'InvalidBucketName'), `create ${JSON.stringify(name)}: ${String(error)}`).toBe(true);
+          expect(
+            isStorageError(error, valid ? 'BucketAlreadyExists' : 'InvalidBucketName'),
+            `create ${JSON.stringify(name)}: ${String(error)}`,
+          ).toBe(true);
           return;
         }
         expect(valid).toBe(true);

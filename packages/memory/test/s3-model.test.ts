@@ -19,7 +19,17 @@ function patterned(size: number, seed: number): Uint8Array {
 
 describe('MemoryStorage keeps every key S3 keeps', () => {
   // The keys of the issue's table, which a file-system engine refuses.
-  const keys = ['folder/', 'folder/x', 'reports/2026', 'reports/2026/jan.csv', 'a//b', '/leading-slash', 'x/./y', 'x/../y', `long/${'s'.repeat(300)}`];
+  const keys = [
+    'folder/',
+    'folder/x',
+    'reports/2026',
+    'reports/2026/jan.csv',
+    'a//b',
+    '/leading-slash',
+    'x/./y',
+    'x/../y',
+    `long/${'s'.repeat(300)}`,
+  ];
 
   it('stores, reads and lists each, in UTF-8 byte order', async () => {
     const storage = await MemoryStorage.from({ photos: {} });
@@ -85,7 +95,11 @@ describe('MemoryStorage owns its bytes', () => {
 describe('MemoryStorage for assertions', () => {
   it('inspect() shows every object with its attributes and bytes, without the Storage API', async () => {
     const storage = await MemoryStorage.from({ photos: {}, empty: {} });
-    await storage.putObject('photos', 'cat.txt', 'meow', { contentType: 'text/plain', cacheControl: 'no-cache', metadata: { owner: 'me' } });
+    await storage.putObject('photos', 'cat.txt', 'meow', {
+      contentType: 'text/plain',
+      cacheControl: 'no-cache',
+      metadata: { owner: 'me' },
+    });
     const view = storage.inspect();
     expect(Object.keys(view)).toEqual(['empty', 'photos']);
     expect(view.empty).toEqual({});
@@ -106,8 +120,14 @@ describe('MemoryStorage checks its bytes at rest', () => {
     const bytes = patterned(600_000, 3);
     const storage = await MemoryStorage.from({ photos: { big: bytes } });
     storage.corruptObject('photos', 'big', 10);
-    await rejectsWith(storage.getObject('photos', 'big').then((got) => got.bytes()), 'ChecksumMismatch');
-    await rejectsWith(storage.getObject('photos', 'big', { range: { offset: 5, length: 10 } }).then((got) => got.bytes()), 'ChecksumMismatch');
+    await rejectsWith(
+      storage.getObject('photos', 'big').then((got) => got.bytes()),
+      'ChecksumMismatch',
+    );
+    await rejectsWith(
+      storage.getObject('photos', 'big', { range: { offset: 5, length: 10 } }).then((got) => got.bytes()),
+      'ChecksumMismatch',
+    );
     const far = await (await storage.getObject('photos', 'big', { range: { offset: 500_000, length: 1000 } })).bytes();
     expect(Buffer.compare(far, bytes.subarray(500_000, 501_000))).toBe(0);
   });

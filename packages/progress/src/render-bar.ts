@@ -12,6 +12,6 @@ export function renderBar(fraction: number, width: number): string {
   const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
   const eighths = Math.floor(clamped * width * 8);
   const full = Math.floor(eighths / 8);
-  const partial = full < width ? PARTIAL[eighths % 8] ?? '' : '';
+  const partial = full < width ? (PARTIAL[eighths % 8] ?? '') : '';
   return (FULL.repeat(full) + partial).padEnd(width, ' ');
 }

@@ -174,8 +174,14 @@ export function clientConfigFor(options: S3ClientOptions): S3ClientConfig {
   set('retryMode', options.retryMode);
   // The SDK's default (WHEN_SUPPORTED) sends streamed bodies as aws-chunked with a trailing CRC:
   // s3rver stores the chunk framing inside the object, Ceph RGW answers 411, Swift 501.
-  set('requestChecksumCalculation', options.requestChecksumCalculation ?? config.requestChecksumCalculation ?? (custom ? 'WHEN_REQUIRED' : undefined));
-  set('responseChecksumValidation', options.responseChecksumValidation ?? config.responseChecksumValidation ?? (custom ? 'WHEN_REQUIRED' : undefined));
+  set(
+    'requestChecksumCalculation',
+    options.requestChecksumCalculation ?? config.requestChecksumCalculation ?? (custom ? 'WHEN_REQUIRED' : undefined),
+  );
+  set(
+    'responseChecksumValidation',
+    options.responseChecksumValidation ?? config.responseChecksumValidation ?? (custom ? 'WHEN_REQUIRED' : undefined),
+  );
   if (config.requestHandler === undefined) {
     // The SDK's own agents keep connections alive but leave Nagle's algorithm on; against a
     // server that delays ACKs, every small request then waits ~40 ms (measured on Ceph RGW:
@@ -218,9 +224,6 @@ export function assertClientOrConfig(options: S3StorageOptions): void {
   if (options.client === undefined) return;
   const extra = CLIENT_OPTION_NAMES.filter((name) => options[name] !== undefined);
   if (extra.length > 0) {
-    throw new StorageError(
-      'InvalidArgument',
-      `give either an S3Client or client options, not both (${extra.join(', ')} would be ignored)`,
-    );
+    throw new StorageError('InvalidArgument', `give either an S3Client or client options, not both (${extra.join(', ')} would be ignored)`);
   }
 }

@@ -59,9 +59,7 @@ export async function copyObject(ctx: CopyContext, source: ObjectRef, target: Ob
   const self = source.bucket === target.bucket && source.key === target.key;
   // S3 refuses to copy an object onto itself unchanged; resending its own attributes with
   // REPLACE is the documented way to "touch" it (what boto3's copy does too).
-  const attributes = replace
-    ? attributeInput(options, metadata)
-    : attributeInput(pickContentHeaders(info), info.metadata);
+  const attributes = replace ? attributeInput(options, metadata) : attributeInput(pickContentHeaders(info), info.metadata);
   const directive = replace || self ? 'REPLACE' : 'COPY';
   // Every request is pinned to the version read above, so a concurrent overwrite fails the copy.
   const sourceIfMatch = options.sourceIfMatch ?? info.etag;

@@ -23,7 +23,12 @@ const oneByOne = (key: string): boolean => NOT_IN_XML.test(key) || EDGE_SPACE.te
  * (missing ones included, as on S3) in `deleted`. A failure of a whole request (missing bucket,
  * access denied) rejects the call.
  */
-export async function deleteObjects(ctx: DriverContext, bucket: string, keys: string[], options: Signal = {}): Promise<DeleteObjectsResult> {
+export async function deleteObjects(
+  ctx: DriverContext,
+  bucket: string,
+  keys: string[],
+  options: Signal = {},
+): Promise<DeleteObjectsResult> {
   assertBucketName(bucket);
   if (!Array.isArray(keys)) throw new StorageError('InvalidArgument', 'keys must be an array of strings', { bucket });
   const { signal } = options;

@@ -147,7 +147,19 @@ const SIGNATURE_PATTERNS: readonly RegExp[] = [
 // What of an SDK error the cause keeps: what helps debugging. The rest goes: the server's echo of
 // the request (CanonicalRequest, StringToSign, SignatureProvided, ...) and `$response`, which holds
 // the socket and with it the request's headers (the session token among them).
-const CAUSE_FIELDS = ['Code', 'code', 'errno', 'syscall', '$fault', '$retryable', 'BucketName', 'Key', 'RequestId', 'HostId', 'Region'] as const;
+const CAUSE_FIELDS = [
+  'Code',
+  'code',
+  'errno',
+  'syscall',
+  '$fault',
+  '$retryable',
+  'BucketName',
+  'Key',
+  'RequestId',
+  'HostId',
+  'Region',
+] as const;
 
 /**
  * `error` as the cause of a StorageError: a copy with the same prototype (so `instanceof
@@ -159,8 +171,12 @@ export function safeCause(error: unknown, secrets: readonly string[] = [], depth
   if (!(error instanceof Error)) return typeof error === 'object' ? '[a non-Error cause]' : redact(String(error), secrets);
   const clean = Object.create(Object.getPrototypeOf(error) as object) as Error & Record<string, unknown>;
   Object.defineProperty(clean, 'message', { value: redact(error.message, secrets), writable: true, configurable: true });
-  Object.defineProperty(clean, 'stack', { value: redact(error.stack ?? `${error.name}: ${error.message}`, secrets), writable: true, configurable: true });
-  if (Object.prototype.hasOwnProperty.call(error, 'name')) clean.name = error.name;
+  Object.defineProperty(clean, 'stack', {
+    value: redact(error.stack ?? `${error.name}: ${error.message}`, secrets),
+    writable: true,
+    configurable: true,
+  });
+  if (Object.hasOwn(error, 'name')) clean.name = error.name;
   const source = error as unknown as Record<string, unknown>;
   for (const field of CAUSE_FIELDS) {
     const value = source[field];
@@ -168,7 +184,8 @@ export function safeCause(error: unknown, secrets: readonly string[] = [], depth
   }
   const metadata = shape(error).$metadata;
   if (metadata !== undefined) clean.$metadata = { ...metadata };
-  if (error.cause !== undefined) Object.defineProperty(clean, 'cause', { value: safeCause(error.cause, secrets, depth + 1), writable: true, configurable: true });
+  if (error.cause !== undefined)
+    Object.defineProperty(clean, 'cause', { value: safeCause(error.cause, secrets, depth + 1), writable: true, configurable: true });
   return clean;
 }
 
@@ -209,14 +226,22 @@ export function toStorageError(error: unknown, context: ErrorContext, secrets: r
   if (signal?.aborted || name === 'AbortError') return abortError(signal, details);
   const status = httpStatus(error);
   if (error instanceof TypeError && name === 'ERR_INVALID_CHAR') {
-    return new StorageError('InvalidArgument', `${operation} ${describeLocation(bucket, key)}: a header value holds a character HTTP cannot carry`, details);
+    return new StorageError(
+      'InvalidArgument',
+      `${operation} ${describeLocation(bucket, key)}: a header value holds a character HTTP cannot carry`,
+      details,
+    );
   }
   const code = codeForS3Error(name, status, context.notFound ?? (key === undefined ? 'NoSuchBucket' : 'NoSuchKey'));
   // A NoSuchBucket from CopyObject may be about the source or the target: S3 names it.
   const namedBucket = shape(error).BucketName;
-  const where = describeLocation(code === 'NoSuchBucket' && typeof namedBucket === 'string' ? namedBucket : bucket, code === 'NoSuchBucket' ? undefined : key);
+  const where = describeLocation(
+    code === 'NoSuchBucket' && typeof namedBucket === 'string' ? namedBucket : bucket,
+    code === 'NoSuchBucket' ? undefined : key,
+  );
   const sdkMessage = shape(error).message;
-  const said = typeof sdkMessage === 'string' && sdkMessage !== '' && sdkMessage !== 'UnknownError' && sdkMessage !== name ? `: ${sdkMessage}` : '';
+  const said =
+    typeof sdkMessage === 'string' && sdkMessage !== '' && sdkMessage !== 'UnknownError' && sdkMessage !== name ? `: ${sdkMessage}` : '';
   const why = [name, status !== undefined ? `HTTP ${status}` : undefined].filter(Boolean).join(', ');
   const message = redact(`${operation} ${where}: ${DESCRIPTIONS[code] ?? 'request failed'}${why ? ` (${why})` : ''}${said}`, secrets);
   return new StorageError(code, message, {

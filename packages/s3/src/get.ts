@@ -151,9 +151,14 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
         const again = parseContentRange(out.ContentRange);
         if (!body || !again || again.offset > wanted.offset || again.offset + again.length < wanted.offset + wanted.length) {
           body?.destroy();
-          throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the server answered a different range than requested`, details);
+          throw new StorageError(
+            'Unavailable',
+            `GetObject ${bucket}/${key}: the server answered a different range than requested`,
+            details,
+          );
         }
-        if (again.offset !== wanted.offset || again.length !== wanted.length) body = slice(body, wanted.offset - again.offset, wanted.length);
+        if (again.offset !== wanted.offset || again.length !== wanted.length)
+          body = slice(body, wanted.offset - again.offset, wanted.length);
       }
       served = wanted;
     }
@@ -177,10 +182,19 @@ function checkedBody(
   details: { bucket: string; key: string },
   resume?: BodyResume,
 ): Readable {
-  const md5 = whole && ctx.integrity.verifyDownloads && etagIsMd5(out.ServerSideEncryption, out.SSECustomerAlgorithm) ? md5OfEtag(out.ETag) : undefined;
+  const md5 =
+    whole && ctx.integrity.verifyDownloads && etagIsMd5(out.ServerSideEncryption, out.SSECustomerAlgorithm)
+      ? md5OfEtag(out.ETag)
+      : undefined;
   const length = out.ContentLength;
-  return verifiedBody(body, { ...(length !== undefined ? { length } : {}), ...(md5 !== undefined ? { md5 } : {}) }, (code, message, cause) =>
-    new StorageError(code, redact(`GetObject ${details.bucket}/${details.key}: ${message}`, ctx.secrets), { ...details, ...(cause !== undefined ? { cause: safeCause(cause, ctx.secrets) } : {}) }),
+  return verifiedBody(
+    body,
+    { ...(length !== undefined ? { length } : {}), ...(md5 !== undefined ? { md5 } : {}) },
+    (code, message, cause) =>
+      new StorageError(code, redact(`GetObject ${details.bucket}/${details.key}: ${message}`, ctx.secrets), {
+        ...details,
+        ...(cause !== undefined ? { cause: safeCause(cause, ctx.secrets) } : {}),
+      }),
     resume,
   );
 }
@@ -191,7 +205,13 @@ function checkedBody(
  * only when the server answers exactly that range. `undefined` when resuming is off or the
  * response gives nothing to pin it to.
  */
-function resumeFrom(ctx: DriverContext, bucket: string, key: string, out: GetObjectCommandOutput, signal: AbortSignal | undefined): BodyResume | undefined {
+function resumeFrom(
+  ctx: DriverContext,
+  bucket: string,
+  key: string,
+  out: GetObjectCommandOutput,
+  signal: AbortSignal | undefined,
+): BodyResume | undefined {
   const attempts = ctx.bodyResumes ?? 0;
   const etag = out.ETag;
   const length = out.ContentLength;
@@ -207,9 +227,19 @@ function resumeFrom(ctx: DriverContext, bucket: string, key: string, out: GetObj
       );
       const served = parseContentRange(again.ContentRange);
       const body = again.Body as Readable | undefined;
-      if (!body || !served || served.offset !== wanted.offset || served.length !== wanted.length || bareEtag(again.ETag ?? '') !== bareEtag(etag)) {
+      if (
+        !body ||
+        !served ||
+        served.offset !== wanted.offset ||
+        served.length !== wanted.length ||
+        bareEtag(again.ETag ?? '') !== bareEtag(etag)
+      ) {
         body?.destroy();
-        throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the server did not resume the body with the requested range of the same object`, { bucket, key });
+        throw new StorageError(
+          'Unavailable',
+          `GetObject ${bucket}/${key}: the server did not resume the body with the requested range of the same object`,
+          { bucket, key },
+        );
       }
       return body;
     },

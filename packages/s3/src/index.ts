@@ -11,5 +11,5 @@ export {
   type S3TransferOptions,
 } from './config.js';
 export { toStorageError, type ErrorContext } from './errors.js';
-export { type S3IntegrityOptions } from './integrity.js';
+export type { S3IntegrityOptions } from './integrity.js';
 export { decodeMetadataValue, encodeMetadataValue } from './metadata.js';

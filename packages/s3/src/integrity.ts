@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { finished, Readable, Transform } from 'node:stream';
+import { finished, type Readable, Transform } from 'node:stream';
 import { PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StorageError } from '@stowage/core';
 
@@ -123,7 +123,12 @@ function addUploadChecks(command: CommandWithStack, options: ResolvedIntegrityOp
       } catch (error) {
         const name = (error as { name?: unknown; Code?: unknown } | null)?.name;
         const code = (error as { Code?: unknown } | null)?.Code;
-        if (md5Hex !== undefined && typeof error === 'object' && error !== null && (DIGEST_ERRORS.has(String(name)) || DIGEST_ERRORS.has(String(code)))) {
+        if (
+          md5Hex !== undefined &&
+          typeof error === 'object' &&
+          error !== null &&
+          (DIGEST_ERRORS.has(String(name)) || DIGEST_ERRORS.has(String(code)))
+        ) {
           (error as { $retryable?: object }).$retryable ??= {};
         }
         throw error;
@@ -297,4 +302,3 @@ function connectionFailure(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return !/checksum mismatch/i.test(message);
 }
-

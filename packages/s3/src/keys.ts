@@ -15,8 +15,10 @@ export function keyShapeProblem(key: string, capabilities: KeyCapabilities): str
   if (!capabilities.nulInKeys && key.includes('\u0000')) return 'this server cannot store U+0000 in a key';
   if (capabilities.dotSegments && capabilities.emptySegments && capabilities.longSegments) return undefined;
   for (const segment of key.split('/')) {
-    if (!capabilities.emptySegments && segment === '') return 'this server cannot store a key with an empty segment (a leading, trailing or doubled "/")';
-    if (!capabilities.dotSegments && (segment === '.' || segment === '..')) return `this server cannot store a key with a "${segment}" segment`;
+    if (!capabilities.emptySegments && segment === '')
+      return 'this server cannot store a key with an empty segment (a leading, trailing or doubled "/")';
+    if (!capabilities.dotSegments && (segment === '.' || segment === '..'))
+      return `this server cannot store a key with a "${segment}" segment`;
     if (!capabilities.longSegments && utf8Length(segment) > 255) return 'this server cannot store a key segment longer than 255 bytes';
   }
   return undefined;

@@ -43,7 +43,10 @@ export function objectInfo(key: string, output: ObjectOutput, size?: number): Ob
 }
 
 /** Content headers and (normalized) metadata as the input fields of PutObject, CopyObject, CreateMultipartUpload. */
-export function attributeInput(headers: ContentHeaders, metadata: Record<string, string>): S3ContentHeaders & { Metadata: Record<string, string> } {
+export function attributeInput(
+  headers: ContentHeaders,
+  metadata: Record<string, string>,
+): S3ContentHeaders & { Metadata: Record<string, string> } {
   const input: S3ContentHeaders & { Metadata: Record<string, string> } = { Metadata: encodeMetadata(metadata) };
   // Sent even when not given: servers fill in different defaults (AWS binary/octet-stream, others
   // application/octet-stream), and every driver reports the same one.

@@ -35,7 +35,11 @@ export async function presign(ctx: DriverContext, bucket: string, key: string, o
   if (key.split('/').some((segment) => segment === '.' || segment === '..')) {
     // WHATWG URLs (fetch, browsers) and curl resolve `.` and `..` segments away, so the URL would
     // name another object (or the bucket) and its signature would not match.
-    throw new StorageError('InvalidKey', `cannot presign ${JSON.stringify(key)}: HTTP clients remove its "." or ".." path segments`, details);
+    throw new StorageError(
+      'InvalidKey',
+      `cannot presign ${JSON.stringify(key)}: HTTP clients remove its "." or ".." path segments`,
+      details,
+    );
   }
   const { method, expiresIn, contentType } = options;
   if (method !== 'GET' && method !== 'PUT') {

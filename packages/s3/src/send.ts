@@ -25,7 +25,10 @@ export async function call<T>(
   context: ErrorContext,
   run: (abortSignal: AbortSignal | undefined) => Promise<T>,
 ): Promise<T> {
-  const details = { ...(context.bucket !== undefined ? { bucket: context.bucket } : {}), ...(context.key !== undefined ? { key: context.key } : {}) };
+  const details = {
+    ...(context.bucket !== undefined ? { bucket: context.bucket } : {}),
+    ...(context.key !== undefined ? { key: context.key } : {}),
+  };
   throwIfAborted(context.signal, details);
   try {
     return await run(context.signal);

@@ -114,7 +114,6 @@ class CountingSource {
   close(): void {
     void Promise.resolve(this.iterator.return?.()).catch(() => undefined);
   }
-
 }
 
 /**
@@ -129,7 +128,8 @@ async function checkConditions(ctx: DriverContext, bucket: string, key: string, 
     const head = await ctx.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.signal });
     current = { etag: head.ETag ?? '' };
   } catch (error) {
-    if (httpStatus(error) !== 404) throw toStorageError(error, { operation: 'HeadObject', bucket, key, signal: options.signal }, ctx.secrets);
+    if (httpStatus(error) !== 404)
+      throw toStorageError(error, { operation: 'HeadObject', bucket, key, signal: options.signal }, ctx.secrets);
   }
   checkPutConditions(current, options, { bucket, key });
 }
@@ -169,7 +169,8 @@ export async function putObject(
   const partSize = Math.max(partHint, MIN_PART_SIZE, total === undefined ? 0 : Math.ceil(total / MAX_PARTS));
   const { onProgress } = options;
   const report = onProgress
-    ? (loaded: number, delta: number) => reportProgress(onProgress, { bucket, key, loaded, ...(total !== undefined ? { total } : {}), delta })
+    ? (loaded: number, delta: number) =>
+        reportProgress(onProgress, { bucket, key, loaded, ...(total !== undefined ? { total } : {}), delta })
     : undefined;
   const source = new CountingSource(normalized.chunks, total, report, signal, details);
 
@@ -320,9 +321,7 @@ async function multipartPut(
     // failed (e.g. a network error), since a stranded upload keeps its parts billed forever.
     const uploadId = upload.uploadId;
     if (uploadId) {
-      await ctx.client
-        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
-        .catch(() => undefined);
+      await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
     }
     // The body's own failure, or the caller's abort, is the one worth reporting: not the parts it
     // cancelled, nor lib-storage's cleanup error (s3rver answers AbortMultipartUpload with 405).

@@ -14,15 +14,15 @@ if (ceph.skip) {
   describe('S3Storage on Ceph RGW', () => {
     describeS3Behaviour(
       {
-      name: 'Ceph RGW',
-      listMultipartUploads: true,
-      abortMultipartUpload: true,
-      conditionalPut: true,
-      uploadPartCopy: true,
-      verifiesSignatures: true,
-      multipartEtag: true,
-      durableAck: true,
-    },
+        name: 'Ceph RGW',
+        listMultipartUploads: true,
+        abortMultipartUpload: true,
+        conditionalPut: true,
+        uploadPartCopy: true,
+        verifiesSignatures: true,
+        multipartEtag: true,
+        durableAck: true,
+      },
       () => ceph.options,
     );
   });

@@ -16,13 +16,21 @@ import { join } from 'node:path';
 import { downloadFile, forEachLimited, isStorageError, StorageError, uploadFile, type Storage } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cephTarget, FAULT_KINDS, type FaultKind, type FaultProxy, prng, type S3rver, startFaultProxy, startS3rver } from '@stowage/testing';
+import {
+  cephTarget,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultProxy,
+  prng,
+  type S3rver,
+  startFaultProxy,
+  startS3rver,
+} from '@stowage/testing';
 
 const MiB = 1024 * 1024;
 const SEED = Number(process.env.STOWAGE_FAULT_SEED ?? 7);
 /** Attempts the test itself makes at an operation that failed with a typed, retryable error. */
 const APP_ATTEMPTS = 6;
-
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
@@ -109,7 +117,14 @@ for (const target of targets) {
       proxy = await startFaultProxy({ upstream, rate: 0.05, seed: SEED, stallMs: 2_500 });
       const transfer = { multipartThreshold: 5 * MiB, partSize: 5 * MiB, queueSize: 2 };
       // A short socket timeout so a stall fails (and is retried) in a second, not a minute.
-      faulty = new S3Storage({ ...started.options, endpoint: proxy.endpoint, socketTimeout: 1_000, connectionTimeout: 2_000, maxAttempts: 6, ...transfer });
+      faulty = new S3Storage({
+        ...started.options,
+        endpoint: proxy.endpoint,
+        socketTimeout: 1_000,
+        connectionTimeout: 2_000,
+        maxAttempts: 6,
+        ...transfer,
+      });
       direct = new S3Storage({ ...started.options, ...transfer });
       dir = await mkdtemp(join(tmpdir(), 'stowage-faults-'));
       await direct.createBucket(bucket);
@@ -138,7 +153,10 @@ for (const target of targets) {
       const sources = new Map<string, Buffer>();
 
       // Puts: small single-request objects, and multipart ones of 12-20 MiB in 5 MiB parts.
-      const small = Array.from({ length: 40 }, (_, i) => [`small/${String(i).padStart(2, '0')}`, randomBytes(1 + Math.floor(random() * 96 * 1024))] as const);
+      const small = Array.from(
+        { length: 40 },
+        (_, i) => [`small/${String(i).padStart(2, '0')}`, randomBytes(1 + Math.floor(random() * 96 * 1024))] as const,
+      );
       const large = Array.from({ length: 3 }, (_, i) => [`large/${i}`, randomBytes(12 * MiB + Math.floor(random() * 8 * MiB))] as const);
       for (const [key, bytes] of [...small, ...large]) sources.set(key, bytes);
       await pool(small, 4, ([key, bytes]) => attempt(outcomes, `put ${key}`, () => faulty.putObject(bucket, key, bytes)));
@@ -149,7 +167,9 @@ for (const target of targets) {
       const filePath = join(dir, 'upload.bin');
       await writeFile(filePath, fileBytes);
       sources.set('file/upload.bin', fileBytes);
-      await attempt(outcomes, 'uploadFile', () => uploadFile(faulty, bucket, 'file/upload.bin', filePath, { multipartThreshold: 5 * MiB, partSize: 5 * MiB, concurrency: 2 }));
+      await attempt(outcomes, 'uploadFile', () =>
+        uploadFile(faulty, bucket, 'file/upload.bin', filePath, { multipartThreshold: 5 * MiB, partSize: 5 * MiB, concurrency: 2 }),
+      );
 
       // What is stored is what was sent (read directly, not through the proxy).
       for (const [key, bytes] of sources) await expectStored(direct, bucket, key, bytes);
@@ -158,7 +178,9 @@ for (const target of targets) {
       const check = (key: string, got: Buffer, want: Buffer) => {
         if (!got.equals(want)) outcomes.violations.push(`read ${key}: returned wrong bytes (md5 ${md5(got)}, want ${md5(want)})`);
       };
-      await pool([...sources], 4, async ([key, bytes]) => check(key, await attempt(outcomes, `get ${key}`, () => readAll(faulty, bucket, key), true), bytes));
+      await pool([...sources], 4, async ([key, bytes]) =>
+        check(key, await attempt(outcomes, `get ${key}`, () => readAll(faulty, bucket, key), true), bytes),
+      );
 
       // Ranged reads: the bytes must be exact or the read must fail typed.
       const ranges = [...sources].flatMap(([key, bytes]) =>
@@ -169,7 +191,11 @@ for (const target of targets) {
         }),
       );
       await pool(ranges, 4, async ({ key, bytes, offset, length }) =>
-        check(`${key}[${offset}+${length}]`, await attempt(outcomes, `ranged get ${key}`, () => readAll(faulty, bucket, key, { offset, length }), true), bytes.subarray(offset, offset + length)),
+        check(
+          `${key}[${offset}+${length}]`,
+          await attempt(outcomes, `ranged get ${key}`, () => readAll(faulty, bucket, key, { offset, length }), true),
+          bytes.subarray(offset, offset + length),
+        ),
       );
 
       // downloadFile: ranged parts for the large objects (resumed from the first missing byte), one
@@ -177,7 +203,12 @@ for (const target of targets) {
       const downloads = [...large.map(([k]) => k), 'file/upload.bin', ...small.slice(0, 6).map(([k]) => k)];
       await pool(downloads, 2, async (key) => {
         const path = join(dir, `dl-${key.replace(/\//g, '_')}`);
-        await attempt(outcomes, `downloadFile ${key}`, () => downloadFile(faulty, bucket, key, path, { multipartThreshold: 5 * MiB, partSize: 5 * MiB, concurrency: 3 }), true);
+        await attempt(
+          outcomes,
+          `downloadFile ${key}`,
+          () => downloadFile(faulty, bucket, key, path, { multipartThreshold: 5 * MiB, partSize: 5 * MiB, concurrency: 3 }),
+          true,
+        );
         check(`downloadFile ${key}`, await readFile(path), sources.get(key) as Buffer);
       });
 
@@ -249,7 +280,13 @@ async function findS3rverObjectFile(bucket: string, name: string): Promise<strin
   for (const entry of await readdir(tmpdir())) {
     if (!entry.startsWith('stowage-s3rver-')) continue;
     const candidate = join(tmpdir(), entry, bucket, 'at-rest', `${name}._S3rver_object`);
-    if (await readFile(candidate).then(() => true, () => false)) return candidate;
+    if (
+      await readFile(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   throw new Error(`no s3rver file for ${bucket}/at-rest/${name}`);
 }

@@ -60,7 +60,13 @@ async function drain(storage: Storage, bucket: string, options: { prefix?: strin
 }
 
 /** Every operation that takes a key, on `key`, with the given signal. */
-function keyOperations(storage: S3Storage, bucket: string, key: string, signal?: AbortSignal, withPresign = true): [string, () => Promise<unknown>][] {
+function keyOperations(
+  storage: S3Storage,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+  withPresign = true,
+): [string, () => Promise<unknown>][] {
   const s = signal ? { signal } : {};
   const ops: [string, () => Promise<unknown>][] = [
     ['putObject', () => storage.putObject(bucket, key, 'x', s)],
@@ -170,7 +176,13 @@ for (const target of targets) {
           const expectedProblem = keyProblem(key) ?? shapeProblem(key, storage.capabilities);
           // A refused key is refused before any I/O, so the calls go without a signal; an accepted
           // one gets an aborted signal, so it stops right after validation (Aborted).
-          const ops = keyOperations(storage, bucket, key, expectedProblem === undefined ? aborted : undefined, expectedProblem !== undefined);
+          const ops = keyOperations(
+            storage,
+            bucket,
+            key,
+            expectedProblem === undefined ? aborted : undefined,
+            expectedProblem !== undefined,
+          );
           for (const [op, p] of ops) {
             const got = await outcome(`${op} ${JSON.stringify(key)}`, p);
             if (expectedProblem !== undefined) {
@@ -184,7 +196,9 @@ for (const target of targets) {
             // it percent-encoded, under the bucket. SigV4 signing costs ~2 ms: every tenth key.
             // A key with a `.` or `..` segment cannot travel in a URL (clients resolve them away).
             if (key.split('/').some((s) => s === '.' || s === '..')) {
-              expect(await outcome(`presign ${JSON.stringify(key)}`, () => storage.presign(bucket, key, { method: 'GET', expiresIn: 60 }))).toBe('InvalidKey');
+              expect(
+                await outcome(`presign ${JSON.stringify(key)}`, () => storage.presign(bucket, key, { method: 'GET', expiresIn: 60 })),
+              ).toBe('InvalidKey');
             } else {
               const url = new URL(await storage.presign(bucket, key, { method: 'GET', expiresIn: 60 }));
               expect(decodeURIComponent(url.pathname), `presigned path of ${JSON.stringify(key)}`).toBe(`/${bucket}/${key}`);
@@ -216,7 +230,10 @@ for (const target of targets) {
         if (!target.unlistable?.(key)) {
           const listed = await drain(storage, bucket, { prefix: key });
           expect(listed, `listObjects prefix ${what}`).toContain(key);
-          expect(listed.every((k) => k.startsWith(key)), `listObjects prefix ${what}: ${JSON.stringify(listed)}`).toBe(true);
+          expect(
+            listed.every((k) => k.startsWith(key)),
+            `listObjects prefix ${what}: ${JSON.stringify(listed)}`,
+          ).toBe(true);
         }
         await storage.deleteObject(bucket, key);
         expect(await outcome(`headObject ${what} after delete`, () => storage.headObject(bucket, key))).toBe('NoSuchKey');
@@ -252,7 +269,10 @@ for (const target of targets) {
         expect(created, `createBucket ${what}`).toBe('ok');
         try {
           expect(await storage.bucketExists(name), `bucketExists ${what}`).toBe(true);
-          expect((await storage.listBuckets()).map((b) => b.name), `listBuckets after ${what}`).toContain(name);
+          expect(
+            (await storage.listBuckets()).map((b) => b.name),
+            `listBuckets after ${what}`,
+          ).toContain(name);
           await storage.putObject(name, 'k', name);
           expect(await (await storage.getObject(name, 'k')).text()).toBe(name);
           await storage.deleteObject(name, 'k');

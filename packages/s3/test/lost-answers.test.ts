@@ -68,7 +68,13 @@ for (const server of SERVERS) {
           return true;
         },
       });
-      driver = new S3Storage({ ...started.options, endpoint: proxy.endpoint, maxAttempts: 3, multipartThreshold: 5 * MiB, partSize: 5 * MiB });
+      driver = new S3Storage({
+        ...started.options,
+        endpoint: proxy.endpoint,
+        maxAttempts: 3,
+        multipartThreshold: 5 * MiB,
+        partSize: 5 * MiB,
+      });
       await direct.createBucket(bucket);
     }, 60_000);
 
@@ -94,7 +100,9 @@ for (const server of SERVERS) {
     }
 
     it.skipIf(!server.conditionalPut)("putObject with ifNoneMatch '*' on a new key: success, and the object is mine", async () => {
-      const result = await losing('PUT', `/${bucket}/create-once`, () => driver.putObject(bucket, 'create-once', 'mine', { ifNoneMatch: '*' }));
+      const result = await losing('PUT', `/${bucket}/create-once`, () =>
+        driver.putObject(bucket, 'create-once', 'mine', { ifNoneMatch: '*' }),
+      );
       expect(result.etag).toBe(md5Etag('mine'));
       expect(await (await direct.getObject(bucket, 'create-once')).text()).toBe('mine');
     });
@@ -106,11 +114,16 @@ for (const server of SERVERS) {
       expect(await (await direct.getObject(bucket, 'optimistic')).text()).toBe('v2');
     });
 
-    it.skipIf(!server.conditionalPut)("a real race is still lost: another writer's object under ifNoneMatch '*' gives PreconditionFailed", async () => {
-      await direct.putObject(bucket, 'taken', 'theirs');
-      await expect(driver.putObject(bucket, 'taken', 'mine', { ifNoneMatch: '*' })).rejects.toSatisfy((e: unknown) => isStorageError(e, 'PreconditionFailed'));
-      expect(await (await direct.getObject(bucket, 'taken')).text()).toBe('theirs');
-    });
+    it.skipIf(!server.conditionalPut)(
+      "a real race is still lost: another writer's object under ifNoneMatch '*' gives PreconditionFailed",
+      async () => {
+        await direct.putObject(bucket, 'taken', 'theirs');
+        await expect(driver.putObject(bucket, 'taken', 'mine', { ifNoneMatch: '*' })).rejects.toSatisfy((e: unknown) =>
+          isStorageError(e, 'PreconditionFailed'),
+        );
+        expect(await (await direct.getObject(bucket, 'taken')).text()).toBe('theirs');
+      },
+    );
 
     it('a plain putObject and deleteObject: success, and the server holds what they did', async () => {
       await losing('PUT', `/${bucket}/plain`, () => driver.putObject(bucket, 'plain', 'bytes'));
@@ -140,11 +153,14 @@ for (const server of SERVERS) {
       expect(result.etag).toBe((await direct.headObject(bucket, 'multi')).etag);
     });
 
-    it.skipIf(!server.conditionalPut)("a multipart put with ifNoneMatch '*' whose completion answer is lost: success, the bytes are mine", async () => {
-      const bytes = randomBytes(6 * MiB);
-      await losing('POST', `/${bucket}/multi-once`, () => driver.putObject(bucket, 'multi-once', bytes, { ifNoneMatch: '*' }));
-      expect(Buffer.from(await (await direct.getObject(bucket, 'multi-once')).bytes()).equals(bytes)).toBe(true);
-    });
+    it.skipIf(!server.conditionalPut)(
+      "a multipart put with ifNoneMatch '*' whose completion answer is lost: success, the bytes are mine",
+      async () => {
+        const bytes = randomBytes(6 * MiB);
+        await losing('POST', `/${bucket}/multi-once`, () => driver.putObject(bucket, 'multi-once', bytes, { ifNoneMatch: '*' }));
+        expect(Buffer.from(await (await direct.getObject(bucket, 'multi-once')).bytes()).equals(bytes)).toBe(true);
+      },
+    );
 
     it('createBucket, then deleteBucket of the empty bucket: both succeed, and the bucket is gone', async () => {
       const name = `${bucket}-b`;

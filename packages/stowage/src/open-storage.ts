@@ -40,8 +40,10 @@ export function openStorage(url: string | URL, options: OpenStorageOptions = {})
   switch (parsed.scheme) {
     case 'memory': {
       if (parsed.name === undefined) return new MemoryStorage();
-      let store = namedMemory.get(parsed.name);
-      if (!store) namedMemory.set(parsed.name, (store = new MemoryStorage()));
+      const known = namedMemory.get(parsed.name);
+      if (known) return known;
+      const store = new MemoryStorage();
+      namedMemory.set(parsed.name, store);
       return store;
     }
     case 'file':

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /** What a storage URL asks for, once checked. */
 export type StorageUrl =
-  | { scheme: 'memory'; /** Shared per process under this name; fresh each time when absent. */ name?: string }
-  | { scheme: 'file'; /** Absolute path of the root folder. */ root: string; fsync?: boolean }
+  | { scheme: 'memory' /** Shared per process under this name; fresh each time when absent. */; name?: string }
+  | { scheme: 'file' /** Absolute path of the root folder. */; root: string; fsync?: boolean }
   | { scheme: 's3'; region?: string; endpoint?: string; forcePathStyle?: boolean };
 
 const FORMS = 'memory://, memory://name, file:///absolute/root or s3://?region=…&endpoint=…&forcePathStyle=…';
@@ -85,7 +85,9 @@ function onlyParams(params: Map<string, string>, scheme: string, known: readonly
   for (const name of params.keys()) {
     if (known.includes(name)) continue;
     if (SECRET_NAME.test(name)) {
-      throw invalid(`a ${scheme}: URL must not hold credentials (parameter ${quoteName(name)}); pass options.credentials or use the AWS default chain`);
+      throw invalid(
+        `a ${scheme}: URL must not hold credentials (parameter ${quoteName(name)}); pass options.credentials or use the AWS default chain`,
+      );
     }
     const allowed = known.length > 0 ? `: it takes ${known.join(', ')}` : ': it takes none';
     throw invalid(`unknown parameter ${quoteName(name)} in the ${scheme}: URL${allowed}`);

@@ -70,25 +70,43 @@ const SEED = process.env.STOWAGE_FC_SEED ? Number(process.env.STOWAGE_FC_SEED) :
 
 function operations(features: Features, key: fc.Arbitrary<string>): fc.Arbitrary<Op[]> {
   const ops: fc.Arbitrary<Op>[] = [
-    fc.record({ op: fc.constant('put' as const), key, body, metadata, contentType: fc.option(fc.constantFrom('text/plain', 'image/png'), { nil: undefined }) }),
+    fc.record({
+      op: fc.constant('put' as const),
+      key,
+      body,
+      metadata,
+      contentType: fc.option(fc.constantFrom('text/plain', 'image/png'), { nil: undefined }),
+    }),
     fc.record({ op: fc.constant('get' as const), key }),
-    fc.record({ op: fc.constant('range' as const), key, offset: fc.nat(12), length: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }) }),
+    fc.record({
+      op: fc.constant('range' as const),
+      key,
+      offset: fc.nat(12),
+      length: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+    }),
     fc.record({ op: fc.constant('head' as const), key }),
     fc.record({ op: fc.constant('delete' as const), key }),
     fc.record({ op: fc.constant('deleteMany' as const), keys: fc.array(key, { minLength: 1, maxLength: 4 }) }),
-    fc.record({
-      op: fc.constant('list' as const),
-      prefix: fc.option(fc.constantFrom('a', 'a/', 'a.', 'é/', 'Z/x', '', '/', 'a//', 'a/.'), { nil: undefined }),
-      delimiter: features.delimiters ? fc.option(features.otherDelimiters ? fc.constantFrom('/', '.', 'x') : fc.constant('/'), { nil: undefined }) : fc.constant(undefined),
-      startAfter: fc.option(key, { nil: undefined }),
-      pageSize: features.smallPages ? fc.constantFrom(1, 2, 1000) : fc.constant(1000),
-    }).map((list) => (features.startAfterWithDelimiter || !list.delimiter ? list : { ...list, startAfter: undefined })),
+    fc
+      .record({
+        op: fc.constant('list' as const),
+        prefix: fc.option(fc.constantFrom('a', 'a/', 'a.', 'é/', 'Z/x', '', '/', 'a//', 'a/.'), { nil: undefined }),
+        delimiter: features.delimiters
+          ? fc.option(features.otherDelimiters ? fc.constantFrom('/', '.', 'x') : fc.constant('/'), { nil: undefined })
+          : fc.constant(undefined),
+        startAfter: fc.option(key, { nil: undefined }),
+        pageSize: features.smallPages ? fc.constantFrom(1, 2, 1000) : fc.constant(1000),
+      })
+      .map((list) => (features.startAfterWithDelimiter || !list.delimiter ? list : { ...list, startAfter: undefined })),
   ];
   if (features.copies) ops.push(fc.record({ op: fc.constant('copy' as const), from: key, to: key, metadata }));
   if (features.conditionalPut) ops.push(fc.record({ op: fc.constant('putIfAbsent' as const), key, body }));
   if (features.suffixRange) ops.push(fc.record({ op: fc.constant('suffix' as const), key, suffix: fc.integer({ min: 1, max: 12 }) }));
   // Seed a few objects first so reads and listings have something to find.
-  const seed = fc.array(fc.record({ op: fc.constant('put' as const), key, body, metadata: fc.constant(undefined), contentType: fc.constant(undefined) }), { minLength: 2, maxLength: 5 });
+  const seed = fc.array(
+    fc.record({ op: fc.constant('put' as const), key, body, metadata: fc.constant(undefined), contentType: fc.constant(undefined) }),
+    { minLength: 2, maxLength: 5 },
+  );
   return fc.tuple(seed, fc.array(fc.oneof(...ops), { minLength: 1, maxLength: 25 })).map(([s, rest]) => [...s, ...rest]);
 }
 
@@ -123,15 +141,36 @@ async function observe(storage: Storage, bucket: string, ops: Op[], exactEtags: 
 async function run(storage: Storage, bucket: string, op: Op, etagId: (etag: string) => string): Promise<unknown> {
   switch (op.op) {
     case 'put':
-      return { etag: etagId((await storage.putObject(bucket, op.key, op.body, { ...(op.metadata ? { metadata: op.metadata } : {}), ...(op.contentType ? { contentType: op.contentType } : {}) })).etag) };
+      return {
+        etag: etagId(
+          (
+            await storage.putObject(bucket, op.key, op.body, {
+              ...(op.metadata ? { metadata: op.metadata } : {}),
+              ...(op.contentType ? { contentType: op.contentType } : {}),
+            })
+          ).etag,
+        ),
+      };
     case 'putIfAbsent':
       return { etag: etagId((await storage.putObject(bucket, op.key, op.body, { ifNoneMatch: '*' })).etag) };
     case 'get':
     case 'range':
     case 'suffix': {
-      const range = op.op === 'range' ? { offset: op.offset, ...(op.length ? { length: op.length } : {}) } : op.op === 'suffix' ? { suffix: op.suffix } : undefined;
+      const range =
+        op.op === 'range'
+          ? { offset: op.offset, ...(op.length ? { length: op.length } : {}) }
+          : op.op === 'suffix'
+            ? { suffix: op.suffix }
+            : undefined;
       const got = await storage.getObject(bucket, op.key, range ? { range } : {});
-      return { text: await got.text(), size: got.info.size, etag: etagId(got.info.etag), range: got.range, contentType: got.info.contentType, metadata: got.info.metadata };
+      return {
+        text: await got.text(),
+        size: got.info.size,
+        etag: etagId(got.info.etag),
+        range: got.range,
+        contentType: got.info.contentType,
+        metadata: got.info.metadata,
+      };
     }
     case 'head': {
       const info = await storage.headObject(bucket, op.key);
@@ -145,10 +184,19 @@ async function run(storage: Storage, bucket: string, op: Op, etagId: (etag: stri
       return { deleted: [...result.deleted].sort(), errors: result.errors.map((e) => e.code) };
     }
     case 'copy':
-      return { etag: etagId((await storage.copyObject({ bucket, key: op.from }, { bucket, key: op.to }, op.metadata ? { metadata: op.metadata } : {})).etag) };
+      return {
+        etag: etagId(
+          (await storage.copyObject({ bucket, key: op.from }, { bucket, key: op.to }, op.metadata ? { metadata: op.metadata } : {})).etag,
+        ),
+      };
     case 'list': {
       const entries: unknown[] = [];
-      const options = { pageSize: op.pageSize, ...(op.prefix !== undefined ? { prefix: op.prefix } : {}), ...(op.delimiter ? { delimiter: op.delimiter } : {}), ...(op.startAfter ? { startAfter: op.startAfter } : {}) };
+      const options = {
+        pageSize: op.pageSize,
+        ...(op.prefix !== undefined ? { prefix: op.prefix } : {}),
+        ...(op.delimiter ? { delimiter: op.delimiter } : {}),
+        ...(op.startAfter ? { startAfter: op.startAfter } : {}),
+      };
       for await (const entry of storage.listObjects(bucket, options)) {
         entries.push(entry.type === 'prefix' ? { prefix: entry.prefix } : { key: entry.key, size: entry.size, etag: etagId(entry.etag) });
       }
@@ -194,7 +242,16 @@ function differential(target: Target, features: Features, runs: number, what = '
 
 const byName = (name: string) => TARGETS.find((t) => t.name === name) as Target;
 const memory = byName('memory');
-const EVERYTHING = { conditionalPut: true, suffixRange: true, smallPages: true, startAfterWithDelimiter: true, otherDelimiters: true, copies: true, delimiters: true, shapes: true };
+const EVERYTHING = {
+  conditionalPut: true,
+  suffixRange: true,
+  smallPages: true,
+  startAfterWithDelimiter: true,
+  otherDelimiters: true,
+  copies: true,
+  delimiters: true,
+  shapes: true,
+};
 
 differential(byName('local'), { ...EVERYTHING, exactEtags: false }, 60);
 differential(byName('local (memfs)'), { ...EVERYTHING, exactEtags: false }, 60);
@@ -202,7 +259,16 @@ differential(byName('local (memfs)'), { ...EVERYTHING, exactEtags: false }, 60);
 // startAfter inside a common prefix, delimiters other than "/", copies over an object; and, once
 // a key `a` is written after keys under `a/`, it drops the common prefix `a/` from delimited
 // listings, so key shapes and delimiters run separately.
-const S3RVER = { ...EVERYTHING, conditionalPut: false, suffixRange: false, smallPages: false, startAfterWithDelimiter: false, otherDelimiters: false, copies: false, exactEtags: true };
+const S3RVER = {
+  ...EVERYTHING,
+  conditionalPut: false,
+  suffixRange: false,
+  smallPages: false,
+  startAfterWithDelimiter: false,
+  otherDelimiters: false,
+  copies: false,
+  exactEtags: true,
+};
 differential(byName('s3 (s3rver)'), { ...S3RVER, shapes: false }, 40, ', delimited listings');
 differential(byName('s3 (s3rver)'), { ...S3RVER, delimiters: false }, 40, ', key shapes');
 // Ceph RGW (in CI): every operation and every key shape.

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bucket, S3Storage, openStorage, type ProgressEvent } from 'stowage';
+import { Bucket, type S3Storage, openStorage, type ProgressEvent } from 'stowage';
 import { DroppingProxy, type S3rver, startS3rver } from '@stowage/testing';
 import { MiB, checkProgress, scratchDir, writeRandomFile } from './helpers/files.js';
 import { s3Url } from './helpers/targets.js';

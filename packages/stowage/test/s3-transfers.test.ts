@@ -10,7 +10,6 @@ import { countCommands, type S3rver, startS3rver } from '@stowage/testing';
 import { rejection } from './helpers/errors.js';
 import { MiB, checkProgress, scratchDir, writeRandomFile } from './helpers/files.js';
 
-
 /** `size` bytes in chunks of uneven sizes (1 byte to 3 MiB), noting when the consumer stops early. */
 function unevenBody(data: Buffer, state: { read: number; closed: boolean } = { read: 0, closed: false }) {
   return (async function* () {
@@ -124,7 +123,9 @@ describe('S3 transfers on s3rver', () => {
 
     it('a failed part (missing bucket) stops reading the body and closes it, reporting the server error', async () => {
       const state = { read: 0, closed: false };
-      const error = await rejection(storage.putObject('no-such-bucket-here', 'x.bin', unevenBody(randomBytes(64 * MiB), state), { partSize: 5 * MiB }));
+      const error = await rejection(
+        storage.putObject('no-such-bucket-here', 'x.bin', unevenBody(randomBytes(64 * MiB), state), { partSize: 5 * MiB }),
+      );
       expect(isStorageError(error, 'NoSuchBucket')).toBe(true);
       expect(state.closed).toBe(true);
       expect(state.read).toBeLessThan(64 * MiB);

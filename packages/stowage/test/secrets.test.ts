@@ -82,7 +82,9 @@ function expectNoSecret(what: string, views: Record<string, string>): void {
     for (const secret of FORBIDDEN) {
       if (text.includes(secret)) {
         const at = text.indexOf(secret);
-        expect.fail(`${what}: ${view} shows a secret (${JSON.stringify(secret)}): …${JSON.stringify(text.slice(Math.max(0, at - 200), at + 20))}…`);
+        expect.fail(
+          `${what}: ${view} shows a secret (${JSON.stringify(secret)}): …${JSON.stringify(text.slice(Math.max(0, at - 200), at + 20))}…`,
+        );
       }
     }
   }
@@ -117,29 +119,38 @@ async function collect(what: string, storage: Storage, bucket: string, key: stri
     ['getObject range', () => storage.getObject(bucket, key, { range: { offset: 0, length: 3 } })],
     ['headObject', () => storage.headObject(bucket, key)],
     ['deleteObject', () => storage.deleteObject(bucket, key)],
-    ['deleteObjects', async () => {
-      const result = await storage.deleteObjects(bucket, [key, `${key}-2`]);
-      // Per-key failures are reported in the result, not thrown: they are checked the same way.
-      if (result.errors.length > 0) throw Object.assign(new Error('per-key errors'), { code: 'per-key', cause: result.errors });
-    }],
+    [
+      'deleteObjects',
+      async () => {
+        const result = await storage.deleteObjects(bucket, [key, `${key}-2`]);
+        // Per-key failures are reported in the result, not thrown: they are checked the same way.
+        if (result.errors.length > 0) throw Object.assign(new Error('per-key errors'), { code: 'per-key', cause: result.errors });
+      },
+    ],
     ['copyObject', () => storage.copyObject({ bucket, key }, { bucket, key: `${key}-copy` })],
-    ['listObjects', async () => {
-      for await (const _ of storage.listObjects(bucket)) void _;
-    }],
-    ['aborted put', () =>
-      storage.putObject(
-        bucket,
-        `${key}-aborted`,
-        Readable.from(
-          (async function* () {
-            yield Buffer.alloc(1024);
-            await new Promise((r) => setTimeout(r, 50));
-            controller.abort(new Error('aborted by the test (not a secret)'));
-            yield Buffer.alloc(1024);
-          })(),
+    [
+      'listObjects',
+      async () => {
+        for await (const _ of storage.listObjects(bucket)) void _;
+      },
+    ],
+    [
+      'aborted put',
+      () =>
+        storage.putObject(
+          bucket,
+          `${key}-aborted`,
+          Readable.from(
+            (async function* () {
+              yield Buffer.alloc(1024);
+              await new Promise((r) => setTimeout(r, 50));
+              controller.abort(new Error('aborted by the test (not a secret)'));
+              yield Buffer.alloc(1024);
+            })(),
+          ),
+          { signal: controller.signal },
         ),
-        { signal: controller.signal },
-      )],
+    ],
   ];
   const caught: Caught[] = [];
   for (const [op, run] of ops) {
@@ -157,7 +168,8 @@ function check(caught: Caught[], depth: Depth): void {
   for (const { what, error } of caught) {
     expectNoSecret(what, errorViews(error, depth));
     const cause = (error as { cause?: unknown }).cause;
-    if (Array.isArray(cause)) for (const item of cause) expectNoSecret(`${what} (item)`, { json: JSON.stringify(item), inspect: inspect(item, { depth: 10 }) });
+    if (Array.isArray(cause))
+      for (const item of cause) expectNoSecret(`${what} (item)`, { json: JSON.stringify(item), inspect: inspect(item, { depth: 10 }) });
   }
 }
 
@@ -181,7 +193,6 @@ function checkStorage(what: string, storage: Storage): void {
 }
 
 const staticCredentials = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, sessionToken: TOKEN };
-
 
 describe('no secret in errors or storages (in process)', { timeout: 120_000 }, () => {
   let echo: Server;
@@ -266,8 +277,16 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
       await storage.createBucket('secrets-present');
       await storage.putObject('secrets-present', 'kept', 'x');
       const present = await collect('s3rver, missing key', storage, 'secrets-present', 'no-such-key');
-      expect(codes(present)).toMatchObject({ getObject: 'NoSuchKey', headObject: 'NoSuchKey', copyObject: 'NoSuchKey', createBucket: 'BucketAlreadyExists', deleteBucket: 'BucketNotEmpty', 'aborted put': 'Aborted' });
-      for await (const e of storage.listObjects('secrets-present')) if (e.type === 'object') await storage.deleteObject('secrets-present', e.key);
+      expect(codes(present)).toMatchObject({
+        getObject: 'NoSuchKey',
+        headObject: 'NoSuchKey',
+        copyObject: 'NoSuchKey',
+        createBucket: 'BucketAlreadyExists',
+        deleteBucket: 'BucketNotEmpty',
+        'aborted put': 'Aborted',
+      });
+      for await (const e of storage.listObjects('secrets-present'))
+        if (e.type === 'object') await storage.deleteObject('secrets-present', e.key);
       await storage.deleteBucket('secrets-present');
       // An access key s3rver does not know: InvalidAccessKeyId, AccessDenied.
       const denied = track(openStorage(s3Url(s3rver.endpoint), { credentials: staticCredentials, s3: { maxAttempts: 1 } }));
@@ -282,9 +301,7 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
     it('util.inspect with the whole cause chain: no secret', () => check(caught, 'deep'));
     // The SDK's own error has `$response`, whose socket's ClientRequest holds the request headers
     // (the session token among them): the driver's cause is a copy without it.
-    it('util.inspect with showHidden: no secret', () =>
-      check(caught, 'hidden'),
-    );
+    it('util.inspect with showHidden: no secret', () => check(caught, 'hidden'));
   });
 
   describe('a server that echoes the request in its errors (as AWS SignatureDoesNotMatch echoes the canonical request)', () => {
@@ -306,7 +323,12 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
       staticCaught = await echoed('static credentials', staticCredentials);
       providerCaught = await echoed('a credentials provider', async () => staticCredentials);
       const saved = { ...process.env };
-      Object.assign(process.env, { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN, AWS_EC2_METADATA_DISABLED: 'true' });
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: SECRET,
+        AWS_SESSION_TOKEN: TOKEN,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      });
       delete process.env.AWS_PROFILE;
       try {
         envCaught = await echoed('credentials from the environment', undefined);
@@ -319,27 +341,24 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
     }, 120_000);
 
     it('static credentials: message, String, JSON, toJSON, stack: no secret (the driver redacts what it knows)', () =>
-      check(staticCaught, 'surface'),
-    );
+      check(staticCaught, 'surface'));
     // The SDK error carries the echoed Message, CanonicalRequest and StringToSign (with
     // `x-amz-security-token:<token>`): the driver's cause keeps neither.
-    it('static credentials: util.inspect with the cause chain: no secret', () =>
-      check(staticCaught, 'deep'),
-    );
+    it('static credentials: util.inspect with the cause chain: no secret', () => check(staticCaught, 'deep'));
     // With a provider or the default chain the driver does not know the secrets: an echoed token
     // must still not reach StorageError.message (the token header pattern is redacted).
-    it('a credentials provider: message, String, JSON, toJSON, stack: no secret', () =>
-      check(providerCaught, 'surface'),
-    );
-    it('credentials from the environment: message, String, JSON, toJSON, stack: no secret', () =>
-      check(envCaught, 'surface'),
-    );
+    it('a credentials provider: message, String, JSON, toJSON, stack: no secret', () => check(providerCaught, 'surface'));
+    it('credentials from the environment: message, String, JSON, toJSON, stack: no secret', () => check(envCaught, 'surface'));
   });
 
   it('presign refuses bad options without showing a secret; S3Storage itself never shows one', async () => {
     const storage = new S3Storage({ endpoint: echoEndpoint, region: 'us-east-1', credentials: staticCredentials });
     storages.push(storage);
-    for (const options of [{ method: 'GET' as const, expiresIn: 0 }, { method: 'GET' as const, expiresIn: 10 ** 9 }, { method: 'DELETE' as 'GET', expiresIn: 60 }]) {
+    for (const options of [
+      { method: 'GET' as const, expiresIn: 0 },
+      { method: 'GET' as const, expiresIn: 10 ** 9 },
+      { method: 'DELETE' as 'GET', expiresIn: 60 },
+    ]) {
       const error = await errorOf('presign', () => storage.presign('photos', 'cat.jpg', options));
       expectNoSecret(`presign ${JSON.stringify(options)}`, errorViews(error));
     }

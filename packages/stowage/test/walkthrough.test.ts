@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressBar } from '@stowage/progress';
-import { Bucket, StoredObject, openStorage, resource, type ProgressEvent, type Storage } from 'stowage';
+import { Bucket, type StoredObject, openStorage, resource, type ProgressEvent, type Storage } from 'stowage';
 import { MiB, checkProgress, fakeTerminal, scratchDir, writeRandomFile } from './helpers/files.js';
 import { TARGETS, unique } from './helpers/targets.js';
 

@@ -5,7 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 // SignatureDoesNotMatch echoes the canonical request.
 
 function echoOf(req: IncomingMessage): string {
-  const headers = Object.entries(req.headers).map(([k, v]) => `${k}:${String(v)}`).join('\n');
+  const headers = Object.entries(req.headers)
+    .map(([k, v]) => `${k}:${String(v)}`)
+    .join('\n');
   return `${req.method} ${req.url}\n${headers}`;
 }
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -20,7 +22,11 @@ export function hostileAnswer(accessKeyId: string): (req: IncomingMessage, res: 
     const echo = echoOf(req);
     const bucket = decodeURIComponent((req.url ?? '/').split('?')[0]?.split('/')[1] ?? '');
     const send = (status: number, code: string, extra = '') => {
-      res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': 'ECHO', 'x-echo': Buffer.from(echo).toString('base64').slice(0, 4000) });
+      res.writeHead(status, {
+        'content-type': 'application/xml',
+        'x-amz-request-id': 'ECHO',
+        'x-echo': Buffer.from(echo).toString('base64').slice(0, 4000),
+      });
       res.end(
         `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(`the request was: ${echo}`)}</Message>` +
           `<AWSAccessKeyId>${accessKeyId}</AWSAccessKeyId><StringToSign>${xml(echo)}</StringToSign>` +

@@ -77,7 +77,8 @@ function isObjectGet(req: IncomingMessage): boolean {
   const url = new URL(req.url ?? '/', 'http://x');
   const segments = url.pathname.split('/').filter(Boolean);
   if (segments.length < 2) return false;
-  for (const q of ['list-type', 'uploads', 'uploadId', 'location', 'versioning', 'acl', 'tagging']) if (url.searchParams.has(q)) return false;
+  for (const q of ['list-type', 'uploads', 'uploadId', 'location', 'versioning', 'acl', 'tagging'])
+    if (url.searchParams.has(q)) return false;
   return true;
 }
 
@@ -154,7 +155,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     requests += 1;
     const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''));
     if (attempt && Number(attempt[1]) > 1) retries += 1;
-    const loses = options.loseAnswer?.({ method: req.method ?? 'GET', path: decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname), attempt: attempt ? Number(attempt[1]) : 1 }) ?? false;
+    const loses =
+      options.loseAnswer?.({
+        method: req.method ?? 'GET',
+        path: decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname),
+        attempt: attempt ? Number(attempt[1]) : 1,
+      }) ?? false;
     const fault = loses ? undefined : plan(req);
     const clientSocket = req.socket;
 

@@ -1,8 +1,4 @@
-import {
-  AbortMultipartUploadCommand,
-  ListMultipartUploadsCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /** Where an S3 server is and how to reach it: the subset of the S3 driver's options a target sets. */
 export interface S3Endpoint {

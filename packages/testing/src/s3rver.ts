@@ -103,7 +103,9 @@ export async function startS3rver(): Promise<S3rver> {
         c.once('exit', () => {
           if (stopping) return;
           restarts += 1;
-          console.warn(`s3rver on ${endpoint} died (${stderr.split('\n').find((l) => l.startsWith('Error')) ?? 'no message'}); starting it again`);
+          console.warn(
+            `s3rver on ${endpoint} died (${stderr.split('\n').find((l) => l.startsWith('Error')) ?? 'no message'}); starting it again`,
+          );
           child = launch(port);
           supervise(child);
         });

@@ -8,7 +8,7 @@ export const mb: Command = {
   summary: 'make a bucket',
   usage: ['mb stow://BUCKET'],
   description:
-    'Creates a bucket. Names follow S3\'s rules: 3 to 63 characters, lower-case letters, digits, dots and hyphens. ' +
+    "Creates a bucket. Names follow S3's rules: 3 to 63 characters, lower-case letters, digits, dots and hyphens. " +
     'Fails with BucketAlreadyExists if it exists.',
   options: {},
   examples: [['a bucket for photos', 'stowage mb stow://photos']],

@@ -24,11 +24,11 @@ export const cp: Command = {
   usage: ['cp [options] SRC DST', 'cp [options] --recursive SRC DST'],
   description:
     'Copies a local file to an object (upload), an object to a local file (download), or an object to another ' +
-    'object (the store copies it). A destination ending in / (or an existing folder) takes the source\'s name. ' +
+    "object (the store copies it). A destination ending in / (or an existing folder) takes the source's name. " +
     '- is standard input or output. With --recursive, SRC and DST are folders or prefixes and everything under ' +
     'SRC is copied, several files at once, under one progress bar. Downloads never leave a partial file, uploads ' +
     'never a partial object, even on Ctrl-C. Uploads guess the Content-Type from the file name; --content-type ' +
-    'and --metadata set them (on a copy they replace the source\'s, other attributes are kept).',
+    "and --metadata set them (on a copy they replace the source's, other attributes are kept).",
   options: COPY_OPTIONS,
   examples: [
     ['upload a file', 'stowage cp ./cat.jpg stow://photos/cats/cat.jpg'],
@@ -101,7 +101,11 @@ async function copyOrMove(ctx: Context, args: Args, move: boolean): Promise<void
     if (!stats.isDirectory()) return runTasks(ctx, await planOne(ctx, source, destination, move, stats.size, changes), options);
   }
   if (recursive) {
-    return runTasks(ctx, await planTree(ctx, source, destination, { onlyChanged: false, sizeOnly: false, deleteExtra: false, move }), options);
+    return runTasks(
+      ctx,
+      await planTree(ctx, source, destination, { onlyChanged: false, sizeOnly: false, deleteExtra: false, move }),
+      options,
+    );
   }
   return runTasks(ctx, await planOne(ctx, source, destination, move, 0, changes), options);
 }
@@ -117,7 +121,9 @@ export function barLabel(source: Location): string {
 /** The key of a location that must name one object. */
 function objectKey(location: ObjectLocation, verb: string): ObjectLocation {
   if (location.key === '' || location.key.endsWith('/')) {
-    throw new UsageError(`${formatObject(location.bucket, location.key)} is a bucket or folder: name an object, or add --recursive to ${verb} what is under it`);
+    throw new UsageError(
+      `${formatObject(location.bucket, location.key)} is a bucket or folder: name an object, or add --recursive to ${verb} what is under it`,
+    );
   }
   return location;
 }
@@ -140,7 +146,9 @@ async function planOne(
   if (source.kind === 'file' && destination.kind === 'object') {
     const key = targetKey(destination, basename(source.path));
     return {
-      tasks: [{ op: 'upload', file: resolve(ctx.io.cwd, source.path), shown: source.path, bucket: destination.bucket, key, size: fileSize, move }],
+      tasks: [
+        { op: 'upload', file: resolve(ctx.io.cwd, source.path), shown: source.path, bucket: destination.bucket, key, size: fileSize, move },
+      ],
       problems: 0,
     };
   }
@@ -150,7 +158,10 @@ async function planOne(
     const name = keyBaseName(key);
     const intoFolder =
       /[/\\]$/.test(destination.path) ||
-      (await stat(resolve(ctx.io.cwd, destination.path)).then((s) => s.isDirectory(), () => false));
+      (await stat(resolve(ctx.io.cwd, destination.path)).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ));
     const shown = intoFolder ? join(destination.path, name) : destination.path;
     return {
       tasks: [
@@ -189,7 +200,9 @@ async function planOne(
 /** `cp - stow://b/k`: standard input to an object, streamed; an interrupted upload stores nothing. */
 async function uploadStdin(ctx: Context, destination: ObjectLocation, options: RunOptions): Promise<void> {
   if (destination.key === '' || destination.key.endsWith('/')) {
-    throw new UsageError(`${formatObject(destination.bucket, destination.key)} is a bucket or folder: name the object to store standard input as`);
+    throw new UsageError(
+      `${formatObject(destination.bucket, destination.key)} is a bucket or folder: name the object to store standard input as`,
+    );
   }
   if (options.dryRun) {
     await ctx.out.status(`(dryrun) upload: - to ${formatObject(destination.bucket, destination.key)}`);

@@ -28,7 +28,7 @@ export const ls: Command = {
     ['what is at the top of a bucket', 'stowage ls stow://photos'],
     ['inside a folder', 'stowage ls stow://photos/cats/'],
     ['every object, with a total', 'stowage ls --recursive --summarize stow://photos'],
-    ['keys and sizes for a script', "stowage ls -r --json stow://photos | jq -r '.[] | \"\\(.key) \\(.size)\"'"],
+    ['keys and sizes for a script', 'stowage ls -r --json stow://photos | jq -r \'.[] | "\\(.key) \\(.size)"\''],
   ],
   arity: { min: 0, max: 1 },
   async run(ctx, args) {
@@ -41,7 +41,13 @@ export const ls: Command = {
 async function listBuckets(ctx: Context, args: Args): Promise<void> {
   const buckets = await ctx.storage.listBuckets({ signal: ctx.signal });
   if (args.flag('json')) {
-    await ctx.out.json(buckets.map((b) => ({ name: b.name, location: formatObject(b.name), ...(b.createdAt ? { createdAt: b.createdAt.toISOString() } : {}) })));
+    await ctx.out.json(
+      buckets.map((b) => ({
+        name: b.name,
+        location: formatObject(b.name),
+        ...(b.createdAt ? { createdAt: b.createdAt.toISOString() } : {}),
+      })),
+    );
     return;
   }
   for (const bucket of buckets) {
@@ -71,7 +77,8 @@ async function listObjects(ctx: Context, args: Args, arg: string): Promise<void>
       bytes += entry.size;
     }
     if (array) await array.item(toJson(bucket, entry));
-    else if (entry.type === 'prefix') await ctx.out.line(`${''.padEnd(SHORT_DATE_WIDTH)} ${'PRE'.padStart(SIZE_WIDTH)} ${entry.prefix.slice(base.length)}`);
+    else if (entry.type === 'prefix')
+      await ctx.out.line(`${''.padEnd(SHORT_DATE_WIDTH)} ${'PRE'.padStart(SIZE_WIDTH)} ${entry.prefix.slice(base.length)}`);
     else await ctx.out.line(`${shortDate(entry.lastModified)} ${size(entry.size)} ${entry.key.slice(base.length)}`);
   }
   if (array) await array.end();

@@ -18,7 +18,7 @@ export const presign: Command = {
   },
   examples: [
     ['share a file for an hour', 'stowage --store "s3://?region=eu-west-1" presign stow://photos/cat.jpg'],
-    ['let someone upload for ten minutes', "curl -T cat.jpg \"$(stowage presign --method PUT --expires-in 600 stow://inbox/cat.jpg)\""],
+    ['let someone upload for ten minutes', 'curl -T cat.jpg "$(stowage presign --method PUT --expires-in 600 stow://inbox/cat.jpg)"'],
   ],
   arity: { min: 1, max: 1 },
   async run(ctx, args) {

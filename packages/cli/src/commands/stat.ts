@@ -16,7 +16,7 @@ const HEADER_LABELS: Record<(typeof CONTENT_HEADER_NAMES)[number], string> = {
 /** `stat`: every attribute and the metadata of an object (or when a bucket was made). */
 export const stat: Command = {
   name: 'stat',
-  summary: 'show an object\'s attributes and metadata',
+  summary: "show an object's attributes and metadata",
   usage: ['stat [--json] stow://BUCKET/KEY', 'stat [--json] stow://BUCKET'],
   description:
     'Looks an object up (HEAD) and prints its size, ETag, time, every content header it has and its user metadata. ' +
@@ -24,7 +24,7 @@ export const stat: Command = {
   options: { json: SHARED.json },
   examples: [
     ['an object', 'stowage stat stow://photos/cats/cat.jpg'],
-    ['its metadata for a script', "stowage stat --json stow://photos/cats/cat.jpg | jq .metadata"],
+    ['its metadata for a script', 'stowage stat --json stow://photos/cats/cat.jpg | jq .metadata'],
   ],
   arity: { min: 1, max: 1 },
   async run(ctx, args) {
@@ -63,7 +63,11 @@ async function statBucket(ctx: Context, bucket: string, json: boolean): Promise<
   const found = (await ctx.storage.listBuckets({ signal: ctx.signal })).find((b) => b.name === bucket);
   if (!found) throw new StorageError('NoSuchBucket', `bucket ${bucket} does not exist`, { bucket });
   if (json) {
-    await ctx.out.json({ location: formatObject(bucket), bucket, ...(found.createdAt ? { createdAt: found.createdAt.toISOString() } : {}) });
+    await ctx.out.json({
+      location: formatObject(bucket),
+      bucket,
+      ...(found.createdAt ? { createdAt: found.createdAt.toISOString() } : {}),
+    });
     return;
   }
   await ctx.out.line(`Location: ${formatObject(bucket)}`);

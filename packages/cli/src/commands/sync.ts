@@ -13,8 +13,8 @@ export const sync: Command = {
   description:
     'SRC and DST are a local folder and a stow:// prefix (either way round), or two prefixes. A file is copied when ' +
     'DST lacks it, when the sizes differ, or when the source is newer (to the second), as `aws s3 sync` decides. ' +
-    'Downloads take the object\'s time as the file\'s mtime, so syncing back copies nothing. --delete also removes ' +
-    'what DST has and SRC does not; --dry-run prints the plan. The store\'s own folder is never copied.',
+    "Downloads take the object's time as the file's mtime, so syncing back copies nothing. --delete also removes " +
+    "what DST has and SRC does not; --dry-run prints the plan. The store's own folder is never copied.",
   options: {
     delete: { type: 'boolean', description: 'delete files in DST that are not in SRC' },
     'dry-run': SHARED['dry-run'],

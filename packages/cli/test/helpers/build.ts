@@ -12,7 +12,10 @@ const SOURCES = ['cli', 'core', 'local', 'memory', 's3', 'stowage', 'progress'].
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
   for (const dir of SOURCES) {
-    const files = (await readdir(dir, { recursive: true })).map(String).filter((f) => f.endsWith('.ts')).sort();
+    const files = (await readdir(dir, { recursive: true }))
+      .map(String)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     for (const file of files) hash.update(file).update(await readFile(join(dir, file)));
   }
   return hash.digest('hex').slice(0, 16);

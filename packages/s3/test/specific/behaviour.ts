@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { isStorageError, StorageError, type ProgressEvent } from '@stowage/core';
+import { isStorageError, StorageError, type ProgressEvent, type PutResult } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortOpenUploads, countCommands, openUploads } from '@stowage/testing';
@@ -53,7 +53,6 @@ function sha256(): { update(b: Uint8Array): void; hex(): string } {
   const h = createHash('sha256');
   return { update: (b) => h.update(b), hex: () => h.digest('hex') };
 }
-
 
 async function rejection(promise: Promise<unknown>): Promise<StorageError> {
   try {
@@ -113,7 +112,7 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       })();
       const started = Date.now();
       const sent = countCommands(storage().client);
-      let put;
+      let put: PutResult;
       try {
         put = await storage().putObject(bucket(), 'big/64mib.bin', body, {
           partSize: 8 * MiB,
@@ -124,7 +123,9 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
         sent.stop();
       }
       const seconds = (Date.now() - started) / 1000;
-      console.log(`${traits.name}: 64 MiB streamed upload in ${seconds.toFixed(2)} s (${(64 / seconds).toFixed(0)} MiB/s), ${events.length} progress events`);
+      console.log(
+        `${traits.name}: 64 MiB streamed upload in ${seconds.toFixed(2)} s (${(64 / seconds).toFixed(0)} MiB/s), ${events.length} progress events`,
+      );
       // 64 MiB in 8 MiB parts: one multipart upload of 8 parts, no single PutObject.
       expect(Object.fromEntries(sent.counts)).toMatchObject({ CreateMultipartUpload: 1, UploadPart: 8, CompleteMultipartUpload: 1 });
       expect(sent.counts.has('PutObject')).toBe(false);
@@ -174,13 +175,19 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
     }, 60_000);
 
     it('rejects a stream shorter than its declared size before completing the upload', async () => {
-      const e = await rejection(storage().putObject(bucket(), 'big/too-short.bin', stream(11 * MiB), { size: 12 * MiB, partSize: 5 * MiB }));
+      const e = await rejection(
+        storage().putObject(bucket(), 'big/too-short.bin', stream(11 * MiB), { size: 12 * MiB, partSize: 5 * MiB }),
+      );
       expect(e.code).toBe('InvalidArgument');
       await expect(storage().headObject(bucket(), 'big/too-short.bin')).rejects.toMatchObject({ code: 'NoSuchKey' });
     }, 60_000);
 
     unless(traits.abortMultipartUpload, 'abort')(
-      skipTitle(traits.listMultipartUploads && traits.abortMultipartUpload, 'an aborted multipart upload rejects Aborted and leaves ListMultipartUploads empty', 'ListMultipartUploads/AbortMultipartUpload'),
+      skipTitle(
+        traits.listMultipartUploads && traits.abortMultipartUpload,
+        'an aborted multipart upload rejects Aborted and leaves ListMultipartUploads empty',
+        'ListMultipartUploads/AbortMultipartUpload',
+      ),
       async () => {
         const controller = new AbortController();
         const started = Date.now();
@@ -197,7 +204,11 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
     );
 
     unless(traits.abortMultipartUpload, 'abort')(
-      skipTitle(traits.listMultipartUploads && traits.abortMultipartUpload, 'a body that fails mid-upload aborts the multipart upload', 'ListMultipartUploads/AbortMultipartUpload'),
+      skipTitle(
+        traits.listMultipartUploads && traits.abortMultipartUpload,
+        'a body that fails mid-upload aborts the multipart upload',
+        'ListMultipartUploads/AbortMultipartUpload',
+      ),
       async () => {
         const body = (async function* () {
           yield* stream(12 * MiB);
@@ -214,10 +225,16 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
     );
 
     unless(traits.conditionalPut && traits.abortMultipartUpload, 'conditional')(
-      skipTitle(traits.conditionalPut && traits.abortMultipartUpload, 'a multipart put with ifNoneMatch "*" onto an existing key is PreconditionFailed and leaves no upload', 'conditional PUT'),
+      skipTitle(
+        traits.conditionalPut && traits.abortMultipartUpload,
+        'a multipart put with ifNoneMatch "*" onto an existing key is PreconditionFailed and leaves no upload',
+        'conditional PUT',
+      ),
       async () => {
         await storage().putObject(bucket(), 'big/exists.bin', 'x');
-        const e = await rejection(storage().putObject(bucket(), 'big/exists.bin', stream(11 * MiB), { partSize: 5 * MiB, ifNoneMatch: '*' }));
+        const e = await rejection(
+          storage().putObject(bucket(), 'big/exists.bin', stream(11 * MiB), { partSize: 5 * MiB, ifNoneMatch: '*' }),
+        );
         expect(e.code).toBe('PreconditionFailed');
         expect(await (await storage().getObject(bucket(), 'big/exists.bin')).text()).toBe('x');
         if (traits.listMultipartUploads) expect(await openUploads(storage().client, bucket())).toEqual([]);
@@ -228,7 +245,11 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
 
   describe('conditional multipart put', () => {
     unless(traits.conditionalPut && traits.abortMultipartUpload, 'conditional')(
-      skipTitle(traits.conditionalPut && traits.abortMultipartUpload, 'an object created while a multipart put with ifNoneMatch "*" runs makes it fail at completion', 'conditional PUT'),
+      skipTitle(
+        traits.conditionalPut && traits.abortMultipartUpload,
+        'an object created while a multipart put with ifNoneMatch "*" runs makes it fail at completion',
+        'conditional PUT',
+      ),
       async () => {
         const key = 'big/raced.bin';
         const body = (async function* () {
@@ -264,7 +285,9 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       async () => {
         const first = await storage().putObject(bucket(), 'small/cas', 'v1');
         const second = await storage().putObject(bucket(), 'small/cas', 'v2', { ifMatch: first.etag });
-        await expect(storage().putObject(bucket(), 'small/cas', 'v3', { ifMatch: first.etag })).rejects.toMatchObject({ code: 'PreconditionFailed' });
+        await expect(storage().putObject(bucket(), 'small/cas', 'v3', { ifMatch: first.etag })).rejects.toMatchObject({
+          code: 'PreconditionFailed',
+        });
         expect((await storage().headObject(bucket(), 'small/cas')).etag).toBe(second.etag);
       },
     );
@@ -275,13 +298,24 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       const metadata = { name: 'Grüße, 日本 🙂', padded: '  a  ', empty: '', word: '=?UTF-8?B?aGk=?=', plain: 'ascii only', Mixed: 'Case' };
       await storage().putObject(bucket(), 'meta/u', 'x', { metadata, contentType: 'text/plain; charset=utf-8' });
       const info = await storage().headObject(bucket(), 'meta/u');
-      expect(info.metadata).toEqual({ name: 'Grüße, 日本 🙂', padded: '  a  ', empty: '', word: '=?UTF-8?B?aGk=?=', plain: 'ascii only', mixed: 'Case' });
+      expect(info.metadata).toEqual({
+        name: 'Grüße, 日本 🙂',
+        padded: '  a  ',
+        empty: '',
+        word: '=?UTF-8?B?aGk=?=',
+        plain: 'ascii only',
+        mixed: 'Case',
+      });
       expect(info.contentType).toBe('text/plain; charset=utf-8');
       expect((await storage().getObject(bucket(), 'meta/u')).info.metadata).toEqual(info.metadata);
     });
 
     it('copying an object onto itself without changes keeps its attributes (REPLACE with the same ones)', async () => {
-      const put = await storage().putObject(bucket(), 'meta/self', 'self', { metadata: { a: 'ä' }, contentType: 'text/x-self', cacheControl: 'no-cache' });
+      const put = await storage().putObject(bucket(), 'meta/self', 'self', {
+        metadata: { a: 'ä' },
+        contentType: 'text/x-self',
+        cacheControl: 'no-cache',
+      });
       const copied = await storage().copyObject({ bucket: bucket(), key: 'meta/self' }, { bucket: bucket(), key: 'meta/self' });
       expect(copied.etag).toBe(put.etag);
       const info = await storage().headObject(bucket(), 'meta/self');
@@ -290,25 +324,29 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
   });
 
   describe('copy', () => {
-    unless(traits.uploadPartCopy, 'copy')(skipTitle(traits.uploadPartCopy, 'copies part by part above the multipart copy threshold', 'UploadPartCopy'), async () => {
-      const size = 11 * MiB;
-      await storage().putObject(bucket(), 'copy/src', stream(size), { metadata: { origin: 'src' }, contentType: 'application/x-test' });
-      const small = new S3Storage({ ...(state.opts as S3StorageOptions), multipartCopyThreshold: 5 * MiB, copyPartSize: 5 * MiB });
-      try {
-        const sent = countCommands(small.client);
-        const copied = await small.copyObject({ bucket: bucket(), key: 'copy/src' }, { bucket: bucket(), key: 'copy/dst' });
-        sent.stop();
-        expect(sent.counts.get('UploadPartCopy')).toBe(3);
-        expect(sent.counts.has('CopyObject')).toBe(false);
-        const info = await storage().headObject(bucket(), 'copy/dst');
-        expect(info).toMatchObject({ size, metadata: { origin: 'src' }, contentType: 'application/x-test', etag: copied.etag });
-        const [a, b] = await Promise.all([storage().getObject(bucket(), 'copy/src'), storage().getObject(bucket(), 'copy/dst')]);
-        expect(Buffer.compare(Buffer.from(await a.bytes()), Buffer.from(await b.bytes()))).toBe(0);
-      } finally {
-        small.destroy();
-      }
-      if (traits.listMultipartUploads) expect(await openUploads(storage().client, bucket())).toEqual([]);
-    }, 60_000);
+    unless(traits.uploadPartCopy, 'copy')(
+      skipTitle(traits.uploadPartCopy, 'copies part by part above the multipart copy threshold', 'UploadPartCopy'),
+      async () => {
+        const size = 11 * MiB;
+        await storage().putObject(bucket(), 'copy/src', stream(size), { metadata: { origin: 'src' }, contentType: 'application/x-test' });
+        const small = new S3Storage({ ...(state.opts as S3StorageOptions), multipartCopyThreshold: 5 * MiB, copyPartSize: 5 * MiB });
+        try {
+          const sent = countCommands(small.client);
+          const copied = await small.copyObject({ bucket: bucket(), key: 'copy/src' }, { bucket: bucket(), key: 'copy/dst' });
+          sent.stop();
+          expect(sent.counts.get('UploadPartCopy')).toBe(3);
+          expect(sent.counts.has('CopyObject')).toBe(false);
+          const info = await storage().headObject(bucket(), 'copy/dst');
+          expect(info).toMatchObject({ size, metadata: { origin: 'src' }, contentType: 'application/x-test', etag: copied.etag });
+          const [a, b] = await Promise.all([storage().getObject(bucket(), 'copy/src'), storage().getObject(bucket(), 'copy/dst')]);
+          expect(Buffer.compare(Buffer.from(await a.bytes()), Buffer.from(await b.bytes()))).toBe(0);
+        } finally {
+          small.destroy();
+        }
+        if (traits.listMultipartUploads) expect(await openUploads(storage().client, bucket())).toEqual([]);
+      },
+      60_000,
+    );
   });
 
   describe('listing', () => {
@@ -371,7 +409,9 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
 
     it('rejects an expiry outside 1 s to 7 days', async () => {
       await expect(storage().presign(bucket(), 'k', { method: 'GET', expiresIn: 0 })).rejects.toMatchObject({ code: 'InvalidArgument' });
-      await expect(storage().presign(bucket(), 'k', { method: 'GET', expiresIn: 8 * 86400 })).rejects.toMatchObject({ code: 'InvalidArgument' });
+      await expect(storage().presign(bucket(), 'k', { method: 'GET', expiresIn: 8 * 86400 })).rejects.toMatchObject({
+        code: 'InvalidArgument',
+      });
     });
   });
 
@@ -395,8 +435,12 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
 
     it('412 → PreconditionFailed, 304 → NotModified', async () => {
       const put = await storage().putObject(bucket(), 'cond/k', 'abc');
-      expect((await rejection(storage().getObject(bucket(), 'cond/k', { ifMatch: '"0123456789abcdef0123456789abcdef"' }))).code).toBe('PreconditionFailed');
-      expect((await rejection(storage().headObject(bucket(), 'cond/k', { ifMatch: '"0123456789abcdef0123456789abcdef"' }))).code).toBe('PreconditionFailed');
+      expect((await rejection(storage().getObject(bucket(), 'cond/k', { ifMatch: '"0123456789abcdef0123456789abcdef"' }))).code).toBe(
+        'PreconditionFailed',
+      );
+      expect((await rejection(storage().headObject(bucket(), 'cond/k', { ifMatch: '"0123456789abcdef0123456789abcdef"' }))).code).toBe(
+        'PreconditionFailed',
+      );
       expect((await rejection(storage().getObject(bucket(), 'cond/k', { ifNoneMatch: put.etag }))).code).toBe('NotModified');
       expect((await rejection(storage().headObject(bucket(), 'cond/k', { ifNoneMatch: put.etag }))).code).toBe('NotModified');
       expect(await (await storage().getObject(bucket(), 'cond/k', { ifMatch: put.etag })).text()).toBe('abc');
@@ -440,7 +484,11 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
     });
 
     unless(traits.verifiesSignatures, 'signatures')(
-      skipTitle(traits.verifiesSignatures, '403 → AccessDenied (wrong secret: SignatureDoesNotMatch), with no secret in the message', 'SigV4 signature checks'),
+      skipTitle(
+        traits.verifiesSignatures,
+        '403 → AccessDenied (wrong secret: SignatureDoesNotMatch), with no secret in the message',
+        'SigV4 signature checks',
+      ),
       async () => {
         const secret = 'wrong-secret-Zq9xK2vT7pL4mN8r';
         const base = state.opts as S3StorageOptions & { credentials: { accessKeyId: string } };

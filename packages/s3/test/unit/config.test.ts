@@ -20,7 +20,12 @@ describe('client configuration', () => {
   });
 
   it('explicit settings win over the endpoint defaults', () => {
-    const config = clientConfigFor({ endpoint: 'https://x.r2.cloudflarestorage.com', region: 'auto', forcePathStyle: false, requestChecksumCalculation: 'WHEN_SUPPORTED' });
+    const config = clientConfigFor({
+      endpoint: 'https://x.r2.cloudflarestorage.com',
+      region: 'auto',
+      forcePathStyle: false,
+      requestChecksumCalculation: 'WHEN_SUPPORTED',
+    });
     expect(config).toMatchObject({ region: 'auto', forcePathStyle: false, requestChecksumCalculation: 'WHEN_SUPPORTED' });
   });
 
@@ -53,7 +58,11 @@ describe('client configuration', () => {
   });
 
   it('declares S3 capabilities, narrowed by the caller for servers that lack features', () => {
-    const storage = new S3Storage({ endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, capabilities: { conditionalPut: false } });
+    const storage = new S3Storage({
+      endpoint: 'http://127.0.0.1:1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      capabilities: { conditionalPut: false },
+    });
     expect(storage.name).toBe('s3');
     expect(storage.capabilities).toEqual({ ...S3_CAPABILITIES, conditionalPut: false });
     storage.destroy();
@@ -76,7 +85,8 @@ describe('client configuration', () => {
     const root = fileURLToPath(new URL('../../../../', import.meta.url));
     const tsx = join(root, 'node_modules', '.bin', 'tsx');
     const script = fileURLToPath(new URL('../fixtures/construct-client.ts', import.meta.url));
-    const run = (...args: string[]) => spawnSync(tsx, [script, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const run = (...args: string[]) =>
+      spawnSync(tsx, [script, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
     const ours = run();
     expect(ours.status).toBe(0);
     expect(ours.stderr).not.toContain('NodeVersionSupportWarning');

@@ -81,7 +81,9 @@ describe('uploads', () => {
     handler = (req, res) => {
       if (req.method === 'POST' && req.url.includes('uploads')) {
         res.writeHead(200, { 'content-type': 'application/xml' });
-        return res.end('<InitiateMultipartUploadResult><Bucket>bucket</Bucket><Key>key</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>');
+        return res.end(
+          '<InitiateMultipartUploadResult><Bucket>bucket</Bucket><Key>key</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>',
+        );
       }
       if (req.method === 'POST') {
         res.writeHead(200, { 'content-type': 'application/xml' });
@@ -122,7 +124,9 @@ describe('uploads', () => {
       res.writeHead(200, { etag: quoted('0'.repeat(32)) });
       res.end();
     };
-    const error = await storage().putObject('bucket', 'key', Buffer.from('x')).catch((e: unknown) => e);
+    const error = await storage()
+      .putObject('bucket', 'key', Buffer.from('x'))
+      .catch((e: unknown) => e);
     expect(isStorageError(error, 'ChecksumMismatch'), String(error)).toBe(true);
     expect(seen).toHaveLength(3);
   });
@@ -207,10 +211,16 @@ describe('downloads', () => {
     handler = serve(flipped, { 'x-amz-server-side-encryption': 'aws:kms' });
     expect(Buffer.from(await (await storage().getObject('bucket', 'key')).bytes()).equals(flipped)).toBe(true);
     handler = serve(flipped);
-    expect(Buffer.from(await (await storage({ integrity: { verifyDownloads: false } }).getObject('bucket', 'key')).bytes()).equals(flipped)).toBe(true);
+    expect(
+      Buffer.from(await (await storage({ integrity: { verifyDownloads: false } }).getObject('bucket', 'key')).bytes()).equals(flipped),
+    ).toBe(true);
     handler = (_req, res) => {
       const part = flipped.subarray(4000, 5000);
-      res.writeHead(206, { 'content-length': String(part.length), 'content-range': `bytes 4000-4999/${object.length}`, etag: quoted(md5(object).toString('hex')) });
+      res.writeHead(206, {
+        'content-length': String(part.length),
+        'content-range': `bytes 4000-4999/${object.length}`,
+        etag: quoted(md5(object).toString('hex')),
+      });
       res.end(part);
     };
     const ranged = await storage().getObject('bucket', 'key', { range: { offset: 4000, length: 1000 } });
@@ -308,7 +318,9 @@ describe('downloads', () => {
 describe('retries and timeouts', () => {
   it('retry 503 SlowDown with backoff, at most maxAttempts times', async () => {
     handler = (_req, res) => s3Error(res, 503, 'SlowDown');
-    const error = await storage({ maxAttempts: 2 }).headObject('bucket', 'key').catch((e: unknown) => e);
+    const error = await storage({ maxAttempts: 2 })
+      .headObject('bucket', 'key')
+      .catch((e: unknown) => e);
     expect(isStorageError(error, 'Unavailable'), String(error)).toBe(true);
     expect(seen).toHaveLength(2);
   });
@@ -327,7 +339,13 @@ describe('retries and timeouts', () => {
     const config = clientConfigFor({ endpoint: 'http://127.0.0.1:1' });
     expect(config.maxAttempts).toBe(5);
     expect(config.requestHandler).toMatchObject({ connectionTimeout: 10_000, socketTimeout: 60_000 });
-    const tuned = clientConfigFor({ endpoint: 'http://127.0.0.1:1', maxAttempts: 2, retryMode: 'adaptive', connectionTimeout: 1, socketTimeout: 2 });
+    const tuned = clientConfigFor({
+      endpoint: 'http://127.0.0.1:1',
+      maxAttempts: 2,
+      retryMode: 'adaptive',
+      connectionTimeout: 1,
+      socketTimeout: 2,
+    });
     expect(tuned).toMatchObject({ maxAttempts: 2, retryMode: 'adaptive', requestHandler: { connectionTimeout: 1, socketTimeout: 2 } });
   });
 });

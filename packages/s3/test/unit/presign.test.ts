@@ -10,11 +10,14 @@ const storage = new S3Storage({
 });
 
 describe('presign', () => {
-  it.each(['.', '..', 'a/./b', 'a/../b', 'a/..', './a'])('refuses %j with InvalidKey: URL clients resolve dot segments away', async (key) => {
-    const error = await storage.presign('photos', key, { method: 'GET', expiresIn: 60 }).catch((e: unknown) => e);
-    expect(isStorageError(error, 'InvalidKey')).toBe(true);
-    expect((error as Error).message).toContain('"." or ".."');
-  });
+  it.each(['.', '..', 'a/./b', 'a/../b', 'a/..', './a'])(
+    'refuses %j with InvalidKey: URL clients resolve dot segments away',
+    async (key) => {
+      const error = await storage.presign('photos', key, { method: 'GET', expiresIn: 60 }).catch((e: unknown) => e);
+      expect(isStorageError(error, 'InvalidKey')).toBe(true);
+      expect((error as Error).message).toContain('"." or ".."');
+    },
+  );
 
   it.each(['a.b', '.hidden', 'a/.../b', 'a//b', 'dir/'])('presigns %j to a URL naming exactly that key', async (key) => {
     const url = new URL(await storage.presign('photos', key, { method: 'GET', expiresIn: 60 }));

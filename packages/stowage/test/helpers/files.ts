@@ -42,5 +42,13 @@ export function checkProgress(events: ProgressEvent[], total: number): void {
 /** A stand-in for a terminal's stderr that keeps what is written. */
 export function fakeTerminal(): { isTTY: true; columns: number; writes: string[]; write(s: string): boolean } {
   const writes: string[] = [];
-  return { isTTY: true, columns: 100, writes, write: (s: string) => (writes.push(s), true) };
+  return {
+    isTTY: true,
+    columns: 100,
+    writes,
+    write: (s: string) => {
+      writes.push(s);
+      return true;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Bucket, isStorageError, type ByteRange, type ProgressEvent, type Storage } from '@stowage/core';
+import { type Bucket, isStorageError, type ByteRange, type ProgressEvent, type Storage } from '@stowage/core';
 import { rejection } from '../helpers/errors.js';
 import { DRIVERS, patternBytes, useTransferFixture } from '../helpers/drivers.js';
 import { MiB, checkProgress } from '../helpers/files.js';
@@ -87,9 +87,7 @@ describe.each(DRIVERS)('downloadFile on $name', (driver) => {
       },
     });
     const target = join(dir, 'moving.bin');
-    const error = await rejection(
-      bucket.downloadFile('moving.bin', target, { multipartThreshold: MiB, partSize: MiB, concurrency: 1 }),
-    );
+    const error = await rejection(bucket.downloadFile('moving.bin', target, { multipartThreshold: MiB, partSize: MiB, concurrency: 1 }));
     expect(isStorageError(error, 'PreconditionFailed')).toBe(true);
     expect(await readdir(dir)).toEqual([]);
   });
@@ -144,7 +142,12 @@ describe.each(DRIVERS)('downloadFile on $name', (driver) => {
     await storage.putObject('downloads', 'broken.bin', patternBytes(3 * MiB));
     for (let i = 0; i < 10; i++) faulty.faults.set(i, { dropAfter: 1000 }); // every request drops
     const error = await rejection(
-      bucket.downloadFile('broken.bin', join(dir, 'broken.bin'), { multipartThreshold: MiB, partSize: MiB, concurrency: 1, maxAttempts: 2 }),
+      bucket.downloadFile('broken.bin', join(dir, 'broken.bin'), {
+        multipartThreshold: MiB,
+        partSize: MiB,
+        concurrency: 1,
+        maxAttempts: 2,
+      }),
     );
     expect(isStorageError(error, 'Unavailable')).toBe(true);
     expect(faulty.gets.length).toBe(2); // the first range, twice; the others never started

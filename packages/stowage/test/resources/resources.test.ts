@@ -20,7 +20,12 @@ describe.each(DRIVERS)('resources on $name', (driver) => {
   it('identifies a bucket by storage and name, checking the name before any I/O', () => {
     expect(photos.storage).toBe(storage);
     expect(photos.name).toBe('photos');
-    expect(isStorageError(thrown(() => new Bucket(storage, 'No_Such')), 'InvalidBucketName')).toBe(true);
+    expect(
+      isStorageError(
+        thrown(() => new Bucket(storage, 'No_Such')),
+        'InvalidBucketName',
+      ),
+    ).toBe(true);
   });
 
   it('creates, checks and deletes buckets', async () => {
@@ -79,7 +84,12 @@ describe.each(DRIVERS)('resources on $name', (driver) => {
 
     // A write makes what was loaded stale: it is dropped rather than shown wrong.
     await cat.put('purr');
-    expect(isStorageError(thrown(() => cat.etag), 'InvalidArgument')).toBe(true);
+    expect(
+      isStorageError(
+        thrown(() => cat.etag),
+        'InvalidArgument',
+      ),
+    ).toBe(true);
   });
 
   it('load() of a missing object is NoSuchKey; exists() says false', async () => {

@@ -1,7 +1,7 @@
 import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Bucket, guessContentType, isStorageError, type ProgressEvent } from '@stowage/core';
+import { type Bucket, guessContentType, isStorageError, type ProgressEvent } from '@stowage/core';
 import { rejection } from '../helpers/errors.js';
 import { DRIVERS, patternBytes, useTransferFixture } from '../helpers/drivers.js';
 import { MiB, checkProgress } from '../helpers/files.js';
