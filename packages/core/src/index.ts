@@ -71,6 +71,7 @@ export {
 } from './transfer-config.js';
 export { ProgressThrottle, type ProgressThrottleOptions } from './progress-throttle.js';
 export { forEachLimited } from './concurrency.js';
+export { assertListOptions } from './list-options.js';
 export { progressFailed, reportProgress } from './progress.js';
 export { fileError } from './file-errors.js';
 export { type TransferResult, type UploadFileOptions, guessContentType, uploadFile } from './upload-file.js';

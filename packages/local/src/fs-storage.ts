@@ -4,6 +4,7 @@ import {
   StorageError,
   abortError,
   assertBucketName,
+  assertListOptions,
   assertPutOptions,
   assertRange,
   bucketNameProblem,
@@ -401,17 +402,7 @@ export class FsStorage implements Storage {
   async *listObjects(bucket: string, options: ListOptions = {}): AsyncGenerator<ListEntry> {
     assertBucketName(bucket);
     const { prefix = '', delimiter, startAfter, pageSize, signal } = options;
-    for (const [name, value] of [
-      ['prefix', prefix],
-      ['delimiter', delimiter],
-      ['startAfter', startAfter],
-    ] as const) {
-      if (value !== undefined && typeof value !== 'string')
-        throw new StorageError('InvalidArgument', `${name} must be a string`, { bucket });
-    }
-    if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
-      throw new StorageError('InvalidArgument', 'pageSize must be a whole number ≥ 1', { bucket });
-    }
+    assertListOptions(bucket, options);
     throwIfAborted(signal, { bucket });
     const layout = await this.layout();
     await this.folders.requireBucket(layout, bucket);

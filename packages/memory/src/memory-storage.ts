@@ -2,6 +2,7 @@ import {
   StorageError,
   abortError,
   assertBucketName,
+  assertListOptions,
   assertKey,
   assertPutOptions,
   assertRange,
@@ -314,17 +315,7 @@ export class MemoryStorage implements Storage {
   async *listObjects(bucket: string, options: ListOptions = {}): AsyncGenerator<ListEntry> {
     assertBucketName(bucket);
     const { prefix = '', delimiter, startAfter, pageSize, signal } = options;
-    for (const [name, value] of [
-      ['prefix', prefix],
-      ['delimiter', delimiter],
-      ['startAfter', startAfter],
-    ] as const) {
-      if (value !== undefined && typeof value !== 'string')
-        throw new StorageError('InvalidArgument', `${name} must be a string`, { bucket });
-    }
-    if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
-      throw new StorageError('InvalidArgument', 'pageSize must be a whole number ≥ 1', { bucket });
-    }
+    assertListOptions(bucket, options);
     throwIfAborted(signal, { bucket });
     const index = this.bucket(bucket);
     // An empty delimiter is no delimiter, as S3 treats it.

@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import { assertBucketName, compareKeys, quoteEtag, StorageError, type ListEntry, type ListOptions } from '@stowage/core';
+import { assertBucketName, assertListOptions, compareKeys, quoteEtag, StorageError, type ListEntry, type ListOptions } from '@stowage/core';
 import { call, type DriverContext } from './send.js';
 
 /** S3's largest page. */
@@ -45,9 +45,7 @@ export function pageEntries(page: ListObjectsV2CommandOutput): ListEntry[] {
 export async function* listObjects(ctx: DriverContext, bucket: string, options: ListOptions = {}): AsyncGenerator<ListEntry> {
   assertBucketName(bucket);
   const { prefix, delimiter, startAfter, pageSize, signal } = options;
-  if (pageSize !== undefined && (!Number.isSafeInteger(pageSize) || pageSize < 1)) {
-    throw new StorageError('InvalidArgument', 'pageSize must be a whole number ≥ 1', { bucket });
-  }
+  assertListOptions(bucket, options);
   let continuationToken: string | undefined;
   do {
     const token = continuationToken;
