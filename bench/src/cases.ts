@@ -19,6 +19,7 @@ import {
   type Role,
 } from './adapters.js';
 import { S3_PART_SIZE, S3_QUEUE_SIZE, type BenchConfig, type ServerInfo } from './config.js';
+import { rawS3Client } from './raw-s3.js';
 import { gc, MiB, pool, randomBlock, timed, type Timing } from './util.js';
 
 export type Unit = 'MiB/s' | 'ops/s' | 'keys/s';
@@ -156,19 +157,6 @@ function server(cfg: BenchConfig, id: ServerInfo['id']): ServerInfo {
   return found;
 }
 
-async function rawClient(info: ServerInfo) {
-  const { S3Client } = await import('@aws-sdk/client-s3');
-  // The settings every non-AWS server needs (see shared/notes/s3-servers.md), and nothing else.
-  return new S3Client({
-    endpoint: info.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: info.credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
-
 const s3Storage = (info: ServerInfo) => async () => {
   const { S3Storage } = await import('@stowage/s3');
   return new S3Storage({ endpoint: info.endpoint, credentials: info.credentials });
@@ -177,7 +165,7 @@ const s3Storage = (info: ServerInfo) => async () => {
 function s3Adapters(info: ServerInfo, bucket: string): [StowageAdapter, RawS3Adapter] {
   return [
     new StowageAdapter(`stowage s3 (${info.id})`, s3Storage(info), bucket),
-    new RawS3Adapter(`raw AWS SDK (${info.id})`, () => rawClient(info), bucket, { partSize: S3_PART_SIZE, queueSize: S3_QUEUE_SIZE }),
+    new RawS3Adapter(`raw AWS SDK (${info.id})`, () => rawS3Client(info), bucket, { partSize: S3_PART_SIZE, queueSize: S3_QUEUE_SIZE }),
   ];
 }
 
@@ -609,7 +597,7 @@ function s3Cases(id: ServerInfo['id']): CaseDef[] {
         const source = await largeSource(dir, cfg.s3Bytes);
         const [stowage, raw] = s3Adapters(info, bucket('transfer'));
         const { downloadFile } = await import('@stowage/core');
-        const rawSynced = new RawS3Adapter(`raw AWS SDK (${id}) + fsync`, () => rawClient(info), raw.bucket);
+        const rawSynced = new RawS3Adapter(`raw AWS SDK (${id}) + fsync`, () => rawS3Client(info), raw.bucket);
         const subjects: Subject[] = [
           s3TransferSubject(stowage, source, dir, async (key, path) => {
             await downloadFile(stowage.storage, stowage.bucket, key, path, { concurrency: S3_QUEUE_SIZE, partSize: S3_PART_SIZE });

@@ -3,9 +3,10 @@
 // the raw SDK client; and a 256 MiB multipart upload (8 MiB parts) with and without Content-MD5.
 //
 //   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx src/probe-integrity.ts [s3rver|ceph] [MiB] [rounds]
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3Storage } from '@stowage/s3';
 import type { Readable } from 'node:stream';
+import { rawS3Client } from './raw-s3.js';
 import { findCeph, startS3rver } from './servers.js';
 import { MiB, quietSdkWarning } from './util.js';
 
@@ -15,14 +16,7 @@ const size = Number(process.argv[3] ?? 256) * MiB;
 const rounds = Number(process.argv[4] ?? 3);
 const srv = which === 'ceph' ? { info: (await findCeph())!, stop: async () => {} } : await startS3rver();
 const { endpoint, credentials } = srv.info;
-const raw = new S3Client({
-  endpoint,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  credentials,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const raw = await rawS3Client({ endpoint, credentials });
 const verified = new S3Storage({ endpoint, credentials });
 const unverified = new S3Storage({
   endpoint,

@@ -4,8 +4,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
+import { rawS3Client } from './raw-s3.js';
 import { findCeph, startS3rver, type RunningServer } from './servers.js';
 import { makeFile, MiB, quietSdkWarning, timed } from './util.js';
 
@@ -34,14 +35,7 @@ export async function probeTarget(name: string): Promise<ProbeTarget & { times: 
   const info = server ? server.info : await findCeph();
   if (!info) throw new Error('Ceph RGW does not answer');
   const { endpoint, credentials } = info;
-  const raw = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const raw = await rawS3Client({ endpoint, credentials });
   const storages: S3Storage[] = [];
   const bucket = `probe-${name}-${process.pid}`;
   await raw.send(new CreateBucketCommand({ Bucket: bucket }));

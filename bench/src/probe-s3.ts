@@ -1,26 +1,13 @@
-import {
-  S3Client,
-  HeadObjectCommand,
-  PutObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  CreateBucketCommand,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { S3Storage } from '@stowage/s3';
-import { startS3rver, findCeph } from './servers.js';
+import { rawS3Client } from './raw-s3.js';
+import { findCeph, startS3rver } from './servers.js';
 import { quietSdkWarning } from './util.js';
 quietSdkWarning();
 const which = process.argv[2] ?? 's3rver';
 const srv = which === 'ceph' ? { info: (await findCeph())!, stop: async () => {} } : await startS3rver();
 const { endpoint, credentials } = srv.info;
-const raw = new S3Client({
-  endpoint,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  credentials,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const raw = await rawS3Client({ endpoint, credentials });
 const st = new S3Storage({ endpoint, credentials });
 const bucket = `probe-${process.pid}`;
 await raw.send(new CreateBucketCommand({ Bucket: bucket }));

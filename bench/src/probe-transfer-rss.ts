@@ -5,9 +5,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { S3Storage } from '@stowage/s3';
+import { rawS3Client } from './raw-s3.js';
 import { startS3rver } from './servers.js';
 import { generatedStream, MiB, quietSdkWarning, sink } from './util.js';
 
@@ -18,14 +19,7 @@ const bytes = Number(process.argv[4] ?? 512) * MiB;
 const status = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024;
 const server = await startS3rver();
 const { endpoint, credentials } = server.info;
-const raw = new S3Client({
-  endpoint,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  credentials,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const raw = await rawS3Client({ endpoint, credentials });
 const storage = new S3Storage({ endpoint, credentials, ...(process.env.NO_MD5 ? { integrity: { contentMd5: false } } : {}) });
 await raw.send(new CreateBucketCommand({ Bucket: 'rss' }));
 const up = () =>

@@ -5,9 +5,10 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { S3Storage } from '@stowage/s3';
+import { rawS3Client } from './raw-s3.js';
 import { startS3rver } from './servers.js';
 import { makeFile, MiB, quietSdkWarning, timed } from './util.js';
 
@@ -19,14 +20,7 @@ const source = join(dir, 'source.bin');
 await makeFile(source, bytes);
 const server = await startS3rver();
 const { endpoint, credentials } = server.info;
-const raw = new S3Client({
-  endpoint,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  credentials,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const raw = await rawS3Client({ endpoint, credentials });
 const storage = new S3Storage({ endpoint, credentials });
 await raw.send(new CreateBucketCommand({ Bucket: 'probe' }));
 for (let i = 0; i < times; i++) {
