@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Preloaded into s3rver: see the file. */
+/** Preloaded into s3rver: see the files. */
 const GUARD = fileURLToPath(new URL('./s3rver-guard.cjs', import.meta.url));
+const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.cjs', import.meta.url));
 
 /**
  * The key shapes s3rver 3.7.1 cannot hold, as S3 driver capabilities: it keeps each object as a
@@ -85,10 +86,14 @@ export async function startS3rver(): Promise<S3rver> {
   let stderr = '';
 
   const launch = (port: number): ChildProcess => {
-    const c = spawn(process.execPath, ['-r', GUARD, bin, '-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent'], {
-      env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const c = spawn(
+      process.execPath,
+      ['-r', GUARD, '-r', EXIT_WITH_PARENT, bin, '-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent'],
+      {
+        env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
+        stdio: ['pipe', 'ignore', 'pipe'],
+      },
+    );
     stderr = '';
     c.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     return c;
