@@ -37,6 +37,18 @@ export function registerList(suite: ContractSuite): void {
     expect(await listAll(storage, bucket, { prefix: 'x/', delimiter: '/', pageSize: 1 })).toEqual([]);
   });
 
+  for (const [label, options] of [
+    ['a prefix that is not a string', { prefix: 42 as unknown as string }],
+    ['a delimiter that is not a string', { delimiter: 7 as unknown as string }],
+    ['a startAfter that is not a string', { startAfter: {} as unknown as string }],
+    ['a pageSize of 0', { pageSize: 0 }],
+    ['a pageSize that is not whole', { pageSize: 1.5 }],
+  ] as const) {
+    suite.case(`listObjects with ${label} rejects InvalidArgument`, async ({ storage, bucket }) => {
+      await expectError(() => listAll(storage, bucket, options), 'InvalidArgument', { bucket });
+    });
+  }
+
   suite.case("an empty delimiter ('') lists as if none was given, as S3 does", async ({ storage, bucket }) => {
     await putKeys(storage, bucket, ['a/b', 'a/c/d', 'e']);
     expect(await listNames(storage, bucket, { delimiter: '' })).toEqual(await listNames(storage, bucket));
