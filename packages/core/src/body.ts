@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { raceAbort } from './abort.js';
 import { StorageError, type StorageErrorDetails } from './errors.js';
+import { readableChunks } from './readable-chunks.js';
 import type { BodyInput } from './storage.js';
 
 /** A body in the one shape drivers consume: chunks, and the length when it is known up front. */
@@ -75,6 +76,9 @@ export function normalizeBody(body: BodyInput, details: StorageErrorDetails = {}
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
     return { size: body.size, chunks: webChunks(body.stream() as ReadableStream<Uint8Array>) };
   }
+  // Node's own Readables by their `data` events (no copy, see readable-chunks.ts); look-alikes
+  // (another realm, readable-stream) by async iteration.
+  if (body instanceof Readable) return { chunks: readableChunks(body, details) };
   if (isNodeReadable(body)) return { chunks: byteChunks(body, details) };
   if (isWebStream(body)) return { chunks: byteChunks(webChunks(body), details) };
   if (isAsyncIterable(body)) return { chunks: byteChunks(body, details) };

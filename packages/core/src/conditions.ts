@@ -70,7 +70,35 @@ export function assertPutOptions(options: PutOptions, details: StorageErrorDetai
   if (options.ifNoneMatch !== undefined && options.ifNoneMatch !== '*') {
     throw new StorageError('InvalidArgument', 'ifNoneMatch on a write may only be "*"', details);
   }
-  if (options.size !== undefined && (!Number.isSafeInteger(options.size) || options.size < 0)) {
-    throw new StorageError('InvalidArgument', 'size must be a whole number ≥ 0', details);
+  if (options.ifMatch !== undefined && typeof options.ifMatch !== 'string') {
+    throw new StorageError('InvalidArgument', 'ifMatch must be an ETag string', details);
+  }
+  wholeNumber('size', options.size, 0, details);
+  wholeNumber('multipartThreshold', options.multipartThreshold, 0, details);
+  wholeNumber('partSize', options.partSize, 1, details);
+  wholeNumber('concurrency', options.concurrency, 1, details);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new StorageError('InvalidArgument', 'onProgress must be a function', details);
+  }
+}
+
+function wholeNumber(name: string, value: number | undefined, min: number, details: StorageErrorDetails): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
+    throw new StorageError('InvalidArgument', `${name} must be a whole number ≥ ${min}`, details);
+  }
+}
+
+/** Throws `InvalidArgument` for read conditions of the wrong type: ETags must be strings, dates valid `Date`s. */
+export function assertReadConditions(conditions: ReadConditions, details: StorageErrorDetails = {}): void {
+  for (const name of ['ifMatch', 'ifNoneMatch'] as const) {
+    const value = conditions[name];
+    if (value !== undefined && typeof value !== 'string')
+      throw new StorageError('InvalidArgument', `${name} must be an ETag string`, details);
+  }
+  for (const name of ['ifModifiedSince', 'ifUnmodifiedSince'] as const) {
+    const value = conditions[name];
+    if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) {
+      throw new StorageError('InvalidArgument', `${name} must be a valid Date`, details);
+    }
   }
 }

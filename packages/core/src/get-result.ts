@@ -1,4 +1,6 @@
 import { Readable } from 'node:stream';
+import { abortError } from './abort.js';
+import type { ObjectRead } from './driver.js';
 import type { GetResult, ObjectInfo } from './storage.js';
 
 /** Reads a stream to its end into one byte array. */
@@ -9,14 +11,76 @@ export async function collectBytes(stream: AsyncIterable<Uint8Array | string>): 
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 
-/** Builds a {@link GetResult} around a body stream: drivers call this so the helpers behave the same everywhere. */
+/** An {@link ObjectRead} over a body stream that is already open (a file, an HTTP response). */
+export function streamRead(info: ObjectInfo, body: Readable, range?: { offset: number; length: number }): ObjectRead {
+  return { info, ...(range ? { range } : {}), stream: () => body };
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The caller's {@link GetResult} over a driver's {@link ObjectRead}: the body stream is made when
+ * first asked for, and ends with `Aborted` when the signal fires (also when it fired before); the
+ * helpers use the driver's fast paths while no stream was made.
+ */
+export class FrontGetResult implements GetResult {
+  readonly range?: { offset: number; length: number };
+  private made: Readable | undefined;
+
+  constructor(
+    private readonly read: ObjectRead,
+    private readonly signal: AbortSignal | undefined,
+    private readonly bucket: string,
+    private readonly key: string,
+  ) {
+    if (read.range) this.range = read.range;
+  }
+
+  /** Read from the driver when asked for: a driver may make it on demand, and most reads want only the bytes. */
+  get info(): ObjectInfo {
+    return this.read.info;
+  }
+
+  get body(): Readable {
+    if (this.made) return this.made;
+    const body = this.read.stream();
+    this.made = body;
+    const { signal } = this;
+    if (signal) {
+      const onAbort = () => body.destroy(abortError(signal, { bucket: this.bucket, key: this.key }));
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        body.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
+    }
+    return body;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    if (this.made || !this.read.bytes) return collectBytes(this.body);
+    this.throwIfAborted();
+    return this.read.bytes();
+  }
+
+  async text(): Promise<string> {
+    if (this.made || !(this.read.text || this.read.bytes)) return decoder.decode(await collectBytes(this.body));
+    this.throwIfAborted();
+    return this.read.text ? this.read.text() : decoder.decode(await (this.read.bytes as () => Uint8Array | Promise<Uint8Array>)());
+  }
+
+  webStream(): ReadableStream<Uint8Array> {
+    if (this.made || !this.read.webStream) return Readable.toWeb(this.body) as unknown as ReadableStream<Uint8Array>;
+    this.throwIfAborted();
+    return this.read.webStream();
+  }
+
+  private throwIfAborted(): void {
+    if (this.signal?.aborted) throw abortError(this.signal, { bucket: this.bucket, key: this.key });
+  }
+}
+
+/** A {@link GetResult} around an open body stream, for code that wraps a store and changes its bodies. */
 export function createGetResult(info: ObjectInfo, body: Readable, range?: { offset: number; length: number }): GetResult {
-  return {
-    info,
-    ...(range ? { range } : {}),
-    body,
-    bytes: () => collectBytes(body),
-    text: async () => Buffer.from(await collectBytes(body)).toString('utf8'),
-    webStream: () => Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>,
-  };
+  return new FrontGetResult(streamRead(info, body, range), undefined, '', '');
 }

@@ -35,21 +35,30 @@ export {
   isStorageError,
 } from './errors.js';
 export {
+  type KeyCapabilities,
   MAX_KEY_BYTES,
+  MAX_SEGMENT_BYTES,
   assertBucketName,
   assertKey,
+  assertKeyFor,
   bucketNameProblem,
   compareKeys,
   invalidKey,
   keyProblem,
+  keyProblemFor,
+  keyShapeProblem,
   utf8Length,
 } from './keys.js';
 export { abortError, raceAbort, raceSignal, throwIfAborted } from './abort.js';
 export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
-export { collectBytes, createGetResult } from './get-result.js';
+export { FrontGetResult, collectBytes, createGetResult, streamRead } from './get-result.js';
+export type { ObjectRead, StorageDriver } from './driver.js';
+export { FrontDoor } from './front-door.js';
+export { CountedBody, type CountedBodyOptions } from './counted-body.js';
 export { assertRange, rangeHeader, resolveRange } from './range.js';
 export {
   assertPutOptions,
+  assertReadConditions,
   bareEtag,
   checkPutConditions,
   checkReadConditions,

@@ -1,9 +1,11 @@
 import { StorageError } from './errors.js';
+import type { Capabilities } from './capabilities.js';
 
 /** S3's limit on a key's length, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 
 const LONE_SURROGATE = /\p{Cs}/u;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 const BUCKET_CHARS = /^[a-z0-9.-]+$/;
 const IP_SHAPED = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
@@ -65,6 +67,8 @@ export function utf8Length(s: string): number {
 export function keyProblem(key: unknown, maxBytes = MAX_KEY_BYTES): string | undefined {
   if (typeof key !== 'string') return 'a key must be a string';
   if (key.length === 0) return 'a key must not be empty';
+  // Most keys: at most 3 UTF-8 bytes per UTF-16 unit without surrogates, so short enough unmeasured.
+  if (key.length * 3 <= maxBytes && !ANY_SURROGATE.test(key)) return undefined;
   if (LONE_SURROGATE.test(key)) return 'a key must be valid Unicode (it holds a lone surrogate)';
   const bytes = utf8Length(key);
   if (bytes > maxBytes) return `a key must be at most ${maxBytes} UTF-8 bytes (this one is ${bytes})`;
@@ -98,4 +102,47 @@ export function compareKeys(a: string, b: string): number {
     if (x !== y) return (a.codePointAt(i) ?? x) - (b.codePointAt(i) ?? y);
   }
   return a.length - b.length;
+}
+
+/** The key-shape capabilities a store may lack (see {@link Capabilities}). */
+export type KeyCapabilities = Pick<Capabilities, 'dotSegments' | 'emptySegments' | 'longSegments' | 'nulInKeys' | 'maxKeyBytes'>;
+
+/** The longest file name most file systems take (ext4, APFS, NTFS), in bytes. */
+export const MAX_SEGMENT_BYTES = 255;
+
+/**
+ * Why `key`, a valid S3 key, has a shape the store cannot hold by its declared capabilities, or
+ * `undefined` when it can. The one place that turns capabilities into key rules: the front door
+ * calls it for every key, and drivers that filter names (a local listing) call it too.
+ */
+export function keyShapeProblem(key: string, capabilities: KeyCapabilities): string | undefined {
+  if (capabilities.maxKeyBytes < MAX_KEY_BYTES) {
+    const problem = keyProblem(key, capabilities.maxKeyBytes);
+    if (problem) return problem;
+  }
+  if (!capabilities.nulInKeys && key.includes('\u0000')) return 'this store cannot hold U+0000 in a key (capabilities.nulInKeys is false)';
+  if (capabilities.dotSegments && capabilities.emptySegments && capabilities.longSegments) return undefined;
+  for (const segment of key.split('/')) {
+    if (!capabilities.emptySegments && segment === '') {
+      return 'this store cannot hold a key with an empty segment, a leading, trailing or doubled "/" (capabilities.emptySegments is false)';
+    }
+    if (!capabilities.dotSegments && (segment === '.' || segment === '..')) {
+      return `this store cannot hold a key with a "${segment}" segment (capabilities.dotSegments is false)`;
+    }
+    if (!capabilities.longSegments && utf8Length(segment) > MAX_SEGMENT_BYTES) {
+      return `this store cannot hold a key segment longer than ${MAX_SEGMENT_BYTES} bytes (capabilities.longSegments is false)`;
+    }
+  }
+  return undefined;
+}
+
+/** Why `key` is not a key this store can hold (S3's rules, then its capabilities), or `undefined`. */
+export function keyProblemFor(key: unknown, capabilities: KeyCapabilities): string | undefined {
+  return keyProblem(key) ?? keyShapeProblem(key as string, capabilities);
+}
+
+/** Throws `InvalidKey` unless `key` is valid on S3 and has a shape the store can hold, before any I/O. */
+export function assertKeyFor(capabilities: KeyCapabilities, key: unknown, bucket?: string): asserts key is string {
+  const problem = keyProblemFor(key, capabilities);
+  if (problem) throw invalidKey(key, problem, bucket);
 }

@@ -1,12 +1,4 @@
-import {
-  StorageError,
-  abortableChunks,
-  isStorageError,
-  normalizeBody,
-  type BodyInput,
-  type ProgressEvent,
-  type StorageErrorDetails,
-} from '@stowage/core';
+import type { CountedBody } from '@stowage/core';
 import { checkOf, createMd5, md5Hex } from './digests.js';
 import type { Slabs } from './slab.js';
 
@@ -25,15 +17,6 @@ export interface Ingested {
   md5: string;
 }
 
-export interface IngestOptions {
-  bucket: string;
-  key: string;
-  /** Bytes the body must have; anything else is `InvalidArgument`. */
-  size?: number | undefined;
-  signal?: AbortSignal | undefined;
-  onProgress?: ((event: ProgressEvent) => void) | undefined;
-}
-
 const EMPTY = new Uint8Array(0);
 
 /** One block's worth of bytes as an `Ingested`. */
@@ -42,15 +25,13 @@ function single(block: Uint8Array, md5: string): Ingested {
 }
 
 /**
- * Takes in a string or a byte array, synchronously: each byte is copied once, into memory the store
- * owns, so a caller that reuses or changes its buffer afterwards cannot change the stored object.
+ * Takes in a body given whole (a string or a byte array), synchronously: each byte is copied once,
+ * into memory the store owns, so a caller that reuses or changes its buffer afterwards cannot
+ * change the stored object.
  */
-export function ingestBytes(body: string | Uint8Array, options: IngestOptions, slabs: Slabs): Ingested {
-  const bytes = typeof body === 'string' ? encode(body, slabs) : own(body, slabs);
+export function ingestWhole(body: CountedBody, whole: string | Uint8Array, slabs: Slabs): Ingested {
+  const bytes = typeof whole === 'string' ? encode(whole, body.size ?? 0, slabs) : own(whole, slabs);
   const size = bytes.byteLength;
-  if (options.size !== undefined && options.size !== size) {
-    throw new StorageError('InvalidArgument', `the body has ${size} bytes, not the given size of ${options.size}`, details(options));
-  }
   const md5 = md5Hex(bytes);
   let ingested: Ingested;
   if (size <= BLOCK_BYTES) {
@@ -66,7 +47,7 @@ export function ingestBytes(body: string | Uint8Array, options: IngestOptions, s
     }
     ingested = { data: blocks, offset: 0, check: checks, size, md5 };
   }
-  if (options.onProgress) report(options, size, size, options.size);
+  body.tookWhole();
   return ingested;
 }
 
@@ -78,84 +59,28 @@ function own(bytes: Uint8Array, slabs: Slabs): Uint8Array {
   return copy;
 }
 
-/** `text` as UTF-8 in memory of the store's own (not Node's pool, which any Buffer user can reach). */
-function encode(text: string, slabs: Slabs): Uint8Array {
-  const size = Buffer.byteLength(text, 'utf8');
+/** `text` (`size` bytes as UTF-8) in memory of the store's own (not Node's pool, which any Buffer user can reach). */
+function encode(text: string, size: number, slabs: Slabs): Uint8Array {
   if (size === 0) return EMPTY;
   const bytes = slabs.allocate(size);
   bytes.write(text, 'utf8');
   return bytes;
 }
 
-/**
- * Copies a streamed body into blocks as it arrives (each byte once, into memory the store owns),
- * with the signal watched.
- */
-export async function ingestStream(body: BodyInput, options: IngestOptions): Promise<Ingested> {
-  const normalized = normalizeBody(body, details(options));
-  const expected = options.size ?? normalized.size;
-  const writer = new BlockWriter(expected);
-  const iterator = abortableChunks(normalized.chunks, options.signal, details(options))[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<Uint8Array>;
-    try {
-      next = await iterator.next();
-    } catch (error) {
-      throw bodyFailed(error, details(options));
-    }
-    if (next.done) break;
-    const chunk = next.value;
-    if (expected !== undefined && writer.size + chunk.byteLength > expected) {
-      await iterator.return?.(undefined);
-      throw new StorageError('InvalidArgument', `the body is longer than the given size of ${expected} bytes`, details(options));
-    }
-    const sealed = writer.add(chunk);
+/** Copies a streamed body into blocks as it arrives (each byte once, into memory the store owns). */
+export async function ingestStream(body: CountedBody): Promise<Ingested> {
+  const writer = new BlockWriter(body.size);
+  for await (const chunk of body.chunks()) {
     // A source that never waits on I/O would otherwise hold the event loop, so timers (and with
     // them timeouts and aborts) never run; a turn of the loop per filled block costs little.
-    if (sealed) await nextTurn();
-    if (options.onProgress) {
-      try {
-        report(options, writer.size, chunk.byteLength, expected);
-      } catch (error) {
-        await iterator.return?.(undefined);
-        throw error;
-      }
-    }
-  }
-  if (expected !== undefined && writer.size !== expected) {
-    throw new StorageError('InvalidArgument', `the body has ${writer.size} bytes, not the given size of ${expected}`, details(options));
+    if (writer.add(chunk)) await nextTurn();
   }
   return writer.finish();
-}
-
-function details(options: IngestOptions): StorageErrorDetails {
-  return { bucket: options.bucket, key: options.key };
 }
 
 /** Resolves on a later turn of the event loop, after pending timers and I/O callbacks. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
-}
-
-/** Calls `onProgress`; a callback that throws fails the write with `InvalidArgument`. */
-function report(options: IngestOptions, loaded: number, delta: number, total: number | undefined): void {
-  if (!options.onProgress) return;
-  try {
-    options.onProgress({ bucket: options.bucket, key: options.key, loaded, delta, ...(total !== undefined ? { total } : {}) });
-  } catch (error) {
-    throw new StorageError('InvalidArgument', `the onProgress callback threw: ${error instanceof Error ? error.message : String(error)}`, {
-      ...details(options),
-      cause: error,
-    });
-  }
-}
-
-function bodyFailed(error: unknown, errorDetails: StorageErrorDetails): StorageError {
-  if (isStorageError(error)) return error;
-  return new StorageError('InvalidArgument', `reading the body failed: ${error instanceof Error ? error.message : String(error)}`, {
-    ...errorDetails,
-    cause: error,
-  });
 }
 
 /** Fills blocks of {@link BLOCK_BYTES} from chunks of any size, hashing as it goes. */

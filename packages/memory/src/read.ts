@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { abortError, type GetResult, type ObjectInfo } from '@stowage/core';
+import { abortError, type ObjectInfo, type ObjectRead } from '@stowage/core';
 import { BLOCK_BYTES } from './ingest.js';
 import { objectInfo, verifyBlock, type StoredVersion } from './version.js';
 
@@ -82,13 +82,13 @@ function* spanPieces(span: ReadSpan): Generator<Uint8Array> {
 }
 
 /**
- * A Node stream of a span, a block per read; a changed block or the signal ends it with that error.
+ * A Node stream of a span, a block per read; a changed block ends it with `ChecksumMismatch`.
  * It may hold up to two blocks ahead of its reader, so the next block is checked and copied while
  * the reader still works on the last (a file write, say, on the thread pool).
  */
-function spanReadable(span: ReadSpan, signal: AbortSignal | undefined): Readable {
+function spanReadable(span: ReadSpan): Readable {
   const pieces = spanPieces(span);
-  const stream = new Readable({
+  return new Readable({
     highWaterMark: 2 * BLOCK_BYTES,
     read() {
       try {
@@ -99,24 +99,16 @@ function spanReadable(span: ReadSpan, signal: AbortSignal | undefined): Readable
       }
     },
   });
-  if (signal) {
-    const details = { bucket: span.bucket, key: span.key };
-    const onAbort = () => stream.destroy(abortError(signal, details));
-    signal.addEventListener('abort', onAbort, { once: true });
-    stream.once('close', () => signal.removeEventListener('abort', onAbort));
-  }
-  return stream;
 }
 
 /**
- * A {@link GetResult} over a stored version, and the span it reads. The Node stream is made only
- * when `body` is asked for: `bytes()` and `text()` read the blocks directly, and `webStream()` is a
- * web stream of them. `info` is made when first asked for (the version never changes, so it is the
- * same whenever it is made): most reads only want the bytes.
+ * A read of a stored version, and the span it reads. `bytes()` and `text()` read the blocks
+ * directly and `webStream()` is a web stream of them, without a Node stream. `info` is made when
+ * first asked for (the version never changes, so it is the same whenever it is made): most reads
+ * only want the bytes.
  */
-export class MemoryGetResult implements GetResult, ReadSpan {
+export class MemoryRead implements ObjectRead, ReadSpan {
   readonly range?: { offset: number; length: number };
-  private stream: Readable | undefined;
   private made: ObjectInfo | undefined;
 
   constructor(
@@ -138,43 +130,28 @@ export class MemoryGetResult implements GetResult, ReadSpan {
     return this.made;
   }
 
-  get body(): Readable {
-    this.stream ??= spanReadable(this, this.signal);
-    return this.stream;
+  stream(): Readable {
+    return spanReadable(this);
   }
 
-  async bytes(): Promise<Uint8Array> {
-    if (this.stream) return collect(this.stream);
-    this.throwIfAborted();
+  bytes(): Uint8Array {
     return spanBytes(this);
   }
 
-  async text(): Promise<string> {
-    if (this.stream) return decoder.decode(await collect(this.stream));
-    this.throwIfAborted();
+  text(): string {
     return spanText(this);
   }
 
   webStream(): ReadableStream<Uint8Array> {
-    if (this.stream) return Readable.toWeb(this.stream) as unknown as ReadableStream<Uint8Array>;
     const pieces = spanPieces(this);
+    const { signal } = this;
     return new ReadableStream<Uint8Array>({
       pull: (controller) => {
-        this.throwIfAborted();
+        if (signal?.aborted) throw abortError(signal, { bucket: this.bucket, key: this.key });
         const next = pieces.next();
         if (next.done) controller.close();
         else controller.enqueue(next.value);
       },
     });
   }
-
-  private throwIfAborted(): void {
-    if (this.signal?.aborted) throw abortError(this.signal, { bucket: this.bucket, key: this.key });
-  }
-}
-
-async function collect(stream: Readable): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
