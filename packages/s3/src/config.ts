@@ -87,7 +87,10 @@ export interface S3StorageOptions extends S3ClientOptions, S3TransferOptions {
   client?: S3Client;
   /**
    * What the server cannot do, for S3-compatible servers that lack features (e.g.
-   * `{ conditionalPut: false }`); merged over S3's own capabilities.
+   * `{ conditionalPut: false }`); merged over S3's own capabilities and reported as
+   * `storage.capabilities`, which callers and the contract suite read. The key shapes declared
+   * missing (`emptySegments`, `dotSegments`, `longSegments`, `nulInKeys`, a lower `maxKeyBytes`)
+   * are also refused by the driver with `InvalidKey` before any request.
    */
   capabilities?: Partial<Capabilities>;
   /**
