@@ -24,7 +24,7 @@ const decoder = new TextDecoder();
  * helpers use the driver's fast paths while no stream was made.
  */
 export class FrontGetResult implements GetResult {
-  readonly range?: { offset: number; length: number };
+  declare readonly range?: { offset: number; length: number };
   private made: Readable | undefined;
 
   constructor(

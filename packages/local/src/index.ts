@@ -5,8 +5,9 @@
  */
 export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
 export { memoryVolume, type MemoryVolume, type MemfsVolume } from './memory-volume.js';
-export { FsStorage, type FsStorageOptions } from './fs-storage.js';
+export { FsStorage } from './fs-storage.js';
+export { FsDriver, type FsStorageOptions } from './fs-driver.js';
 export type { FileSystem, FsDirent, FsFileHandle, FsPromises, FsStats } from './fs-api.js';
 export { FS_CAPABILITIES } from './capabilities.js';
-export { MAX_SEGMENT_BYTES, localKeyProblem } from './key-path.js';
+export { localKeyProblem } from './key-path.js';
 export { INTERNAL_DIR } from './layout.js';

@@ -1,4 +1,3 @@
-import { StorageError, abortableChunks, isStorageError, reportProgress, type ProgressEvent } from '@stowage/core';
 import { createDigest } from './digest.js';
 import type { FsFileHandle, FsPromises, FsStats } from './fs-api.js';
 import { fsError } from './fs-errors.js';
@@ -20,10 +19,6 @@ export interface TempFile {
 export interface WriteTempOptions {
   bucket: string;
   key: string;
-  /** Bytes the body must have, when known; anything else is `InvalidArgument`. */
-  expectedSize?: number;
-  signal?: AbortSignal;
-  onProgress?: (event: ProgressEvent) => void;
   fsync: boolean;
 }
 
@@ -55,14 +50,14 @@ async function writeBatch(handle: FsFileHandle, buffers: Uint8Array[], bytes: nu
 }
 
 /**
- * Streams `chunks` into a new file at `tempPath`, computing its digest as it goes. On any failure (the body
- * throws, the signal fires, the size is wrong, the disk fails) the file is removed before the error
- * is thrown, so nothing partial stays behind.
+ * Streams `chunks` (a counted body's: its size, signal and progress are handled there) into a new
+ * file at `tempPath`, computing its digest as it goes. On any failure (the body fails, the disk
+ * fails) the file is removed before the error is thrown, so nothing partial stays behind.
  *
  * Chunks are hashed as they arrive and written in batches of about {@link WRITE_BATCH_BYTES}, with
- * one batch in flight while the next is pulled and hashed; a progress event per chunk follows once
- * the batch holding it is written. A chunk is therefore written after the body has yielded later
- * ones: a body must not reuse a chunk's memory once yielded (Node and web streams never do).
+ * one batch in flight while the next is pulled and hashed. A chunk is therefore written after the
+ * body has yielded later ones: a body must not reuse a chunk's memory once yielded (Node and web
+ * streams never do).
  */
 export async function writeTemp(
   fs: FsPromises,
@@ -70,8 +65,7 @@ export async function writeTemp(
   chunks: AsyncIterable<Uint8Array>,
   options: WriteTempOptions,
 ): Promise<TempFile> {
-  const { bucket, key, expectedSize, signal, onProgress } = options;
-  const details = { bucket, key };
+  const { bucket, key } = options;
   const handle = await fs.open(tempPath, 'wx').catch((error: unknown) => {
     throw fsError(error, bucket, key);
   });
@@ -91,51 +85,18 @@ export async function writeTemp(
     queued = [];
     position += queuedBytes;
     queuedBytes = 0;
-    inFlight = writeBatch(handle, batch, position - at, at).then(() => {
-      if (!onProgress) return;
-      let loaded = at;
-      for (const chunk of batch) {
-        loaded += chunk.byteLength;
-        reportProgress(onProgress, {
-          bucket,
-          key,
-          loaded,
-          delta: chunk.byteLength,
-          ...(expectedSize !== undefined ? { total: expectedSize } : {}),
-        });
-      }
-    });
+    inFlight = writeBatch(handle, batch, position - at, at);
     // Observed here so a failure while the next chunk is pulled is not unhandled; awaited later.
     inFlight.catch(() => undefined);
   };
 
   try {
-    const iterator = abortableChunks(chunks, signal, details)[Symbol.asyncIterator]();
-    for (;;) {
-      let next: IteratorResult<Uint8Array>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        if (isStorageError(error)) throw error;
-        throw new StorageError('InvalidArgument', `reading the body failed: ${error instanceof Error ? error.message : String(error)}`, {
-          ...details,
-          cause: error,
-        });
-      }
-      if (next.done) break;
-      const chunk = next.value;
-      if (expectedSize !== undefined && size + chunk.byteLength > expectedSize) {
-        await iterator.return?.(undefined);
-        throw new StorageError('InvalidArgument', `the body is longer than the given size of ${expectedSize} bytes`, details);
-      }
+    for await (const chunk of chunks) {
       digest.update(chunk);
       size += chunk.byteLength;
       queued.push(chunk);
       queuedBytes += chunk.byteLength;
       if (queuedBytes >= WRITE_BATCH_BYTES) await flush();
-    }
-    if (expectedSize !== undefined && size !== expectedSize) {
-      throw new StorageError('InvalidArgument', `the body has ${size} bytes, not the given size of ${expectedSize}`, details);
     }
     await flush();
     await inFlight;

@@ -1,0 +1,399 @@
+import path from 'node:path';
+import {
+  CountedBody,
+  StorageError,
+  bucketNameProblem,
+  checkReadConditions,
+  compareKeys,
+  etagMatches,
+  forEachLimited,
+  isStorageError,
+  pickContentHeaders,
+  replacesAttributes,
+  resolveRange,
+  streamRead,
+  throwIfAborted,
+  type BucketInfo,
+  type Capabilities,
+  type CopyOptions,
+  type DeleteObjectsResult,
+  type GetOptions,
+  type HeadOptions,
+  type ListEntry,
+  type ListOptions,
+  type ObjectInfo,
+  type ObjectRead,
+  type ObjectRef,
+  type PutOptions,
+  type PutResult,
+  type Signal,
+  type StorageDriver,
+  type StorageErrorDetails,
+} from '@stowage/core';
+import { BucketFolders } from './bucket-folders.js';
+import { FS_CAPABILITIES } from './capabilities.js';
+import { createDigest } from './digest.js';
+import { errnoCode, type FileSystem, type FsPromises, type FsStats } from './fs-api.js';
+import { fsError, isMissing } from './fs-errors.js';
+import { keySegments } from './key-path.js';
+import { Layout, parseTempName } from './layout.js';
+import { holdsObject, walkKeys, type WalkEntry } from './list.js';
+import { ObjectRecords, corrupted } from './object-records.js';
+import { Publisher } from './publish.js';
+import { FileRangeReadable } from './read-stream.js';
+import type { SidecarRecord } from './sidecar.js';
+import { writeTemp, type TempFile } from './write.js';
+
+/** Options of {@link FsDriver}. */
+export interface FsStorageOptions {
+  /** The file system: `node:fs`, or a memfs volume's `fs`. */
+  fs: FileSystem;
+  /** The folder that holds the buckets; created when missing. */
+  root: string;
+  /** The driver's name, as `Storage.name` reports it. */
+  name: string;
+  /** `fsync` each object and its record before it becomes visible (survives power loss, costs latency). Default `false`. */
+  fsync?: boolean;
+}
+
+/**
+ * The driver behind {@link FsStorage}: S3's semantics on any file system with Node's `fs.promises`
+ * API. Buckets are folders under the root, objects are plain files at their key's path, and each
+ * object's headers, metadata and digest live in a record beside it. Its input comes checked by
+ * the front door; unexpected file-system errors are mapped by {@link fsError}.
+ *
+ * Writes stream to a temporary file and are renamed into place, so readers see the old version or
+ * the new one, whole, with its own record. The jobs live apart: {@link BucketFolders} (buckets,
+ * the folders above a key, symbolic links), {@link ObjectRecords} (each version's record),
+ * {@link Publisher} (the atomic publish step); this class holds the layout and the operations.
+ * See the package README for which keys are refused.
+ */
+export class FsDriver implements StorageDriver {
+  readonly name: string;
+  readonly capabilities: Capabilities = FS_CAPABILITIES;
+  protected readonly fs: FsPromises;
+  private readonly rootOption: string;
+  private readonly fsync: boolean;
+  private readonly folders: BucketFolders;
+  private readonly records: ObjectRecords;
+  private readonly publisher: Publisher;
+  private layoutPromise: Promise<Layout> | undefined;
+
+  constructor(options: FsStorageOptions) {
+    this.name = options.name;
+    this.fs = options.fs.promises;
+    this.rootOption = options.root;
+    this.fsync = options.fsync ?? false;
+    this.folders = new BucketFolders(this.fs);
+    this.records = new ObjectRecords(this.fs, options.fs.constants.O_RDONLY | (options.fs.constants.O_NOFOLLOW ?? 0), this.folders);
+    this.publisher = new Publisher(this.fs, this.fsync, this.folders, this.records);
+  }
+
+  mapError(error: unknown, details: StorageErrorDetails): StorageError {
+    return fsError(error, details.bucket, details.key);
+  }
+
+  /** Creates the root and internal folders, and removes temporaries left by writers that died. Runs once. */
+  protected layout(): Promise<Layout> {
+    this.layoutPromise ??= this.open().catch((error: unknown) => {
+      this.layoutPromise = undefined;
+      throw fsError(error);
+    });
+    return this.layoutPromise;
+  }
+
+  /** Forgets the prepared layout, so the next call prepares the root again (after it was wiped). */
+  protected forgetLayout(): void {
+    this.layoutPromise = undefined;
+    this.records.clear();
+    this.folders.clear();
+  }
+
+  private async open(): Promise<Layout> {
+    await this.fs.mkdir(this.rootOption, { recursive: true });
+    const layout = new Layout(await this.fs.realpath(this.rootOption));
+    await this.fs.mkdir(layout.tmpDir, { recursive: true });
+    await this.fs.mkdir(layout.metaRoot, { recursive: true });
+    await this.removeStaleTemporaries(layout);
+    return layout;
+  }
+
+  private async removeStaleTemporaries(layout: Layout): Promise<void> {
+    for (const entry of await this.fs.readdir(layout.tmpDir, { withFileTypes: true })) {
+      const name = String(entry.name);
+      const owner = parseTempName(name);
+      if (owner && (owner.pid === process.pid || processIsAlive(owner.pid))) continue;
+      const temp = path.join(layout.tmpDir, name);
+      try {
+        const stat = await this.fs.lstat(temp);
+        // A temp with a second link was already linked into place (ifNoneMatch commit): its record is live.
+        if (owner && stat.nlink <= 1) await this.fs.unlink(layout.sidecarPath(owner.bucket, stat)).catch(() => undefined);
+        await this.fs.rm(temp, { recursive: true, force: true });
+      } catch {
+        // Another process cleaning up at the same time got there first.
+      }
+    }
+  }
+
+  // ---- buckets -------------------------------------------------------------------------------
+
+  async listBuckets(): Promise<BucketInfo[]> {
+    const layout = await this.layout();
+    const buckets: BucketInfo[] = [];
+    for (const entry of await this.fs.readdir(layout.root, { withFileTypes: true })) {
+      const name = String(entry.name);
+      if (!entry.isDirectory() || entry.isSymbolicLink() || bucketNameProblem(name)) continue;
+      try {
+        const stat = await this.fs.lstat(layout.bucketDir(name));
+        buckets.push({ name, createdAt: new Date(stat.birthtimeMs || stat.mtimeMs) });
+      } catch {
+        // Deleted while listing.
+      }
+    }
+    return buckets.sort((a, b) => compareKeys(a.name, b.name));
+  }
+
+  async createBucket(bucket: string): Promise<void> {
+    const layout = await this.layout();
+    try {
+      await this.fs.mkdir(layout.metaDir(bucket), { recursive: true });
+      await this.fs.mkdir(layout.bucketDir(bucket));
+    } catch (error) {
+      if (errnoCode(error) === 'EEXIST') {
+        throw new StorageError('BucketAlreadyExists', `bucket ${bucket} already exists`, { bucket, cause: error });
+      }
+      throw fsError(error, bucket);
+    }
+  }
+
+  async deleteBucket(bucket: string): Promise<void> {
+    const layout = await this.layout();
+    await this.folders.requireBucket(layout, bucket);
+    const dir = layout.bucketDir(bucket);
+    this.folders.forgetBucket(layout, bucket);
+    try {
+      await this.fs.rmdir(dir);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOTEMPTY' && errnoCode(error) !== 'EEXIST') throw fsError(error, bucket);
+      if (await holdsObject(this.fs, dir)) {
+        throw new StorageError('BucketNotEmpty', `bucket ${bucket} is not empty`, { bucket });
+      }
+      // Only empty folders are left (a delete's clean-up raced with a write): they go with the bucket.
+      await this.fs.rm(dir, { recursive: true, force: true });
+    }
+    await this.fs.rm(layout.metaDir(bucket), { recursive: true, force: true }).catch(() => undefined);
+    // Records are named per bucket: a bucket made again under this name starts with none.
+    this.records.clear();
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return this.folders.isBucket(await this.layout(), bucket);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  async headObject(bucket: string, key: string, options: HeadOptions): Promise<ObjectInfo> {
+    const segments = keySegments(bucket, key);
+    const layout = await this.layout();
+    await this.folders.checkParent(layout, bucket, key, segments);
+    const { stat, record } = await this.records.statObject(layout, bucket, key, layout.objectPath(bucket, segments));
+    const info = this.records.info(key, stat, record);
+    checkReadConditions(info, options, { bucket, key });
+    return info;
+  }
+
+  async getObject(bucket: string, key: string, options: GetOptions): Promise<ObjectRead> {
+    const segments = keySegments(bucket, key);
+    const details = { bucket, key };
+    const layout = await this.layout();
+    await this.folders.checkParent(layout, bucket, key, segments);
+    const { handle, stat, record } = await this.records.openObject(layout, bucket, key, layout.objectPath(bucket, segments));
+    let range: { offset: number; length: number } | undefined;
+    const info = this.records.info(key, stat, record);
+    try {
+      checkReadConditions(info, options, details);
+      if (options.range) range = resolveRange(options.range, stat.size, details);
+      else if (record.size !== stat.size) throw corrupted(bucket, key, record, stat);
+      throwIfAborted(options.signal, details);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    // A full read is checked against the recorded digest; a range cannot be.
+    const verify = range ? undefined : { digest: await createDigest(), expected: record.digest, bucket, key };
+    const body = new FileRangeReadable(handle, range?.offset ?? 0, range?.length ?? stat.size, verify);
+    return streamRead(info, body, range);
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  async putObject(bucket: string, key: string, body: CountedBody, options: PutOptions): Promise<PutResult> {
+    const segments = keySegments(bucket, key);
+    const layout = await this.layout();
+    // A bucket deleted since it was seen fails at the rename instead (ensureParent answers NoSuchBucket).
+    await this.folders.requireKnownBucket(layout, bucket);
+    const temp = await writeTemp(this.fs, layout.tempPath(bucket), body.chunks(), { bucket, key, fsync: this.fsync });
+    const record = this.recordOf(temp, pickContentHeaders(options), options.metadata ?? {});
+    await this.publisher.commit(layout, bucket, key, segments, temp, record, options);
+    return { etag: `"${temp.digest}"`, size: temp.size };
+  }
+
+  async copyObject(source: ObjectRef, target: ObjectRef, options: CopyOptions): Promise<PutResult> {
+    const sourceSegments = keySegments(source.bucket, source.key);
+    const targetSegments = keySegments(target.bucket, target.key);
+    const details = { bucket: target.bucket, key: target.key };
+    const replace = replacesAttributes(options);
+    const layout = await this.layout();
+    await this.folders.requireBucket(layout, target.bucket);
+    await this.folders.checkParent(layout, source.bucket, source.key, sourceSegments);
+    const opened = await this.records.openObject(layout, source.bucket, source.key, layout.objectPath(source.bucket, sourceSegments));
+    // The copy is checked against the source's digest as it streams: corruption is not propagated.
+    const verify = { digest: await createDigest(), expected: opened.record.digest, ...source };
+    const body = new FileRangeReadable(opened.handle, 0, opened.stat.size, verify);
+    try {
+      if (opened.record.size !== opened.stat.size) throw corrupted(source.bucket, source.key, opened.record, opened.stat);
+      if (options.sourceIfMatch !== undefined && !etagMatches(options.sourceIfMatch, opened.record.digest)) {
+        throw new StorageError(
+          'PreconditionFailed',
+          `the source's ETag "${opened.record.digest}" does not match ${options.sourceIfMatch}`,
+          {
+            bucket: source.bucket,
+            key: source.key,
+          },
+        );
+      }
+      // Counted like a put's body: the signal stops it, and a source that changed size fails it.
+      const counted = new CountedBody(body, { ...details, size: opened.stat.size, signal: options.signal });
+      const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), counted.chunks(), { ...details, fsync: this.fsync });
+      const record = replace
+        ? this.recordOf(temp, pickContentHeaders(options), options.metadata ?? {})
+        : this.recordOf(temp, opened.record.headers, opened.record.metadata);
+      await this.publisher.commit(layout, target.bucket, target.key, targetSegments, temp, record, options);
+      return { etag: `"${temp.digest}"`, size: temp.size };
+    } finally {
+      body.destroy();
+    }
+  }
+
+  private recordOf(temp: TempFile, headers: SidecarRecord['headers'], metadata: Record<string, string>): SidecarRecord {
+    return { v: 2, size: temp.size, digest: temp.digest, headers, metadata };
+  }
+
+  // ---- deleting ------------------------------------------------------------------------------
+
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    const segments = keySegments(bucket, key);
+    await this.deleteOne(await this.layout(), bucket, key, segments);
+  }
+
+  private async deleteOne(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
+    const file = layout.objectPath(bucket, segments);
+    // The parent's check runs beside the file's lstat (one round trip, not two); nothing is
+    // removed until it has passed.
+    const parentChecked = this.folders.checkParent(layout, bucket, key, segments).then(
+      () => true,
+      (error: unknown) => {
+        if (isStorageError(error, 'NoSuchKey')) return false; // deleting what is not there succeeds, as on S3
+        throw error;
+      },
+    );
+    parentChecked.catch(() => undefined);
+    const pruned = await this.publisher.exclusive(bucket, key, async () => {
+      const statted = this.fs.lstat(file);
+      statted.catch(() => undefined);
+      if (!(await parentChecked)) return undefined;
+      let stat: FsStats;
+      try {
+        stat = await statted;
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw fsError(error, bucket, key);
+      }
+      if (!stat.isFile()) return false; // a folder (or a link) is not an object
+      try {
+        await this.fs.unlink(file);
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw fsError(error, bucket, key);
+      }
+      const record = layout.sidecarPath(bucket, stat);
+      this.records.forget(record);
+      // Independent of each other: one round trip instead of two.
+      await Promise.all([this.fs.unlink(record).catch(() => undefined), this.folders.pruneEmptyParents(layout, bucket, segments)]);
+      return true;
+    });
+    if (pruned === false) await this.folders.pruneEmptyParents(layout, bucket, segments);
+  }
+
+  async deleteObjects(bucket: string, unique: string[], options: Signal): Promise<DeleteObjectsResult> {
+    const layout = await this.layout();
+    await this.folders.requireBucket(layout, bucket);
+    const result: DeleteObjectsResult = { deleted: [], errors: [] };
+    const outcomes = new Array<StorageError | undefined>(unique.length);
+    await forEachLimited(unique, 16, async (key, index) => {
+      try {
+        throwIfAborted(options.signal, { bucket });
+        await this.deleteOne(layout, bucket, key, keySegments(bucket, key));
+      } catch (error) {
+        outcomes[index] = fsError(error, bucket, key);
+      }
+    });
+    throwIfAborted(options.signal, { bucket });
+    unique.forEach((key, index) => {
+      const error = outcomes[index];
+      if (error) result.errors.push({ key, code: error.code, message: error.message });
+      else result.deleted.push(key);
+    });
+    return result;
+  }
+
+  // ---- listing -------------------------------------------------------------------------------
+
+  async *listObjects(bucket: string, options: ListOptions & { prefix: string }): AsyncGenerator<ListEntry> {
+    const { prefix, delimiter, startAfter, pageSize, signal } = options;
+    const layout = await this.layout();
+    await this.folders.requireBucket(layout, bucket);
+    // Attributes are loaded a batch at a time, in parallel, in order.
+    const batchSize = Math.min(pageSize ?? 64, 256);
+    let batch: WalkEntry[] = [];
+    const walk = walkKeys(this.fs, layout.bucketDir(bucket), {
+      prefix,
+      ...(delimiter !== undefined ? { delimiter } : {}),
+      ...(startAfter !== undefined ? { startAfter } : {}),
+    });
+    for await (const entry of walk) {
+      throwIfAborted(signal, { bucket });
+      batch.push(entry);
+      if (batch.length >= batchSize) {
+        yield* await this.loadBatch(layout, bucket, batch);
+        batch = [];
+      }
+    }
+    yield* await this.loadBatch(layout, bucket, batch);
+  }
+
+  private async loadBatch(layout: Layout, bucket: string, batch: WalkEntry[]): Promise<ListEntry[]> {
+    const loaded = await Promise.all(
+      batch.map(async (entry): Promise<ListEntry | undefined> => {
+        if (entry.type === 'prefix') return entry;
+        try {
+          const { stat, record } = await this.records.statObject(layout, bucket, entry.key, entry.path);
+          return { type: 'object', ...this.records.info(entry.key, stat, record) };
+        } catch (error) {
+          if (isStorageError(error, 'NoSuchKey')) return undefined; // deleted since the folder was read
+          throw error;
+        }
+      }),
+    );
+    return loaded.filter((entry): entry is ListEntry => entry !== undefined);
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
