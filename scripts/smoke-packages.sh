@@ -27,17 +27,24 @@ import { MemoryStorage, openStorage } from 'stowage';
 const memory = await MemoryStorage.from({ photos: { 'a/b': 'one' } });
 await memory.putObject('photos', 'a', 'two');
 if ((await (await memory.getObject('photos', 'a/b')).text()) !== 'one') throw new Error('memory read');
-const local = openStorage(pathToFileURL(mkdtempSync(join(tmpdir(), 'smoke-'))).href);
+const local = await openStorage(pathToFileURL(mkdtempSync(join(tmpdir(), 'smoke-'))).href);
 await local.createBucket('photos');
 await local.putObject('photos', 'cat.txt', 'meow');
 if ((await (await local.getObject('photos', 'cat.txt')).text()) !== 'meow') throw new Error('local read');
+const { S3Storage } = await import('stowage/s3');
+if (typeof S3Storage !== 'function') throw new Error('no S3Storage in stowage/s3');
 console.log('esm: ok');
 JS
 cat > cjs.cjs <<'JS'
 const { MemoryStorage } = require('@stowage/memory');
 const { isStorageError } = require('@stowage/core');
 const { S3Storage } = require('@stowage/s3');
+const { openStorage } = require('stowage');
 (async () => {
+  if ((await openStorage('memory://')).name !== 'memory') throw new Error('openStorage from CommonJS');
+  if (require('stowage/s3').S3Storage !== S3Storage) throw new Error('stowage/s3 from CommonJS');
+  // memfs is required on first use, from the CommonJS build too.
+  if (typeof require('@stowage/local').memoryVolume().volume.readFileSync !== 'function') throw new Error('memoryVolume from CommonJS');
   const storage = new MemoryStorage();
   await storage.createBucket('photos');
   await storage.getObject('photos', 'missing').catch((e) => { if (!isStorageError(e, 'NoSuchKey')) throw e; });
@@ -47,12 +54,13 @@ const { S3Storage } = require('@stowage/s3');
 JS
 cat > app.ts <<'TS'
 import { type Storage, MemoryStorage, StorageError, openStorage } from 'stowage';
-import { S3Storage } from '@stowage/s3';
+import { S3Storage } from 'stowage/s3';
 import { LocalStorage, memoryVolume } from '@stowage/local';
-const storages: Storage[] = [new MemoryStorage(), openStorage('memory://'), new LocalStorage({ root: '/store', fs: memoryVolume() })];
+const storages: Storage[] = [new MemoryStorage(), new LocalStorage({ root: '/store', fs: memoryVolume() })];
+const opened: Promise<Storage> = openStorage('memory://');
 const s3: Storage = new S3Storage({ region: 'us-east-1' });
 const code: string = new StorageError('NoSuchKey', 'missing').code;
-export { code, s3, storages };
+export { code, opened, s3, storages };
 TS
 for resolution in node16 bundler; do
   module=$([ "$resolution" = node16 ] && echo node16 || echo esnext)

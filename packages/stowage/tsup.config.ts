@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base.ts';
 
-export default defineConfig(libraryBuild);
+// `s3` is an entry of its own: `S3Storage` pulls in the AWS SDK, which `import 'stowage'` must not.
+export default defineConfig({ ...libraryBuild, entry: ['src/index.ts', 'src/s3.ts'] });

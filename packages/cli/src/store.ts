@@ -32,13 +32,13 @@ export function localRoot(storage: Storage): string | undefined {
 /**
  * Opens the store. A malformed URL is a usage error (exit 2) whose message names the problem but
  * never the URL's values, which may be secrets. The local folder is created by the driver on
- * first use. `stowage` (and with it every driver and the AWS SDK) is loaded only here, so
- * `--help`, `--version` and usage errors answer without loading it.
+ * first use. `stowage` is loaded only here, so `--help`, `--version` and usage errors answer without
+ * loading it; `openStorage` then loads only the URL's driver (the AWS SDK for `s3://` alone).
  */
 export async function openStore(url: string): Promise<Storage> {
   const { openStorage } = await import('stowage');
   try {
-    return openStorage(url);
+    return await openStorage(url);
   } catch (error) {
     if (isStorageError(error, 'InvalidArgument')) throw new UsageError(`--store: ${error.message}`);
     throw error;

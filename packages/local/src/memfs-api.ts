@@ -1,8 +1,28 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createFsFromVolume, type Volume } from 'memfs';
+import type { Volume } from 'memfs';
 import type { FileSystem, FsDirent, FsFileHandle, FsPromises, FsStats } from './fs-api.js';
 
 type MemfsVolume = InstanceType<typeof Volume>;
+
+/** The memfs module (CommonJS), as {@link loadMemfs} returns it. */
+export type Memfs = typeof import('memfs');
+
+let memfs: Memfs | undefined;
+
+/**
+ * memfs, loaded on the first call: importing `@stowage/local` for the disk must not pay for it
+ * (tens of milliseconds at start-up), yet `memoryVolume()` stays synchronous, so memfs (CommonJS)
+ * is required rather than imported. `__filename` is there in the CommonJS build, `import.meta.url`
+ * in the ES module one (and in tests, which run the sources).
+ */
+export function loadMemfs(): Memfs {
+  if (memfs === undefined) {
+    const from = typeof __filename === 'string' ? __filename : import.meta.url;
+    memfs = createRequire(from)('memfs') as Memfs;
+  }
+  return memfs;
+}
 
 /** Runs a synchronous memfs call as a promise: its result, or its error (with memfs's own `code`). */
 function settle<T>(call: () => T): Promise<T> {
@@ -155,7 +175,7 @@ function renameReplacing(volume: MemfsVolume, writeAndSearch: number, from: stri
  * except `rename` over an existing name, which memfs gets wrong (see {@link renameReplacing}).
  */
 export function memfsFileSystem(volume: MemfsVolume): FileSystem {
-  const { constants } = createFsFromVolume(volume);
+  const { constants } = loadMemfs().createFsFromVolume(volume);
   const writeAndSearch = constants.W_OK | constants.X_OK;
   const promises: FsPromises = {
     open: (file, flags, mode) => settle(() => new SyncFileHandle(volume, volume.openSync(file, flags, mode))),

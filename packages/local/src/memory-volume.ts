@@ -1,7 +1,7 @@
-import { Volume } from 'memfs';
+import type { Volume } from 'memfs';
 import type { FileSystem } from './fs-api.js';
 import { fixedIds, fixPermissionIds, processWithIds } from './fixed-ids.js';
-import { memfsFileSystem } from './memfs-api.js';
+import { loadMemfs, memfsFileSystem } from './memfs-api.js';
 
 /** A memfs volume (memfs's `Volume` class), as {@link memoryVolume} makes it. */
 export type MemfsVolume = InstanceType<typeof Volume>;
@@ -24,7 +24,8 @@ export interface MemoryVolume extends FileSystem {
  *
  * The volume answers permission checks with the user and group ids read once, when it is made (see
  * fixed-ids.ts), and its working directory is `/`, so a relative path means the same to it as a
- * relative `root` does to `LocalStorage` on it.
+ * relative `root` does to `LocalStorage` on it. memfs itself is loaded on the first call, not when
+ * `@stowage/local` is imported.
  *
  * @example
  * const fs = memoryVolume();
@@ -35,7 +36,7 @@ export interface MemoryVolume extends FileSystem {
  */
 export function memoryVolume(): MemoryVolume {
   const ids = fixedIds();
-  const volume: MemfsVolume = Volume.fromJSON({}, undefined, { process: { ...processWithIds(ids), cwd: () => '/' } });
+  const volume: MemfsVolume = loadMemfs().Volume.fromJSON({}, undefined, { process: { ...processWithIds(ids), cwd: () => '/' } });
   fixPermissionIds(volume, ids);
   return { ...memfsFileSystem(volume), volume };
 }

@@ -1,12 +1,14 @@
 /**
- * stowage: one import for the whole library. `openStorage(url)` opens memory, local-disk or S3
- * storage from a URL; the resource level (`Bucket`, `StoredObject`, `resource()`), the transfers
- * and every type of `@stowage/core` come along, and so do the drivers' classes.
+ * stowage: one import for the whole library. `await openStorage(url)` opens memory, local-disk or
+ * S3 storage from a URL, loading only the driver the URL's scheme needs; the resource level
+ * (`Bucket`, `StoredObject`, `resource()`), the transfers and every type of `@stowage/core` come
+ * along, and so do the memory and local drivers' classes. `S3Storage` is in `stowage/s3`, so that
+ * importing `stowage` does not load the AWS SDK.
  * @packageDocumentation
  */
 export * from '@stowage/core';
 export { LocalStorage, type LocalStorageOptions, memoryVolume, type MemoryVolume } from '@stowage/local';
 export { MemoryStorage } from '@stowage/memory';
-export { S3Storage, type S3StorageOptions } from '@stowage/s3';
+export type { S3StorageOptions } from '@stowage/s3';
 export { type OpenStorageOptions, openStorage } from './open-storage.js';
 export { type StorageUrl, parseStorageUrl } from './parse-url.js';

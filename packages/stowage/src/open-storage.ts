@@ -1,7 +1,7 @@
 import type { Storage } from '@stowage/core';
-import { LocalStorage, type LocalStorageOptions } from '@stowage/local';
-import { MemoryStorage } from '@stowage/memory';
-import { S3Storage, type S3StorageOptions } from '@stowage/s3';
+import type { LocalStorageOptions } from '@stowage/local';
+import type { MemoryStorage } from '@stowage/memory';
+import type { S3StorageOptions } from '@stowage/s3';
 import { parseStorageUrl } from './parse-url.js';
 
 /** Options of {@link openStorage}; each applies only to the schemes it names. */
@@ -22,37 +22,44 @@ export interface OpenStorageOptions {
 const namedMemory = new Map<string, MemoryStorage>();
 
 /**
- * Opens the storage a URL names (the session level: boto3's `Session().resource('s3')` with its
+ * Opens the storage a URL names, loading only the driver its scheme needs (the AWS SDK is loaded
+ * for `s3://` alone), hence the promise (the session level: boto3's `Session().resource('s3')` with its
  * configuration in one string):
  * - `memory://`: a fresh store in memory; `memory://name`: one store per name, shared in this process;
  * - `file:///abs/root` (`?fsync=true`): `LocalStorage` on that folder;
  * - `s3://?region=…&endpoint=…&forcePathStyle=true`: `S3Storage`, credentials from the AWS default
  *   chain unless `options.credentials` gives them.
  *
- * An unknown scheme or a malformed URL is an `InvalidArgument` that names the problem.
+ * An unknown scheme or a malformed URL is an `InvalidArgument` that names the problem (a rejected
+ * promise, like every other failure).
  *
  * @example
- * const storage = openStorage(process.env.STORAGE_URL ?? 'file:///var/lib/app/data');
+ * const storage = await openStorage(process.env.STORAGE_URL ?? 'file:///var/lib/app/data');
  * const photos = new Bucket(storage, 'photos');
  */
-export function openStorage(url: string | URL, options: OpenStorageOptions = {}): Storage {
+export async function openStorage(url: string | URL, options: OpenStorageOptions = {}): Promise<Storage> {
   const parsed = parseStorageUrl(url);
   switch (parsed.scheme) {
     case 'memory': {
+      const { MemoryStorage } = await import('@stowage/memory');
       if (parsed.name === undefined) return new MemoryStorage();
+      // Looked up after the await: two calls racing for one name get the same store.
       const known = namedMemory.get(parsed.name);
       if (known) return known;
       const store = new MemoryStorage();
       namedMemory.set(parsed.name, store);
       return store;
     }
-    case 'file':
+    case 'file': {
+      const { LocalStorage } = await import('@stowage/local');
       return new LocalStorage({
         ...options.local,
         root: parsed.root,
         ...(parsed.fsync !== undefined ? { fsync: parsed.fsync } : {}),
       });
-    case 's3':
+    }
+    case 's3': {
+      const { S3Storage } = await import('@stowage/s3');
       return new S3Storage({
         ...options.s3,
         ...(parsed.region !== undefined ? { region: parsed.region } : {}),
@@ -60,5 +67,6 @@ export function openStorage(url: string | URL, options: OpenStorageOptions = {})
         ...(parsed.forcePathStyle !== undefined ? { forcePathStyle: parsed.forcePathStyle } : {}),
         ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
       });
+    }
   }
 }
