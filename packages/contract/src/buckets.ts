@@ -199,7 +199,7 @@ export function registerBuckets(suite: ContractSuite): void {
         await emptyAndDeleteBucket(storage, name);
       }
     },
-    { bucket: false, needs: ['bucketNameValidation'] },
+    { bucket: false, needs: ['allBucketNames'] },
   );
 
   suite.case(
@@ -214,7 +214,7 @@ export function registerBuckets(suite: ContractSuite): void {
         await emptyAndDeleteBucket(storage, name);
       }
     },
-    { bucket: false, needs: ['bucketNameValidation'] },
+    { bucket: false, needs: ['allBucketNames'] },
   );
 
   suite.case('buckets are independent namespaces', async ({ storage, bucket, newBucket }) => {

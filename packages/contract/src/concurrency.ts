@@ -30,7 +30,7 @@ export function registerConcurrency(suite: ContractSuite): void {
       const won = results[writer];
       expect(won?.status === 'fulfilled' ? won.value.etag : undefined).toBe(info.etag);
     },
-    { needs: ['concurrentWrites'] },
+    { needs: ['atomicWrites'] },
   );
 
   suite.case(
@@ -54,7 +54,7 @@ export function registerConcurrency(suite: ContractSuite): void {
       const writer = Number(final.info.metadata.writer);
       expectBytes(Buffer.from(await final.bytes()), bodies[writer] as Buffer, `the final object, of writer ${writer}`);
     },
-    { needs: ['concurrentWrites', 'readIsolation'] },
+    { needs: ['atomicWrites', 'readIsolation'] },
   );
 
   suite.case(
@@ -75,7 +75,7 @@ export function registerConcurrency(suite: ContractSuite): void {
       expect((await readAll(storage, bucket, 'once')).toString()).toBe(`writer ${winner}`);
       expect((await storage.headObject(bucket, 'once')).metadata).toEqual({ writer: String(winner) });
     },
-    { needs: ['conditionalPut', 'concurrentWrites'] },
+    { needs: ['conditionalPut', 'atomicWrites'] },
   );
 
   suite.case('concurrent puts to different keys all show in one listing', async ({ storage, bucket }) => {
@@ -104,7 +104,7 @@ export function registerConcurrency(suite: ContractSuite): void {
         expect(match, `a read of ${got.length} bytes matched no written version`).toBeGreaterThanOrEqual(0);
       }
     },
-    { needs: ['concurrentWrites', 'readIsolation'] },
+    { needs: ['atomicWrites', 'readIsolation'] },
   );
 
   suite.case('read-after-write: every overwrite is visible to the next get and head', async ({ storage, bucket }) => {
@@ -152,7 +152,7 @@ export function registerConcurrency(suite: ContractSuite): void {
         ).toBe(true);
       }
     },
-    { needs: ['concurrentWrites'] },
+    { needs: ['atomicWrites'] },
   );
 
   suite.case(

@@ -6,64 +6,23 @@ export type BooleanCapability = {
   [K in keyof Capabilities]: Capabilities[K] extends boolean ? K : never;
 }[keyof Capabilities];
 
-/**
- * A feature a contract case may need. Every boolean capability is one; the others name server or
- * driver behaviours that `capabilities` does not describe, so a driver (or a test run against a
- * particular S3-compatible server) can declare them missing through {@link ContractOptions.limitations}.
- *
- * - `paginationOrder`: objects added or removed between two pages of a listing neither duplicate nor
- *   skip the keys that stayed (S3 pages by key, so this holds there).
- * - `ifMatchOnGet`: `ifMatch` / `ifUnmodifiedSince` on get and head are enforced (some servers ignore them).
- * - `ifMatchOnPut`: `ifMatch` on put is enforced (AWS added it in 2024; older servers ignore it).
- * - `multipartAbort`: aborting or failing a multi-part upload (a multi-MiB stream) leaves nothing.
- * - `checksums`: a full read detects an object edited at rest (needs {@link ContractOptions.corruptObject}).
- * - `largeBodies`: the multi-MiB cases (uploads and reads of {@link ContractOptions.largeBodyBytes}).
- * - `largeBatchDelete`: a batch delete of more than 1000 keys (S3 takes 1000 per request; drivers split).
- * - `unicodeMetadata`: metadata values outside US-ASCII round-trip.
- * - `readIsolation`: a read started before an overwrite returns the old version whole.
- * - `concurrentWrites`: many concurrent writers to one key leave exactly one writer's object.
- * - `otherDelimiters`: listing with a delimiter other than `/`.
- * - `unicodeNormalization`: keys in NFC and NFD are distinct (a normalising file system merges them).
- * - `caseSensitiveKeys`: `Key` and `key` are distinct (a case-insensitive file system merges them).
- * - `controlCharsInKeys`: keys with control characters (tab, newline, U+0001).
- * - `copyInPlace`: copying an object onto itself to change its headers or metadata.
- * - `bucketNameValidation`: names with dots or at the 63-character limit can be created.
- * - `maxLengthSegments`: a key segment of exactly 255 bytes (the longest file name most disks take;
- *   a server that stores objects as files with a suffix, as s3rver does, cannot).
- * - `startAfterByteOrder`: `startAfter` compares keys by UTF-8 bytes, not UTF-16 units.
- * - `exclusiveCreateBucket`: of concurrent `createBucket` calls for one name exactly one succeeds
- *   (servers that answer 200 to re-creating a bucket you own, as AWS us-east-1 and Ceph RGW do,
- *   leave a driver no atomic way to tell).
- */
-export type ContractFeature =
-  | BooleanCapability
-  | 'paginationOrder'
-  | 'ifMatchOnGet'
-  | 'ifMatchOnPut'
-  | 'multipartAbort'
-  | 'checksums'
-  | 'largeBodies'
-  | 'largeBatchDelete'
-  | 'unicodeMetadata'
-  | 'readIsolation'
-  | 'concurrentWrites'
-  | 'otherDelimiters'
-  | 'unicodeNormalization'
-  | 'caseSensitiveKeys'
-  | 'controlCharsInKeys'
-  | 'copyInPlace'
-  | 'bucketNameValidation'
-  | 'exclusiveCreateBucket'
-  | 'maxLengthSegments'
-  | 'startAfterByteOrder';
+/** Why capabilities are missing: capability name → reason, quoted in the titles of the skipped cases. */
+export type CapabilityReasons = Partial<Record<BooleanCapability, string>>;
 
 /** Options of {@link describeStorageContract}. */
 export interface ContractOptions {
   /**
-   * Server or driver limitations beyond `capabilities`: feature name → reason. A case needing that
-   * feature is skipped, and its title says `[skipped: <reason>]`.
+   * Why the storage lacks what it declares `false`: capability name → reason. A case needing a
+   * missing capability is skipped and its title says `[skipped: <reason>]` (without a reason here:
+   * `driver declares no <capability>`). Reasons only explain: what runs is decided by
+   * `storage.capabilities` alone, so a reason for a capability the storage has changes nothing.
    */
-  limitations?: Partial<Record<ContractFeature, string>>;
+  reasons?: CapabilityReasons;
+  /**
+   * Whether to run the multi-MiB cases (uploads of each body form, large reads and copies,
+   * aborted multipart uploads). Default `true`; `false` makes a quick run.
+   */
+  largeBodies?: boolean;
   /** Size of the "multi-MiB" bodies, in bytes (default 5 MiB). */
   largeBodyBytes?: number;
   /**
@@ -80,7 +39,8 @@ export interface ContractOptions {
   deniedStorage?: () => Storage | Promise<Storage>;
   /**
    * Edits the stored bytes of an object at rest (behind the driver's back) so that a full read must
-   * fail with `ChecksumMismatch`. Without it the `ChecksumMismatch` case is skipped.
+   * fail with `ChecksumMismatch`. Without it the `ChecksumMismatch` cases are skipped: give it only
+   * for a driver that checks what it reads.
    */
   corruptObject?: (bucket: string, key: string) => Promise<void>;
 }
@@ -100,7 +60,8 @@ export interface CaseContext {
 
 /** {@link ContractOptions} with defaults applied. */
 export interface ResolvedOptions {
-  limitations: Partial<Record<ContractFeature, string>>;
+  reasons: CapabilityReasons;
+  largeBodies: boolean;
   largeBodyBytes: number;
   bucketPrefix: string;
   timeout: number;
@@ -110,8 +71,10 @@ export interface ResolvedOptions {
 
 /** How a case is registered. */
 export interface CaseOptions {
-  /** Features the case needs; it is skipped (and says why) when one is missing. */
-  needs?: ContractFeature[];
+  /** Capabilities the case needs; it is skipped (and says why) when the storage declares one `false`. */
+  needs?: BooleanCapability[];
+  /** The case uploads or reads multi-MiB bodies: skipped when the `largeBodies` option is off. */
+  large?: boolean;
   /** A reason to skip decided by the category (a missing hook, ...). */
   skip?: string | undefined;
   /** Whether the case needs its own bucket (default true). */
@@ -132,7 +95,8 @@ export class ContractSuite {
   constructor(storage: Storage, options: ContractOptions = {}) {
     this.storage = storage;
     this.options = {
-      limitations: options.limitations ?? {},
+      reasons: options.reasons ?? {},
+      largeBodies: options.largeBodies ?? true,
       largeBodyBytes: options.largeBodyBytes ?? 5 * 1024 * 1024,
       bucketPrefix: options.bucketPrefix ?? 'stowage-contract',
       timeout: options.timeout ?? 60_000,
@@ -145,18 +109,15 @@ export class ContractSuite {
     return this.storage.capabilities;
   }
 
-  /** True when the driver declares the capability and no limitation takes it away. */
-  has(feature: ContractFeature): boolean {
-    return this.missing(feature) === undefined;
+  /** True when the storage declares the capability. */
+  has(capability: BooleanCapability): boolean {
+    return this.storage.capabilities[capability] !== false;
   }
 
-  /** Why `feature` is unavailable, or `undefined` when it is available. */
-  missing(feature: ContractFeature): string | undefined {
-    const limitation = this.options.limitations[feature];
-    if (limitation !== undefined) return limitation;
-    const caps = this.storage.capabilities as unknown as Record<string, unknown>;
-    if (caps[feature] === false) return `driver declares no ${feature}`;
-    return undefined;
+  /** Why `capability` is unavailable (the given reason, or a default naming it), or `undefined` when it is available. */
+  missing(capability: BooleanCapability): string | undefined {
+    if (this.has(capability)) return undefined;
+    return this.options.reasons[capability] ?? `driver declares no ${capability}`;
   }
 
   /** A fresh bucket name under the prefix, unique to this process and run. */
@@ -168,12 +129,13 @@ export class ContractSuite {
     return `${prefix}${tail}`;
   }
 
-  /** Registers one case: skipped with the reason when a needed feature is missing. */
+  /** Registers one case: skipped with the reason when a needed capability is missing. */
   case(title: string, fn: (ctx: CaseContext) => Promise<void>, caseOptions: CaseOptions = {}): void {
     this.count += 1;
     const reasons = [
       ...(caseOptions.skip !== undefined ? [caseOptions.skip] : []),
-      ...(caseOptions.needs ?? []).map((f) => this.missing(f)).filter((r): r is string => r !== undefined),
+      ...(caseOptions.large && !this.options.largeBodies ? ['the multi-MiB cases are off (largeBodies: false)'] : []),
+      ...(caseOptions.needs ?? []).map((c) => this.missing(c)).filter((r): r is string => r !== undefined),
     ];
     if (reasons.length > 0) {
       it.skip(`${title} [skipped: ${[...new Set(reasons)].join('; ')}]`, () => undefined);

@@ -122,7 +122,7 @@ export function registerDelete(suite: ContractSuite): void {
       expect(new Set(result.deleted).size).toBe(keys.length);
       expect(await listKeys(storage, bucket)).toEqual(['keep']);
     },
-    { needs: ['largeBatchDelete'], timeout: suite.options.timeout * 3 },
+    { timeout: suite.options.timeout * 3 },
   );
 
   suite.case('deleteObjects aborted before it starts rejects Aborted and keeps the objects', async ({ storage, bucket }) => {

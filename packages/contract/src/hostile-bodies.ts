@@ -100,7 +100,7 @@ export function registerHostileBodies(suite: ContractSuite): void {
       await expectError(storage.putObject(bucket, 'big', body, { size: chunks * chunk }), ERROR_CODES, { bucket, key: 'big' });
       await expectNothingLeft(storage, bucket, 'big');
     },
-    { needs: ['largeBodies', 'multipartAbort'], timeout: suite.options.timeout * 2 },
+    { large: true, needs: ['cleanAbort'], timeout: suite.options.timeout * 2 },
   );
 
   // Bodies that never end.
@@ -140,7 +140,7 @@ export function registerHostileBodies(suite: ContractSuite): void {
       await expectError(put, 'Aborted', { bucket, key: 'endless-big' });
       await expectNothingLeft(storage, bucket, 'endless-big');
     },
-    { needs: ['largeBodies', 'multipartAbort'], timeout: suite.options.timeout * 2 },
+    { large: true, needs: ['cleanAbort'], timeout: suite.options.timeout * 2 },
   );
 
   // Metadata over the limit.

@@ -25,7 +25,7 @@ import { registerPresign } from './presign.js';
 import { registerRead } from './read.js';
 import { registerWrite } from './write.js';
 
-export type { BooleanCapability, ContractFeature, ContractOptions } from './context.js';
+export type { BooleanCapability, CapabilityReasons, ContractOptions } from './context.js';
 
 /** The categories of the suite, in the order they are registered (each a nested `describe`). */
 export const CONTRACT_CATEGORIES = [
@@ -63,17 +63,20 @@ const REGISTER: Record<ContractCategory, (suite: ContractSuite) => void> = {
  * Registers the stowage contract suite with vitest (`describe`/`it`): one nested `describe` per
  * category, each case on a fresh bucket of its own that is emptied and deleted afterwards.
  *
- * `factory` is called once, while vitest collects the tests, because the driver's `capabilities`
- * decide which cases run: a case needing a feature the driver declares `false` (or that
- * `options.limitations` names) is registered with `it.skip` and a title ending in
- * `[skipped: <reason>]`. Where a missing capability has a defined behaviour (a key with a `..`
- * segment is `InvalidKey` without `dotSegments`, ...), that behaviour is tested instead.
+ * `factory` is called once, while vitest collects the tests, because the storage's `capabilities`,
+ * and nothing else, decide which cases run: a case needing a capability the storage declares
+ * `false` is registered with `it.skip` and a title ending in `[skipped: <reason>]`, the reason
+ * taken from `options.reasons` (a server's limitations are declared on the storage, e.g. the S3
+ * driver's `capabilities` option, and explained there). Where a missing capability has a defined
+ * behaviour (a key with a `..` segment is `InvalidKey` without `dotSegments`, ...), that behaviour
+ * is tested instead. Cases whose hook is not given, and the multi-MiB cases with
+ * `largeBodies: false`, are skipped the same way.
  *
  * Call it at the top level of a test file.
  *
  * @param name - The title of the outer `describe` (usually the driver's name).
  * @param factory - Makes the storage under test.
- * @param options - Limitations, body sizes, bucket prefix and hooks; see {@link ContractOptions}.
+ * @param options - Skip reasons, body sizes, bucket prefix and hooks; see {@link ContractOptions}.
  */
 export function describeStorageContract(name: string, factory: () => Storage | Promise<Storage>, options: ContractOptions = {}): void {
   describe(`stowage contract: ${name}`, async () => {

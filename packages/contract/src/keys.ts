@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
 import type { Storage } from '@stowage/core';
-import type { CaseContext, ContractFeature, ContractSuite } from './context.js';
+import type { BooleanCapability, CaseContext, ContractSuite } from './context.js';
 import { expectEmptyBucket, expectError, listAll, listKeys, listNames, readAll } from './helpers.js';
 
 /** Keys S3 accepts that trip up URL encoding, file systems or XML; each must round-trip exactly. */
-export const WEIRD_KEYS: [label: string, key: string, needs?: ContractFeature[]][] = [
+export const WEIRD_KEYS: [label: string, key: string, needs?: BooleanCapability[]][] = [
   ['non-ASCII letters in several scripts', 'ünïcödé/日本語/файл/עברית'],
   ['spaces', 'with space/and  two  spaces'],
   ['a leading and a trailing space', ' lead and trail '],
@@ -243,7 +243,7 @@ export function registerKeys(suite: ContractSuite): void {
       expect((await readAll(storage, bucket, nfd)).toString()).toBe('decomposed');
       expect(await listKeys(storage, bucket)).toEqual([nfd, nfc]);
     },
-    { needs: ['unicodeNormalization'] },
+    { needs: ['normalizationSensitiveKeys'] },
   );
 
   // Lengths, counted in UTF-8 bytes.

@@ -12,7 +12,7 @@ function withCapabilities(overrides: Partial<typeof S3_CAPABILITIES>): Storage {
 }
 
 describe('gating', () => {
-  it('a feature is missing when the driver declares it false, with a reason naming it', () => {
+  it('a capability is missing when the driver declares it false, with a reason naming it', () => {
     const suite = new ContractSuite(withCapabilities({ presign: false }));
     expect(suite.has('presign')).toBe(false);
     expect(suite.missing('presign')).toBe('driver declares no presign');
@@ -20,20 +20,22 @@ describe('gating', () => {
     expect(suite.missing('rangeRead')).toBeUndefined();
   });
 
-  it('a limitation takes a feature away with its own reason, even a declared capability', () => {
-    const suite = new ContractSuite(withCapabilities({}), {
-      limitations: { nulInKeys: 'Ceph RGW refuses U+0000 (400 InvalidRequest)', paginationOrder: 'server re-lists' },
+  it('a reason explains a missing capability in the skip title; it never takes one away', () => {
+    const suite = new ContractSuite(withCapabilities({ nulInKeys: false, stablePagination: false }), {
+      reasons: { nulInKeys: 'Ceph RGW refuses U+0000 (400 InvalidRequest)', readIsolation: 'only an explanation' },
     });
     expect(suite.missing('nulInKeys')).toBe('Ceph RGW refuses U+0000 (400 InvalidRequest)');
-    expect(suite.has('paginationOrder')).toBe(false);
-    expect(suite.has('largeBodies')).toBe(true);
+    expect(suite.missing('stablePagination')).toBe('driver declares no stablePagination');
+    expect(suite.has('readIsolation')).toBe(true);
+    expect(suite.missing('readIsolation')).toBeUndefined();
   });
 
   it('applies defaults', () => {
     const suite = new ContractSuite(withCapabilities({}));
     expect(suite.options.largeBodyBytes).toBe(5 * 1024 * 1024);
+    expect(suite.options.largeBodies).toBe(true);
     expect(suite.options.bucketPrefix).toBe('stowage-contract');
-    expect(suite.options.limitations).toEqual({});
+    expect(suite.options.reasons).toEqual({});
   });
 });
 

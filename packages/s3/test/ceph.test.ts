@@ -12,18 +12,6 @@ if (ceph.skip) {
   });
 } else {
   describe('S3Storage on Ceph RGW', () => {
-    describeS3Behaviour(
-      {
-        name: 'Ceph RGW',
-        listMultipartUploads: true,
-        abortMultipartUpload: true,
-        conditionalPut: true,
-        uploadPartCopy: true,
-        verifiesSignatures: true,
-        multipartEtag: true,
-        durableAck: true,
-      },
-      () => ceph.options,
-    );
+    describeS3Behaviour(ceph.profile, () => ceph.options);
   });
 }

@@ -28,13 +28,13 @@ if (ceph.skip) {
 
   describeStorageContract(
     's3 on Ceph RGW',
-    // Ceph RGW 16 answers a key holding U+0000 with a 400 and a body that is not XML; declared
-    // here so the driver rejects such keys itself (InvalidKey), as the contract expects then.
-    () => make({ ...ceph.options, ...CONTRACT_TRANSFER, capabilities: { nulInKeys: false } }),
+    // What Ceph lacks (CEPH_PROFILE: U+0000 in keys) is declared on the storage, so the driver
+    // rejects such keys itself (InvalidKey), as the contract expects then.
+    () => make({ ...ceph.options, ...CONTRACT_TRANSFER, capabilities: ceph.profile.capabilities }),
     {
       bucketPrefix: 'stowage-ceph',
       deniedStorage: () => make({ ...ceph.options, credentials: UNKNOWN_CREDENTIALS }),
-      limitations: { nulInKeys: 'Ceph RGW 16 answers a key holding U+0000 with 400 and a body that is not XML' },
+      reasons: ceph.profile.lacks,
     },
   );
 }

@@ -1,8 +1,7 @@
 // The shared contract suite against any S3 endpoint named by the environment: AWS itself, R2, a
 // MinIO or Ceph of your own. Off unless STOWAGE_S3_ENDPOINT or STOWAGE_S3_REGION is set; the
-// variables are listed in servers/targets.ts and packages/s3/README.md. Credentials come from the
+// variables are listed in envTarget (packages/testing/src/s3-targets.ts) and packages/s3/README.md. Credentials come from the
 // SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ...), never a file here.
-import type { ContractFeature } from '@stowage/contract';
 import { describeStorageContract } from '@stowage/contract';
 import { S3Storage } from '@stowage/s3';
 import { afterAll, describe, it } from 'vitest';
@@ -18,7 +17,7 @@ if (target.skip) {
 } else {
   const storages: S3Storage[] = [];
   const make = (extra: Partial<ConstructorParameters<typeof S3Storage>[0]> = {}) => {
-    const s = new S3Storage({ ...target.options, ...CONTRACT_TRANSFER, ...extra });
+    const s = new S3Storage({ ...target.options, ...CONTRACT_TRANSFER, capabilities: target.profile.capabilities, ...extra });
     storages.push(s);
     return s;
   };
@@ -29,6 +28,7 @@ if (target.skip) {
   describeStorageContract(`s3 on ${where}`, () => make(), {
     bucketPrefix: target.bucketPrefix,
     deniedStorage: () => make({ credentials: UNKNOWN_CREDENTIALS }),
-    limitations: target.limitations as Partial<Record<ContractFeature, string>>,
+    reasons: target.profile.lacks,
+    largeBodies: target.largeBodies,
   });
 }

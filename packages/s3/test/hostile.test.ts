@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketNameProblem, isStorageError, keyProblem, type Capabilities, type ErrorCode, type Storage } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
-import { cephTarget, hostileBucket, hostileKey, type S3rver, S3RVER_KEY_CAPABILITIES, startS3rver } from '@stowage/testing';
+import { cephTarget, hostileBucket, hostileKey, type S3rver, S3RVER_PROFILE, startS3rver } from '@stowage/testing';
 
 const RUNS = 10_000;
 /** Accepted keys that make the real round trip (each is ~5 requests). */
@@ -119,7 +119,7 @@ const targets: Target[] = [
       const storage = new S3Storage({
         endpoint: server.endpoint,
         credentials: server.credentials,
-        capabilities: S3RVER_KEY_CAPABILITIES,
+        capabilities: S3RVER_PROFILE.capabilities,
       });
       return { storage, restarts: () => server.restarts(), stop: () => server.stop() };
     },
@@ -135,7 +135,7 @@ if (!ceph.skip) {
     name: 'Ceph RGW',
     bucketPrefix: 'hostile-ceph',
     async start() {
-      const options: S3StorageOptions = { ...ceph.options, capabilities: { nulInKeys: false } };
+      const options: S3StorageOptions = { ...ceph.options, capabilities: ceph.profile.capabilities };
       return { storage: new S3Storage(options) };
     },
   });

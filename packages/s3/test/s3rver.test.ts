@@ -1,6 +1,6 @@
 // The S3-only tests against s3rver, which every test run starts on 127.0.0.1 (no set-up needed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type S3rver, startS3rver } from '@stowage/testing';
+import { type S3rver, S3RVER_PROFILE, startS3rver } from '@stowage/testing';
 import { describeS3Behaviour } from './specific/behaviour.ts';
 
 let server: S3rver | undefined;
@@ -12,22 +12,10 @@ afterAll(async () => {
 });
 
 describe('S3Storage on s3rver 3.7.1', () => {
-  describeS3Behaviour(
-    {
-      name: 's3rver 3.7.1',
-      listMultipartUploads: false,
-      abortMultipartUpload: false,
-      conditionalPut: false,
-      uploadPartCopy: false,
-      verifiesSignatures: false,
-      multipartEtag: false,
-      durableAck: false,
-    },
-    () => {
-      if (!server) throw new Error('s3rver did not start');
-      return { endpoint: server.endpoint, credentials: server.credentials };
-    },
-  );
+  describeS3Behaviour(S3RVER_PROFILE, () => {
+    if (!server) throw new Error('s3rver did not start');
+    return { endpoint: server.endpoint, credentials: server.credentials };
+  });
 });
 
 describe('a real 5xx from s3rver', () => {

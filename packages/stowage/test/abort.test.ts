@@ -50,7 +50,7 @@ for (const target of TARGETS) {
       const keys: string[] = [];
       for await (const o of bucket.objects()) keys.push(o.key);
       expect(keys).toEqual([]);
-      if (target.listsUploads && storage instanceof S3Storage) {
+      if (storage.capabilities.cleanAbort && storage instanceof S3Storage) {
         const open = await storage.client.send(new ListMultipartUploadsCommand({ Bucket: bucketName }));
         expect(open.Uploads ?? []).toEqual([]);
       }

@@ -4,8 +4,9 @@
  * that drop, stall or corrupt traffic between a client and a server, and hostile inputs.
  * @packageDocumentation
  */
-export { S3RVER_KEY_CAPABILITIES, freePort, startS3rver, type S3rver } from './s3rver.js';
-export { abortOpenUploads, cephTarget, envTarget, openUploads, type EnvTarget, type S3Endpoint } from './s3-targets.js';
+export { S3RVER_PROFILE, freePort, startS3rver, type S3rver } from './s3rver.js';
+export { CEPH_PROFILE, abortOpenUploads, cephTarget, envTarget, openUploads, type EnvTarget, type S3Endpoint } from './s3-targets.js';
+export { isBooleanCapability, serverProfile, type BooleanCapability, type ServerProfile } from './server-profile.js';
 export { countCommands } from './count-commands.js';
 export { hostileAnswer } from './echo-server.js';
 export { FAULT_KINDS, prng, startFaultProxy, type FaultKind, type FaultProxy, type FaultProxyOptions } from './fault-proxy.js';

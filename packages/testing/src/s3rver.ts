@@ -5,18 +5,47 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ServerProfile, serverProfile } from './server-profile.js';
 
 /** Preloaded into s3rver: see the files. */
 const GUARD = fileURLToPath(new URL('./s3rver-guard.cjs', import.meta.url));
 const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.cjs', import.meta.url));
 
 /**
- * The key shapes s3rver 3.7.1 cannot hold, as S3 driver capabilities: it keeps each object as a
- * file named by its key, so keys that are no file path (empty, `.` or `..` segments, segments over
- * 255 bytes) and keys holding U+0000 are refused by the driver before any I/O (a long segment
- * would otherwise crash the s3rver process with ENAMETOOLONG).
+ * What s3rver 3.7.1 lacks, each with the reason. s3rver is a fast smoke server, not an oracle: it
+ * keeps each object as a file named by its key (plus a metadata file beside it), so keys that are
+ * no file path (empty, `.` or `..` segments, segments over 255 bytes) and keys holding U+0000 are
+ * declared missing, and the S3 driver refuses them before any I/O (a long segment would otherwise
+ * crash the s3rver process with ENAMETOOLONG). It ignores If-Match on GET too, but the driver checks
+ * the ETag of what it reads itself, so `conditionalGet` holds.
  */
-export const S3RVER_KEY_CAPABILITIES = { emptySegments: false, dotSegments: false, longSegments: false, nulInKeys: false } as const;
+export const S3RVER_PROFILE: ServerProfile = serverProfile(
+  's3rver 3.7.1',
+  {
+    emptySegments: 's3rver 3.7.1 stores objects as files: a key with an empty segment is no file path',
+    dotSegments: 's3rver 3.7.1 stores objects as files: a `.` or `..` segment names another folder',
+    longSegments: 's3rver 3.7.1 stores objects as files: a file name over 255 bytes crashes it (ENAMETOOLONG)',
+    maxLengthSegments:
+      "s3rver 3.7.1 stores an object as a file named after its last segment plus '._S3rver_metadata.json': a 255-byte segment makes a name the disk refuses",
+    nulInKeys: 's3rver 3.7.1 answers 500 InternalError to a key holding U+0000',
+    controlCharsInKeys:
+      's3rver 3.7.1 ignores EncodingType=url: listed keys with control characters go through XML 1.0, which cannot carry most of them and turns CR into LF',
+    conditionalPut: 's3rver 3.7.1 ignores If-None-Match and If-Match on PUT (it overwrites)',
+    ifMatchOnPut: 's3rver 3.7.1 ignores If-Match on PUT',
+    listPagination: 's3rver 3.7.1 skips keys in pages of MaxKeys < 1000 when its file-walk order differs from byte order',
+    stablePagination: 's3rver 3.7.1 pages in file-walk order, not key order, below MaxKeys 1000',
+    startAfterByteOrder: 's3rver 3.7.1 compares StartAfter in UTF-16 order, not by UTF-8 bytes',
+    cleanAbort: 's3rver 3.7.1 has no AbortMultipartUpload (405) or ListMultipartUploads (501)',
+    multipartEtag: 's3rver 3.7.1 gives an object uploaded in parts a plain MD5-like ETag, not S3\'s "<hex>-<parts>"',
+    largeCopies: 's3rver 3.7.1 has no UploadPartCopy (501): it copies only what one CopyObject takes',
+    readAfterWrite:
+      's3rver 3.7.1 acknowledges a PUT or UploadPart before its file is fully written (it resolves on its hashing stream, not the file), so a multi-MiB read right after can see a short object',
+    readIsolation: 's3rver 3.7.1 rewrites an object file in place: a read in flight during an overwrite is cut off',
+    atomicWrites:
+      "s3rver 3.7.1 writes an object's file and its metadata file separately and in place: concurrent writers to one key can leave one writer's body under another's metadata",
+  },
+  { verifiesSignatures: false },
+);
 
 /** A running s3rver child process. */
 export interface S3rver {

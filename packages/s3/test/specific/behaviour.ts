@@ -4,35 +4,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { isStorageError, StorageError, type ProgressEvent, type PutResult } from '@stowage/core';
+import { isStorageError, S3_CAPABILITIES, StorageError, type Capabilities, type ProgressEvent, type PutResult } from '@stowage/core';
 import { S3Storage, type S3StorageOptions } from '@stowage/s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abortOpenUploads, countCommands, openUploads } from '@stowage/testing';
+import { abortOpenUploads, type BooleanCapability, countCommands, openUploads, type ServerProfile } from '@stowage/testing';
 
 const MiB = 1024 * 1024;
-
-/** What the server behind a run can do, where the S3-only tests depend on it. */
-export interface ServerTraits {
-  /** The server's name, for skip reasons. */
-  name: string;
-  /** ListMultipartUploads works (s3rver: 501), so "nothing left behind" can be checked. */
-  listMultipartUploads: boolean;
-  /** AbortMultipartUpload works (s3rver: 405). */
-  abortMultipartUpload: boolean;
-  /** If-None-Match / If-Match on PUT are enforced. */
-  conditionalPut: boolean;
-  /** UploadPartCopy works (s3rver: 501). */
-  uploadPartCopy: boolean;
-  /** SigV4 signatures are checked (s3rver checks only that the access key exists). */
-  verifiesSignatures: boolean;
-  /** A multipart object's ETag ends in `-<parts>` as on AWS (s3rver gives a plain MD5). */
-  multipartEtag: boolean;
-  /**
-   * A write is on disk when it is acknowledged. s3rver answers PUT and UploadPart once its hashing
-   * stream has the bytes, before its file write finishes: a large object read right after can be short.
-   */
-  durableAck: boolean;
-}
 
 /** A body of `size` pseudo-random bytes in `chunk`-sized pieces, of unknown length to the reader. */
 async function* stream(size: number, chunk = 64 * 1024, onChunk?: (sent: number) => void): AsyncGenerator<Uint8Array> {
@@ -64,19 +41,32 @@ async function rejection(promise: Promise<unknown>): Promise<StorageError> {
   throw new Error('expected a rejection');
 }
 
-/** Registers the S3-only tests against a server whose client options come from `options()`. */
-export function describeS3Behaviour(traits: ServerTraits, options: () => S3StorageOptions | Promise<S3StorageOptions>): void {
+/**
+ * Registers the S3-only tests against a server whose client options come from `options()`. The
+ * storage declares what the server lacks (`profile.capabilities`), and the tests that depend on it
+ * read those capabilities: `cleanAbort` (aborts leave no upload, checked with ListMultipartUploads),
+ * `conditionalPut`/`ifMatchOnPut`, `largeCopies` (UploadPartCopy), `multipartEtag`, `readAfterWrite`;
+ * the wrong-secret test reads `profile.verifiesSignatures`. A skipped test's title quotes the reason.
+ */
+export function describeS3Behaviour(profile: ServerProfile, options: () => S3StorageOptions | Promise<S3StorageOptions>): void {
   const state: { storage?: S3Storage; bucket: string; opts?: S3StorageOptions } = {
     bucket: `stowage-s3-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
   };
   const storage = () => state.storage as S3Storage;
   const bucket = () => state.bucket;
-  const unless = (ok: boolean, _why: string) => (ok ? it : it.skip);
-  const skipTitle = (ok: boolean, title: string, missing: string) => (ok ? title : `${title} [skipped: ${traits.name} lacks ${missing}]`);
+  // What the storage will declare: known before it exists, since the tests are gated as they register.
+  const caps: Capabilities = { ...S3_CAPABILITIES, ...profile.capabilities };
+  /** `it`, or `it.skip` with the reasons in the title when a capability is missing. */
+  const gated = (needs: BooleanCapability[], title: string, fn: () => Promise<void>, timeout?: number) => {
+    const missing = needs.filter((c) => !caps[c]).map((c) => profile.lacks[c] ?? `${profile.name} lacks ${c}`);
+    if (missing.length === 0) it(title, fn, timeout);
+    else it.skip(`${title} [skipped: ${[...new Set(missing)].join('; ')}]`, fn, timeout);
+  };
 
   beforeAll(async () => {
-    state.opts = await options();
+    state.opts = { ...(await options()), capabilities: profile.capabilities };
     state.storage = new S3Storage(state.opts);
+    expect(storage().capabilities).toEqual(caps);
     await storage().createBucket(bucket());
   });
 
@@ -84,7 +74,7 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
     const s = state.storage;
     if (!s) return;
     try {
-      if (traits.listMultipartUploads) {
+      if (caps.cleanAbort) {
         // No test may leave a multipart upload behind: fail loudly, then clean up anyway.
         const left = await openUploads(s.client, bucket());
         await abortOpenUploads(s.client, bucket());
@@ -124,12 +114,12 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       }
       const seconds = (Date.now() - started) / 1000;
       console.log(
-        `${traits.name}: 64 MiB streamed upload in ${seconds.toFixed(2)} s (${(64 / seconds).toFixed(0)} MiB/s), ${events.length} progress events`,
+        `${profile.name}: 64 MiB streamed upload in ${seconds.toFixed(2)} s (${(64 / seconds).toFixed(0)} MiB/s), ${events.length} progress events`,
       );
       // 64 MiB in 8 MiB parts: one multipart upload of 8 parts, no single PutObject.
       expect(Object.fromEntries(sent.counts)).toMatchObject({ CreateMultipartUpload: 1, UploadPart: 8, CompleteMultipartUpload: 1 });
       expect(sent.counts.has('PutObject')).toBe(false);
-      if (traits.multipartEtag) expect(put.etag).toMatch(/^"[0-9a-f]{32}-8"$/);
+      if (caps.multipartEtag) expect(put.etag).toMatch(/^"[0-9a-f]{32}-8"$/);
       expect(put.size).toBe(size);
 
       expect(events.length).toBeGreaterThanOrEqual(64);
@@ -144,7 +134,7 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       }
       expect(previous).toBe(size);
 
-      if (!traits.durableAck) return; // see ServerTraits.durableAck
+      if (!caps.readAfterWrite) return; // the read right after could be short (see the profile's reason)
       const info = await storage().headObject(bucket(), 'big/64mib.bin');
       expect(info.size).toBe(size);
       expect(info.etag).toBe(put.etag);
@@ -182,12 +172,9 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       await expect(storage().headObject(bucket(), 'big/too-short.bin')).rejects.toMatchObject({ code: 'NoSuchKey' });
     }, 60_000);
 
-    unless(traits.abortMultipartUpload, 'abort')(
-      skipTitle(
-        traits.listMultipartUploads && traits.abortMultipartUpload,
-        'an aborted multipart upload rejects Aborted and leaves ListMultipartUploads empty',
-        'ListMultipartUploads/AbortMultipartUpload',
-      ),
+    gated(
+      ['cleanAbort'],
+      'an aborted multipart upload rejects Aborted and leaves ListMultipartUploads empty',
       async () => {
         const controller = new AbortController();
         const started = Date.now();
@@ -197,18 +184,15 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
         const e = await rejection(storage().putObject(bucket(), 'big/aborted.bin', body, { partSize: 5 * MiB, signal: controller.signal }));
         expect(e.code).toBe('Aborted');
         expect(Date.now() - started).toBeLessThan(20_000);
-        if (traits.listMultipartUploads) expect(await openUploads(storage().client, bucket())).toEqual([]);
+        if (caps.cleanAbort) expect(await openUploads(storage().client, bucket())).toEqual([]);
         await expect(storage().headObject(bucket(), 'big/aborted.bin')).rejects.toMatchObject({ code: 'NoSuchKey' });
       },
       60_000,
     );
 
-    unless(traits.abortMultipartUpload, 'abort')(
-      skipTitle(
-        traits.listMultipartUploads && traits.abortMultipartUpload,
-        'a body that fails mid-upload aborts the multipart upload',
-        'ListMultipartUploads/AbortMultipartUpload',
-      ),
+    gated(
+      ['cleanAbort'],
+      'a body that fails mid-upload aborts the multipart upload',
       async () => {
         const body = (async function* () {
           yield* stream(12 * MiB);
@@ -218,18 +202,15 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
         expect(e.code).toBe('InvalidArgument');
         expect(e.message).toContain('disk on fire');
         expect((e.cause as Error).message).toBe('disk on fire');
-        if (traits.listMultipartUploads) expect(await openUploads(storage().client, bucket())).toEqual([]);
+        if (caps.cleanAbort) expect(await openUploads(storage().client, bucket())).toEqual([]);
         await expect(storage().headObject(bucket(), 'big/failed.bin')).rejects.toMatchObject({ code: 'NoSuchKey' });
       },
       60_000,
     );
 
-    unless(traits.conditionalPut && traits.abortMultipartUpload, 'conditional')(
-      skipTitle(
-        traits.conditionalPut && traits.abortMultipartUpload,
-        'a multipart put with ifNoneMatch "*" onto an existing key is PreconditionFailed and leaves no upload',
-        'conditional PUT',
-      ),
+    gated(
+      ['conditionalPut', 'cleanAbort'],
+      'a multipart put with ifNoneMatch "*" onto an existing key is PreconditionFailed and leaves no upload',
       async () => {
         await storage().putObject(bucket(), 'big/exists.bin', 'x');
         const e = await rejection(
@@ -237,19 +218,16 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
         );
         expect(e.code).toBe('PreconditionFailed');
         expect(await (await storage().getObject(bucket(), 'big/exists.bin')).text()).toBe('x');
-        if (traits.listMultipartUploads) expect(await openUploads(storage().client, bucket())).toEqual([]);
+        if (caps.cleanAbort) expect(await openUploads(storage().client, bucket())).toEqual([]);
       },
       60_000,
     );
   });
 
   describe('conditional multipart put', () => {
-    unless(traits.conditionalPut && traits.abortMultipartUpload, 'conditional')(
-      skipTitle(
-        traits.conditionalPut && traits.abortMultipartUpload,
-        'an object created while a multipart put with ifNoneMatch "*" runs makes it fail at completion',
-        'conditional PUT',
-      ),
+    gated(
+      ['conditionalPut', 'cleanAbort'],
+      'an object created while a multipart put with ifNoneMatch "*" runs makes it fail at completion',
       async () => {
         const key = 'big/raced.bin';
         const body = (async function* () {
@@ -261,7 +239,7 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
         const e = await rejection(storage().putObject(bucket(), key, body, { partSize: 5 * MiB, ifNoneMatch: '*' }));
         expect(e.code).toBe('PreconditionFailed');
         expect(await (await storage().getObject(bucket(), key)).text()).toBe('winner');
-        if (traits.listMultipartUploads) expect(await openUploads(storage().client, bucket())).toEqual([]);
+        if (caps.cleanAbort) expect(await openUploads(storage().client, bucket())).toEqual([]);
       },
       60_000,
     );
@@ -280,17 +258,14 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       expect(await (await storage().getObject(bucket(), 'small/empty')).text()).toBe('');
     });
 
-    unless(traits.conditionalPut, 'conditional')(
-      skipTitle(traits.conditionalPut, 'ifMatch with the quoted ETag from a put works (Ceph RGW wants it bare)', 'conditional PUT'),
-      async () => {
-        const first = await storage().putObject(bucket(), 'small/cas', 'v1');
-        const second = await storage().putObject(bucket(), 'small/cas', 'v2', { ifMatch: first.etag });
-        await expect(storage().putObject(bucket(), 'small/cas', 'v3', { ifMatch: first.etag })).rejects.toMatchObject({
-          code: 'PreconditionFailed',
-        });
-        expect((await storage().headObject(bucket(), 'small/cas')).etag).toBe(second.etag);
-      },
-    );
+    gated(['conditionalPut', 'ifMatchOnPut'], 'ifMatch with the quoted ETag from a put works (Ceph RGW wants it bare)', async () => {
+      const first = await storage().putObject(bucket(), 'small/cas', 'v1');
+      const second = await storage().putObject(bucket(), 'small/cas', 'v2', { ifMatch: first.etag });
+      await expect(storage().putObject(bucket(), 'small/cas', 'v3', { ifMatch: first.etag })).rejects.toMatchObject({
+        code: 'PreconditionFailed',
+      });
+      expect((await storage().headObject(bucket(), 'small/cas')).etag).toBe(second.etag);
+    });
   });
 
   describe('metadata', () => {
@@ -324,8 +299,9 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
   });
 
   describe('copy', () => {
-    unless(traits.uploadPartCopy, 'copy')(
-      skipTitle(traits.uploadPartCopy, 'copies part by part above the multipart copy threshold', 'UploadPartCopy'),
+    gated(
+      ['largeCopies'],
+      'copies part by part above the multipart copy threshold',
       async () => {
         const size = 11 * MiB;
         await storage().putObject(bucket(), 'copy/src', stream(size), { metadata: { origin: 'src' }, contentType: 'application/x-test' });
@@ -343,7 +319,7 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
         } finally {
           small.destroy();
         }
-        if (traits.listMultipartUploads) expect(await openUploads(storage().client, bucket())).toEqual([]);
+        if (caps.cleanAbort) expect(await openUploads(storage().client, bucket())).toEqual([]);
       },
       60_000,
     );
@@ -483,12 +459,10 @@ export function describeS3Behaviour(traits: ServerTraits, options: () => S3Stora
       }
     });
 
-    unless(traits.verifiesSignatures, 'signatures')(
-      skipTitle(
-        traits.verifiesSignatures,
-        '403 → AccessDenied (wrong secret: SignatureDoesNotMatch), with no secret in the message',
-        'SigV4 signature checks',
-      ),
+    (profile.verifiesSignatures ? it : it.skip)(
+      `403 → AccessDenied (wrong secret: SignatureDoesNotMatch), with no secret in the message${
+        profile.verifiesSignatures ? '' : ` [skipped: ${profile.name} checks only that the access key exists, not the SigV4 signature]`
+      }`,
       async () => {
         const secret = 'wrong-secret-Zq9xK2vT7pL4mN8r';
         const base = state.opts as S3StorageOptions & { credentials: { accessKeyId: string } };
