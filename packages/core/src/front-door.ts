@@ -3,7 +3,7 @@ import type { Capabilities } from './capabilities.js';
 import { assertPutOptions, assertReadConditions } from './conditions.js';
 import { CountedBody } from './counted-body.js';
 import type { ObjectRead, StorageDriver } from './driver.js';
-import { StorageError } from './errors.js';
+import { StorageError, type StorageErrorDetails } from './errors.js';
 import { FrontGetResult } from './get-result.js';
 import { assertBucketName, invalidKey, keyProblemFor } from './keys.js';
 import { assertListOptions } from './list-options.js';
@@ -30,6 +30,19 @@ import type {
 
 /** The options of a call made without any (shared, never written to). */
 const NO_OPTIONS: Readonly<Record<string, undefined>> = Object.freeze({});
+
+/** Throws `InvalidArgument` for presign options no store accepts (a store may limit `expiresIn` further). */
+function assertPresignOptions(options: PresignOptions, details: StorageErrorDetails): void {
+  if (typeof options !== 'object' || options === null || (options.method !== 'GET' && options.method !== 'PUT')) {
+    throw new StorageError('InvalidArgument', 'presign method must be "GET" or "PUT"', details);
+  }
+  if (!Number.isSafeInteger(options.expiresIn) || options.expiresIn < 1) {
+    throw new StorageError('InvalidArgument', 'expiresIn must be a whole number of seconds ≥ 1', details);
+  }
+  if (options.contentType !== undefined && typeof options.contentType !== 'string') {
+    throw new StorageError('InvalidArgument', 'contentType must be a string', details);
+  }
+}
 
 /** Bucket names remembered as valid; past this many the memory starts over. */
 const CHECKED_BUCKETS = 1024;
@@ -62,6 +75,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
         this.call(bucket, key, undefined, () => {
           this.checkBucket(bucket);
           this.checkKey(bucket, key);
+          assertPresignOptions(options, { bucket, key });
           return presign.call(driver, bucket, key, options);
         });
     }

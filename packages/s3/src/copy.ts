@@ -8,9 +8,7 @@ import {
   type CompletedPart,
 } from '@aws-sdk/client-s3';
 import {
-  assertBucketName,
   forEachLimited,
-  normalizeMetadata,
   pickContentHeaders,
   quoteEtag,
   replacesAttributes,
@@ -25,7 +23,6 @@ import { toStorageError } from './errors.js';
 import { headObject } from './get.js';
 import { attributeInput } from './object-info.js';
 import { call, type DriverContext } from './send.js';
-import { assertKeyFor } from './keys.js';
 
 /** The context of a copy: the driver's, plus its transfer settings. */
 export interface CopyContext extends DriverContext {
@@ -42,14 +39,9 @@ export function copySource(ref: ObjectRef): string {
  * size (S3 copies at most 5 GiB per request; above that the copy goes part by part), the
  * attributes to resend when an object is copied onto itself, and a precise `NoSuchKey`.
  */
-export async function copyObject(ctx: CopyContext, source: ObjectRef, target: ObjectRef, options: CopyOptions = {}): Promise<PutResult> {
-  assertBucketName(source.bucket);
-  assertKeyFor(ctx.capabilities, source.key, source.bucket);
-  assertBucketName(target.bucket);
-  assertKeyFor(ctx.capabilities, target.key, target.bucket);
-  const metadata = normalizeMetadata(options.metadata, target);
+export async function copyObject(ctx: CopyContext, source: ObjectRef, target: ObjectRef, options: CopyOptions): Promise<PutResult> {
+  const metadata = options.metadata ?? {};
   const { signal } = options;
-  throwIfAborted(signal, target);
 
   const info = await headObject(ctx, source.bucket, source.key, {
     ...(options.sourceIfMatch !== undefined ? { ifMatch: options.sourceIfMatch } : {}),

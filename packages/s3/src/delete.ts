@@ -1,8 +1,7 @@
 import { DeleteObjectCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
-import { assertBucketName, isStorageError, StorageError, throwIfAborted, type DeleteObjectsResult, type Signal } from '@stowage/core';
+import { isStorageError, type DeleteObjectsResult, type Signal } from '@stowage/core';
 import { codeForS3Error } from './errors.js';
 import { call, type DriverContext } from './send.js';
-import { assertKeyFor } from './keys.js';
 
 /** S3's limit of keys per DeleteObjects request. */
 export const DELETE_BATCH = 1000;
@@ -16,36 +15,16 @@ const EDGE_SPACE = /^\s|\s$/;
 const oneByOne = (key: string): boolean => NOT_IN_XML.test(key) || EDGE_SPACE.test(key);
 
 /**
- * Deletes keys with DeleteObjects in batches of {@link DELETE_BATCH}; a key given twice is deleted
- * (and reported) once. Every key is checked before the first request: an invalid one is reported
- * in `errors` as `InvalidKey` (S3 would reject the whole request for it) and the others are still
- * deleted. Keys S3 reports an error for are in `errors` with their stowage code; the others
+ * Deletes keys (distinct and valid: the front door reports the others) with DeleteObjects in
+ * batches of {@link DELETE_BATCH}. Keys S3 reports an error for are in `errors` with their stowage code; the others
  * (missing ones included, as on S3) in `deleted`. A failure of a whole request (missing bucket,
  * access denied) rejects the call.
  */
-export async function deleteObjects(
-  ctx: DriverContext,
-  bucket: string,
-  keys: string[],
-  options: Signal = {},
-): Promise<DeleteObjectsResult> {
-  assertBucketName(bucket);
-  if (!Array.isArray(keys)) throw new StorageError('InvalidArgument', 'keys must be an array of strings', { bucket });
+export async function deleteObjects(ctx: DriverContext, bucket: string, keys: string[], options: Signal): Promise<DeleteObjectsResult> {
   const { signal } = options;
   const result: DeleteObjectsResult = { deleted: [], errors: [] };
-  const unique: string[] = [];
-  for (const key of new Set(keys)) {
-    try {
-      assertKeyFor(ctx.capabilities, key, bucket);
-      unique.push(key);
-    } catch (error) {
-      if (!isStorageError(error)) throw error;
-      result.errors.push({ key: String(key), code: error.code, message: error.message });
-    }
-  }
-  throwIfAborted(signal, { bucket });
   // Keys XML cannot hold go one by one through DeleteObject, whose key travels in the URL.
-  for (const key of unique.filter(oneByOne)) {
+  for (const key of keys.filter(oneByOne)) {
     try {
       await call(ctx, { operation: 'DeleteObject', bucket, key, signal, notFound: 'NoSuchBucket' }, (abortSignal) =>
         ctx.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
@@ -57,7 +36,7 @@ export async function deleteObjects(
       result.errors.push({ key, code: error.code, message: error.message });
     }
   }
-  const batchable = unique.filter((k) => !oneByOne(k));
+  const batchable = keys.filter((k) => !oneByOne(k));
   for (let start = 0; start < batchable.length; start += DELETE_BATCH) {
     const batch = batchable.slice(start, start + DELETE_BATCH);
     const out = await call(ctx, { operation: 'DeleteObjects', bucket, signal }, (abortSignal) =>

@@ -1,28 +1,23 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import {
-  abortError,
-  assertBucketName,
-  assertRange,
   bareEtag,
   checkReadConditions,
-  createGetResult,
   rangeHeader,
   resolveRange,
   StorageError,
+  streamRead,
   type ByteRange,
   type GetOptions,
-  type GetResult,
   type HeadOptions,
   type ObjectInfo,
+  type ObjectRead,
   type ReadConditions,
-  type StorageErrorDetails,
 } from '@stowage/core';
 import { httpStatus, redact, safeCause, toStorageError } from './errors.js';
 import { etagIsMd5, md5OfEtag, verifiedBody, type BodyResume } from './integrity.js';
 import { objectInfo } from './object-info.js';
 import { call, type DriverContext } from './send.js';
-import { assertKeyFor } from './keys.js';
 
 function conditionInput(conditions: ReadConditions) {
   return {
@@ -37,9 +32,7 @@ function conditionInput(conditions: ReadConditions) {
  * HeadObject. A 404 to HEAD has no body to say what is missing, so on 404 a HeadBucket tells a
  * missing bucket (`NoSuchBucket`) from a missing key (`NoSuchKey`).
  */
-export async function headObject(ctx: DriverContext, bucket: string, key: string, options: HeadOptions = {}): Promise<ObjectInfo> {
-  assertBucketName(bucket);
-  assertKeyFor(ctx.capabilities, key, bucket);
+export async function headObject(ctx: DriverContext, bucket: string, key: string, options: HeadOptions): Promise<ObjectInfo> {
   const { signal } = options;
   const context = { operation: 'HeadObject', bucket, key, signal };
   const out = await call(ctx, context, async (abortSignal) => {
@@ -95,23 +88,12 @@ function slice(body: Readable, offset: number, length: number): Readable {
   return Readable.from(window(), { objectMode: false });
 }
 
-/** Destroys `body` with `Aborted` when `signal` fires while it is being read. */
-function abortBodyOn(body: Readable, signal: AbortSignal | undefined, details: StorageErrorDetails): void {
-  if (!signal) return;
-  const onAbort = () => body.destroy(abortError(signal, details));
-  signal.addEventListener('abort', onAbort, { once: true });
-  body.once('close', () => signal.removeEventListener('abort', onAbort));
-}
-
 /**
  * GetObject with a range and conditions. Everything that can fail (missing key, conditions,
  * range) fails before this returns; the body is the response stream itself, never buffered.
  */
-export async function getObject(ctx: DriverContext, bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
-  assertBucketName(bucket);
-  assertKeyFor(ctx.capabilities, key, bucket);
+export async function getObject(ctx: DriverContext, bucket: string, key: string, options: GetOptions): Promise<ObjectRead> {
   const details = { bucket, key };
-  assertRange(options.range, details);
   const { signal, range } = options;
   const context = { operation: 'GetObject', bucket, key, signal };
   const request = (r: ByteRange | undefined, conditions: ReadConditions) =>
@@ -131,7 +113,7 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
     const info = objectInfo(key, out, size);
     // Also checked here, since some S3-compatible servers (s3rver) ignore If-Match and friends.
     checkReadConditions(info, options, details);
-    if (!range) return withAbort(createGetResult(info, body), body, signal, details);
+    if (!range) return streamRead(info, body);
 
     const wanted = resolveRange(range, size, details);
     if (!served) {
@@ -162,7 +144,7 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
       }
       served = wanted;
     }
-    return withAbort(createGetResult(info, body, { offset: served.offset, length: served.length }), body, signal, details);
+    return streamRead(info, body, { offset: served.offset, length: served.length });
   } catch (error) {
     body?.destroy();
     throw toStorageError(error, context, ctx.secrets);
@@ -244,9 +226,4 @@ function resumeFrom(
       return body;
     },
   };
-}
-
-function withAbort(result: GetResult, body: Readable, signal: AbortSignal | undefined, details: StorageErrorDetails): GetResult {
-  abortBodyOn(body, signal, details);
-  return result;
 }

@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import { assertBucketName, assertListOptions, compareKeys, quoteEtag, StorageError, type ListEntry, type ListOptions } from '@stowage/core';
+import { compareKeys, quoteEtag, StorageError, type ListEntry, type ListOptions } from '@stowage/core';
 import { call, type DriverContext } from './send.js';
 
 /** S3's largest page. */
@@ -42,10 +42,8 @@ export function pageEntries(page: ListObjectsV2CommandOutput): ListEntry[] {
  * Lists a bucket through ListObjectsV2, one page per request, each fetched only when the entries
  * before it have been consumed (breaking out of the loop fetches nothing more).
  */
-export async function* listObjects(ctx: DriverContext, bucket: string, options: ListOptions = {}): AsyncGenerator<ListEntry> {
-  assertBucketName(bucket);
+export async function* listObjects(ctx: DriverContext, bucket: string, options: ListOptions): AsyncGenerator<ListEntry> {
   const { prefix, delimiter, startAfter, pageSize, signal } = options;
-  assertListOptions(bucket, options);
   let continuationToken: string | undefined;
   do {
     const token = continuationToken;

@@ -11,25 +11,16 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
-  abortableChunks,
   abortError,
-  assertBucketName,
-  assertPutOptions,
   bareEtag,
   checkPutConditions,
   isStorageError,
-  normalizeBody,
-  normalizeMetadata,
   quoteEtag,
   raceSignal,
-  reportProgress,
-  StorageError,
-  throwIfAborted,
-  type BodyInput,
-  type NormalizedBody,
+  type CountedBody,
   type PutOptions,
   type PutResult,
-  type StorageErrorDetails,
+  type StorageError,
 } from '@stowage/core';
 import { MAX_PARTS, MIN_PART_SIZE, type ResolvedTransferOptions } from './config.js';
 import { httpStatus, toStorageError } from './errors.js';
@@ -37,82 +28,44 @@ import { headObject } from './get.js';
 import { failedAfterRetry, singlePutEtag } from './lost-answers.js';
 import { attributeInput } from './object-info.js';
 import { call, type DriverContext } from './send.js';
-import { assertKeyFor } from './keys.js';
 
 /** The context of a put: the driver's, plus its transfer defaults. */
 export interface UploadContext extends DriverContext {
   readonly transfer: ResolvedTransferOptions;
 }
 
-function hint(name: string, value: number | undefined, details: StorageErrorDetails, min = 0): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new StorageError('InvalidArgument', `${name} must be a whole number ≥ ${min}`, details);
-  }
-  return value;
-}
-
 /**
- * Pulls a body's chunks, counting bytes as they are taken: reports progress per chunk, and
- * rejects a body longer or shorter than its declared size before its last part is sent (so a
- * wrong `size` never stores a truncated object).
+ * A counted body's chunks, pulled one at a time (size, progress and abort are the counted body's
+ * job), remembering the error it failed with: the real reason an upload failed.
  */
-class CountingSource {
-  loaded = 0;
-  /** The error this source threw, if any: the real reason an upload failed. */
+class BodySource {
+  /** The error this source threw, if any. */
   failure: StorageError | undefined;
   private readonly iterator: AsyncIterator<Uint8Array>;
 
-  constructor(
-    chunks: AsyncIterable<Uint8Array>,
-    private readonly total: number | undefined,
-    private readonly report: ((loaded: number, delta: number) => void) | undefined,
-    private readonly signal: AbortSignal | undefined,
-    private readonly details: StorageErrorDetails,
-  ) {
-    this.iterator = abortableChunks(chunks, signal, details)[Symbol.asyncIterator]();
+  constructor(private readonly body: CountedBody) {
+    this.iterator = body.chunks()[Symbol.asyncIterator]();
+  }
+
+  /** Bytes taken from the body so far. */
+  get loaded(): number {
+    return this.body.loaded;
   }
 
   /** The next chunk, or `undefined` at the end. */
   async next(): Promise<Uint8Array | undefined> {
     try {
-      return await this.pull();
+      const result = await this.iterator.next();
+      return result.done ? undefined : result.value;
     } catch (error) {
       this.failure ??= error as StorageError;
       throw error;
     }
   }
 
-  private async pull(): Promise<Uint8Array | undefined> {
-    let result: IteratorResult<Uint8Array>;
-    try {
-      result = await this.iterator.next();
-    } catch (error) {
-      if (error instanceof StorageError) throw error;
-      if (this.signal?.aborted) throw abortError(this.signal, { ...this.details, cause: error });
-      // A failing source is the caller's problem, not the server's: say so, keep the cause.
-      const why = error instanceof Error ? error.message : String(error);
-      throw new StorageError('InvalidArgument', `reading the body failed: ${why}`, { ...this.details, cause: error });
-    }
-    if (result.done) {
-      if (this.total !== undefined && this.loaded !== this.total) {
-        throw new StorageError('InvalidArgument', `the body has ${this.loaded} bytes but size says ${this.total}`, this.details);
-      }
-      return undefined;
-    }
-    const chunk = result.value;
-    if (chunk.byteLength === 0) return chunk;
-    if (this.total !== undefined && this.loaded + chunk.byteLength > this.total) {
-      throw new StorageError('InvalidArgument', `the body is longer than size (${this.total} bytes)`, this.details);
-    }
-    this.loaded += chunk.byteLength;
-    this.report?.(this.loaded, chunk.byteLength);
-    return chunk;
-  }
-
   /** Stops the source (closes the caller's stream) when the upload ended early. */
   close(): void {
-    void Promise.resolve(this.iterator.return?.()).catch(() => undefined);
+    void Promise.resolve(this.iterator.return?.(undefined)).catch(() => undefined);
   }
 }
 
@@ -139,40 +92,18 @@ export async function putObject(
   ctx: UploadContext,
   bucket: string,
   key: string,
-  body: BodyInput,
-  options: PutOptions = {},
+  body: CountedBody,
+  options: PutOptions,
 ): Promise<PutResult> {
-  assertBucketName(bucket);
-  assertKeyFor(ctx.capabilities, key, bucket);
-  const details = { bucket, key };
-  assertPutOptions(options, details);
-  const metadata = normalizeMetadata(options.metadata, details);
-  const threshold = hint('multipartThreshold', options.multipartThreshold, details) ?? ctx.transfer.multipartThreshold;
-  const queueSize = hint('concurrency', options.concurrency, details, 1) ?? ctx.transfer.queueSize;
-  const partHint = hint('partSize', options.partSize, details, 1) ?? ctx.transfer.partSize;
+  const threshold = options.multipartThreshold ?? ctx.transfer.multipartThreshold;
+  const queueSize = options.concurrency ?? ctx.transfer.queueSize;
+  const partHint = options.partSize ?? ctx.transfer.partSize;
   const { signal } = options;
-  throwIfAborted(signal, details);
-
-  let normalized: NormalizedBody;
-  try {
-    normalized = normalizeBody(body);
-  } catch (error) {
-    // Core's message is right but has no location; say which put it was.
-    if (error instanceof StorageError) throw new StorageError(error.code, error.message, { ...details, cause: error });
-    throw error;
-  }
-  if (options.size !== undefined && normalized.size !== undefined && options.size !== normalized.size) {
-    throw new StorageError('InvalidArgument', `the body has ${normalized.size} bytes but size says ${options.size}`, details);
-  }
-  const total = options.size ?? normalized.size;
+  const metadata = options.metadata ?? {};
+  const total = body.size;
   // S3 wants parts of at least 5 MiB and at most 10,000 of them.
   const partSize = Math.max(partHint, MIN_PART_SIZE, total === undefined ? 0 : Math.ceil(total / MAX_PARTS));
-  const { onProgress } = options;
-  const report = onProgress
-    ? (loaded: number, delta: number) =>
-        reportProgress(onProgress, { bucket, key, loaded, ...(total !== undefined ? { total } : {}), delta })
-    : undefined;
-  const source = new CountingSource(normalized.chunks, total, report, signal, details);
+  const source = new BodySource(body);
 
   const params: PutObjectCommandInput & { Bucket: string; Key: string } = {
     Bucket: bucket,
@@ -262,7 +193,7 @@ function uploadClient(client: S3Client, stop: AbortController, beforeComplete: (
  * stream holding at most one chunk ahead (so progress follows what the upload took). When `stop`
  * fires, a pending read is abandoned and the stream fails, so a body that stalls is not waited for.
  */
-function uploadBody(source: CountingSource, prefix: (Uint8Array | undefined)[], stop: AbortSignal): Readable {
+function uploadBody(source: BodySource, prefix: (Uint8Array | undefined)[], stop: AbortSignal): Readable {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < prefix.length; i++) {
       const chunk = prefix[i] as Uint8Array;
@@ -287,7 +218,7 @@ function uploadBody(source: CountingSource, prefix: (Uint8Array | undefined)[], 
 async function multipartPut(
   ctx: UploadContext,
   params: PutObjectCommandInput & { Bucket: string; Key: string },
-  source: CountingSource,
+  source: BodySource,
   prefix: (Uint8Array | undefined)[],
   {
     partSize,
