@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bucket, LocalStorage, MemoryStorage, S3Storage, isStorageError, openStorage } from 'stowage';
+import { Bucket, LocalStorage, MemoryStorage, isStorageError, openStorage } from 'stowage';
+import { S3Storage } from '@stowage/s3';
 import { type S3rver, startS3rver } from '@stowage/testing';
-import { rejection, thrown } from './helpers/errors.js';
+import { rejection } from './helpers/errors.js';
 import { s3Url } from './helpers/targets.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -20,8 +21,8 @@ function everythingShown(error: unknown): string {
 
 describe('openStorage: memory', () => {
   it('memory:// opens a fresh store each time', async () => {
-    const a = openStorage('memory://');
-    const b = openStorage('memory://');
+    const a = await openStorage('memory://');
+    const b = await openStorage('memory://');
     expect(a).toBeInstanceOf(MemoryStorage);
     expect(a).not.toBe(b);
     await a.createBucket('only-in-a');
@@ -29,13 +30,18 @@ describe('openStorage: memory', () => {
   });
 
   it('memory://name shares one store per name in the process', async () => {
-    const a = openStorage('memory://shared-test');
-    const b = openStorage('memory://shared-test');
-    const c = openStorage('memory://other-test');
+    const a = await openStorage('memory://shared-test');
+    const b = await openStorage('memory://shared-test');
+    const c = await openStorage('memory://other-test');
     expect(a).toBe(b);
     await a.createBucket('shared');
     expect(await b.bucketExists('shared')).toBe(true);
     expect(await c.bucketExists('shared')).toBe(false);
+  });
+
+  it('two opens of one name at once (the driver still loading) share the store', async () => {
+    const [a, b] = await Promise.all([openStorage('memory://racing-test'), openStorage('memory://racing-test')]);
+    expect(a).toBe(b);
   });
 });
 
@@ -49,7 +55,7 @@ describe('openStorage: file', () => {
   });
 
   it('file:///abs/root opens LocalStorage on that folder', async () => {
-    const storage = openStorage(pathToFileURL(root).href);
+    const storage = await openStorage(pathToFileURL(root).href);
     expect(storage).toBeInstanceOf(LocalStorage);
     expect((storage as LocalStorage).root).toBe(root);
     await new Bucket(storage, 'docs').create();
@@ -60,7 +66,7 @@ describe('openStorage: file', () => {
   it('takes a URL object and ?fsync=true', async () => {
     const url = pathToFileURL(join(root, 'synced'));
     url.searchParams.set('fsync', 'true');
-    const storage = openStorage(url);
+    const storage = await openStorage(url);
     await storage.createBucket('b-synced');
     expect(existsSync(join(root, 'synced', 'b-synced'))).toBe(true);
   });
@@ -76,7 +82,7 @@ describe('openStorage: s3 on s3rver', () => {
   });
 
   it('s3://?region=&endpoint=&forcePathStyle= opens S3Storage with those settings', async () => {
-    const storage = openStorage(s3Url(server.endpoint), { credentials: server.credentials });
+    const storage = await openStorage(s3Url(server.endpoint), { credentials: server.credentials });
     expect(storage).toBeInstanceOf(S3Storage);
     const { config } = (storage as S3Storage).client;
     expect(await config.region()).toBe('us-east-1');
@@ -90,11 +96,11 @@ describe('openStorage: s3 on s3rver', () => {
   });
 
   it('keeps given credentials out of errors, their JSON and their inspection', async () => {
-    const storage = openStorage(s3Url(server.endpoint), { credentials: CREDENTIALS });
+    const storage = await openStorage(s3Url(server.endpoint), { credentials: CREDENTIALS });
     const missing = await rejection(storage.headObject('no-such-bucket', 'k'));
     expect(isStorageError(missing)).toBe(true);
     // A server that is not there: the error goes through the SDK's connection failure path.
-    const closed = openStorage(s3Url('http://127.0.0.1:9'), { credentials: CREDENTIALS, s3: { maxAttempts: 1 } });
+    const closed = await openStorage(s3Url('http://127.0.0.1:9'), { credentials: CREDENTIALS, s3: { maxAttempts: 1 } });
     const unavailable = await rejection(closed.listBuckets());
     expect(isStorageError(unavailable, 'Unavailable')).toBe(true);
     for (const error of [missing, unavailable]) {
@@ -106,21 +112,21 @@ describe('openStorage: s3 on s3rver', () => {
     (closed as S3Storage).destroy();
   });
 
-  it('inspect(storage) never shows the secret key', () => {
-    const storage = openStorage(s3Url(server.endpoint), { credentials: CREDENTIALS });
+  it('inspect(storage) never shows the secret key', async () => {
+    const storage = await openStorage(s3Url(server.endpoint), { credentials: CREDENTIALS });
     expect(inspect(storage, { depth: 20 })).not.toContain(SECRET);
   });
 });
 
 describe('openStorage: errors', () => {
-  it('an unknown scheme is InvalidArgument naming the scheme', () => {
-    const error = thrown(() => openStorage('gs://bucket'));
+  it('an unknown scheme is InvalidArgument naming the scheme', async () => {
+    const error = await rejection(openStorage('gs://bucket'));
     expect(isStorageError(error, 'InvalidArgument')).toBe(true);
     expect((error as Error).message).toMatch(/unknown storage URL scheme "gs:"/);
   });
 
-  it('a malformed URL is InvalidArgument naming what is wrong, quoting no secret', () => {
-    const error = thrown(() => openStorage(`s3://AKIAIOSFODNN7EXAMPLE:${SECRET}@/?region=x`));
+  it('a malformed URL is InvalidArgument naming what is wrong, quoting no secret', async () => {
+    const error = await rejection(openStorage(`s3://AKIAIOSFODNN7EXAMPLE:${SECRET}@/?region=x`));
     expect(isStorageError(error, 'InvalidArgument')).toBe(true);
     expect((error as Error).message).toMatch(/must not hold credentials/);
     expect(everythingShown(error)).not.toContain(SECRET);

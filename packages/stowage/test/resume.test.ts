@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bucket, type S3Storage, openStorage, type ProgressEvent } from 'stowage';
+import { Bucket, openStorage, type ProgressEvent } from 'stowage';
+import type { S3Storage } from '@stowage/s3';
 import { DroppingProxy, type S3rver, startS3rver } from '@stowage/testing';
 import { MiB, checkProgress, scratchDir, writeRandomFile } from './helpers/files.js';
 import { s3Url } from './helpers/targets.js';
@@ -30,9 +31,9 @@ describe('downloadFile over a connection that drops (s3rver behind a TCP proxy)'
     proxy = new DroppingProxy(Number(new URL(server.endpoint).port));
     const proxyEndpoint = await proxy.start();
     const options = { credentials: server.credentials, s3: { capabilities: { conditionalGet: false } } };
-    direct = openStorage(s3Url(server.endpoint), options) as S3Storage;
+    direct = (await openStorage(s3Url(server.endpoint), options)) as S3Storage;
     // The SDK's own retries are off so that the drop reaches downloadFile, which must recover.
-    proxied = openStorage(s3Url(proxyEndpoint), { ...options, s3: { ...options.s3, maxAttempts: 1 } }) as S3Storage;
+    proxied = (await openStorage(s3Url(proxyEndpoint), { ...options, s3: { ...options.s3, maxAttempts: 1 } })) as S3Storage;
     ({ dir, close: closeDir } = await scratchDir());
   });
   afterAll(async () => {

@@ -255,7 +255,7 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
 
   it('a refused port: every operation is Unavailable; no view of any error (showHidden included) or of the storage shows a secret', async () => {
     const port = await freePort();
-    const storage = track(openStorage(s3Url(`http://127.0.0.1:${port}`), { credentials: staticCredentials, s3: { maxAttempts: 1 } }));
+    const storage = track(await openStorage(s3Url(`http://127.0.0.1:${port}`), { credentials: staticCredentials, s3: { maxAttempts: 1 } }));
     const caught = await collect('refused port', storage, 'photos', 'cat.jpg');
     expect(caught.length).toBeGreaterThanOrEqual(13);
     expect(codes(caught)).toMatchObject({ getObject: 'Unavailable', listBuckets: 'Unavailable', 'putObject multipart': 'Unavailable' });
@@ -267,7 +267,7 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
     let caught: Caught[] = [];
     beforeAll(async () => {
       const storage = track(
-        openStorage(s3Url(s3rver.endpoint), {
+        await openStorage(s3Url(s3rver.endpoint), {
           credentials: { accessKeyId: s3rver.credentials.accessKeyId, secretAccessKey: SECRET, sessionToken: TOKEN },
           s3: { maxAttempts: 1 },
         }),
@@ -289,7 +289,7 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
         if (e.type === 'object') await storage.deleteObject('secrets-present', e.key);
       await storage.deleteBucket('secrets-present');
       // An access key s3rver does not know: InvalidAccessKeyId, AccessDenied.
-      const denied = track(openStorage(s3Url(s3rver.endpoint), { credentials: staticCredentials, s3: { maxAttempts: 1 } }));
+      const denied = track(await openStorage(s3Url(s3rver.endpoint), { credentials: staticCredentials, s3: { maxAttempts: 1 } }));
       const refused = await collect('s3rver, unknown access key', denied, 'secrets-denied', 'k');
       expect(codes(refused)).toMatchObject({ listBuckets: 'AccessDenied', getObject: 'AccessDenied' });
       caught = [...missing, ...present, ...refused];
@@ -308,7 +308,7 @@ describe('no secret in errors or storages (in process)', { timeout: 120_000 }, (
     const echoed = async (label: string, credentials: OpenStorageOptions['credentials']): Promise<Caught[]> => {
       const all: Caught[] = [];
       for (const bucket of ECHO_BUCKETS) {
-        const storage = track(openStorage(s3Url(echoEndpoint), { ...(credentials ? { credentials } : {}), s3: { maxAttempts: 1 } }));
+        const storage = track(await openStorage(s3Url(echoEndpoint), { ...(credentials ? { credentials } : {}), s3: { maxAttempts: 1 } }));
         const caught = await collect(`echo server ${bucket}, ${label}`, storage, bucket, 'cat.jpg');
         expect(caught.length, bucket).toBeGreaterThanOrEqual(10);
         checkStorage(`echo storage, ${label}`, storage);
