@@ -3,7 +3,8 @@ import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bucket, S3Storage, isStorageError, openStorage, type Storage } from 'stowage';
+import { Bucket, isStorageError, openStorage, type Storage } from 'stowage';
+import { S3Storage } from '@stowage/s3';
 import { rejection } from './helpers/errors.js';
 import { FaultyStorage } from './helpers/faulty-storage.js';
 import { MiB, scratchDir, writeRandomFile } from './helpers/files.js';
@@ -20,7 +21,7 @@ for (const target of TARGETS) {
     beforeAll(async () => {
       const started = await target.start();
       stop = started.stop;
-      storage = openStorage(started.url, started.options);
+      storage = await openStorage(started.url, started.options);
       ({ dir, close: closeDir } = await scratchDir());
       await new Bucket(storage, bucketName).create();
     });

@@ -241,7 +241,7 @@ function differential(target: Target, runs: number, narrowing: Narrowing = {}, w
         [target, (s: Storage) => (other = s)],
       ] as const) {
         const started = await t.start();
-        set(openStorage(started.url, started.options));
+        set(await openStorage(started.url, started.options));
         stops.push(started.stop);
       }
     });

@@ -21,7 +21,7 @@ for (const target of TARGETS) {
     beforeAll(async () => {
       const started = await target.start();
       stop = started.stop;
-      storage = openStorage(started.url, started.options);
+      storage = await openStorage(started.url, started.options);
       ({ dir, close: closeDir } = await scratchDir());
       await writeRandomFile(source(), size);
     });
