@@ -75,6 +75,7 @@ export class CountedBody {
     const source = this.source ?? single(typeof this.whole === 'string' ? Buffer.from(this.whole, 'utf8') : (this.whole as Uint8Array));
     const iterator = abortableChunks(source, this.options.signal, details)[Symbol.asyncIterator]();
     let done = false;
+    let sinceTurn = 0;
     try {
       for (;;) {
         let next: IteratorResult<Uint8Array>;
@@ -89,6 +90,13 @@ export class CountedBody {
           break;
         }
         this.count(next.value.byteLength);
+        // A source that never waits on I/O would otherwise hold the event loop, so timers (and
+        // with them timeouts and aborts) never run; a turn of the loop per quarter MiB costs little.
+        sinceTurn += next.value.byteLength;
+        if (sinceTurn >= TURN_BYTES) {
+          sinceTurn = 0;
+          await nextTurn();
+        }
         yield next.value;
       }
     } finally {
@@ -129,6 +137,14 @@ export class CountedBody {
   private details(): StorageErrorDetails {
     return { bucket: this.options.bucket, key: this.options.key };
   }
+}
+
+/** Bytes a body may pass before it lets the event loop turn once. */
+const TURN_BYTES = 256 * 1024;
+
+/** Resolves on a later turn of the event loop, after pending timers and I/O callbacks. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {

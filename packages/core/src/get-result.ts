@@ -84,3 +84,25 @@ export class FrontGetResult implements GetResult {
 export function createGetResult(info: ObjectInfo, body: Readable, range?: { offset: number; length: number }): GetResult {
   return new FrontGetResult(streamRead(info, body, range), undefined, '', '');
 }
+
+/** Bytes per chunk of a {@link bytesRead} stream. */
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * An {@link ObjectRead} over bytes held in memory: the whole of `bytes`, or the `range` of them
+ * (resolved by the driver with `resolveRange`), streamed in 64 KiB chunks, with `bytes()` and
+ * `text()` served without a stream.
+ */
+export function bytesRead(info: ObjectInfo, bytes: Uint8Array, range?: { offset: number; length: number }): ObjectRead {
+  const view = range ? bytes.subarray(range.offset, range.offset + range.length) : bytes;
+  function* chunks(): Generator<Uint8Array> {
+    for (let at = 0; at < view.byteLength; at += READ_CHUNK_BYTES) yield view.slice(at, at + READ_CHUNK_BYTES);
+  }
+  return {
+    info,
+    ...(range ? { range } : {}),
+    stream: () => Readable.from(chunks(), { objectMode: false }),
+    bytes: () => view.slice(),
+    text: () => decoder.decode(view),
+  };
+}

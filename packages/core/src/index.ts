@@ -51,7 +51,7 @@ export {
 } from './keys.js';
 export { abortError, raceAbort, raceSignal, throwIfAborted } from './abort.js';
 export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
-export { FrontGetResult, collectBytes, createGetResult, streamRead } from './get-result.js';
+export { FrontGetResult, bytesRead, collectBytes, createGetResult, streamRead } from './get-result.js';
 export type { ObjectRead, StorageDriver } from './driver.js';
 export { FrontDoor } from './front-door.js';
 export { CountedBody, type CountedBodyOptions } from './counted-body.js';
@@ -81,6 +81,7 @@ export {
 export { ProgressThrottle, type ProgressThrottleOptions } from './progress-throttle.js';
 export { forEachLimited } from './concurrency.js';
 export { assertListOptions } from './list-options.js';
+export { type ListWindow, listSorted } from './listing.js';
 export { progressFailed, reportProgress } from './progress.js';
 export { fileError } from './file-errors.js';
 export { type TransferResult, type UploadFileOptions, guessContentType, uploadFile } from './upload-file.js';

@@ -70,17 +70,8 @@ function encode(text: string, size: number, slabs: Slabs): Uint8Array {
 /** Copies a streamed body into blocks as it arrives (each byte once, into memory the store owns). */
 export async function ingestStream(body: CountedBody): Promise<Ingested> {
   const writer = new BlockWriter(body.size);
-  for await (const chunk of body.chunks()) {
-    // A source that never waits on I/O would otherwise hold the event loop, so timers (and with
-    // them timeouts and aborts) never run; a turn of the loop per filled block costs little.
-    if (writer.add(chunk)) await nextTurn();
-  }
+  for await (const chunk of body.chunks()) writer.add(chunk);
   return writer.finish();
-}
-
-/** Resolves on a later turn of the event loop, after pending timers and I/O callbacks. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** Fills blocks of {@link BLOCK_BYTES} from chunks of any size, hashing as it goes. */
@@ -95,9 +86,8 @@ class BlockWriter {
   /** `expected`: the body's size when known, so a small body gets a block of its size. */
   constructor(private readonly expected: number | undefined) {}
 
-  /** Adds `chunk`; true when it filled at least one block. */
-  add(chunk: Uint8Array): boolean {
-    let sealed = false;
+  /** Adds `chunk`. */
+  add(chunk: Uint8Array): void {
     this.md5.update(chunk);
     this.size += chunk.byteLength;
     for (let at = 0; at < chunk.byteLength; ) {
@@ -108,10 +98,8 @@ class BlockWriter {
       at += n;
       if (this.used === this.current.byteLength) {
         this.seal(this.current);
-        sealed = true;
       }
     }
-    return sealed;
   }
 
   finish(): Ingested {

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { FrontDoor } from '@stowage/core';
+import { FrontDoor, type PresignOptions } from '@stowage/core';
 import type { S3StorageOptions } from './config.js';
 import { S3Driver } from './s3-driver.js';
 
@@ -17,6 +17,9 @@ import { S3Driver } from './s3-driver.js';
  * ```
  */
 export class S3Storage extends FrontDoor<S3Driver> {
+  /** A presigned GET or PUT URL (SigV4 query signing), valid for `expiresIn` seconds (at most 7 days). No request is sent. */
+  declare readonly presign: (bucket: string, key: string, options: PresignOptions) => Promise<string>;
+
   constructor(options: S3StorageOptions = {}) {
     super(new S3Driver(options));
   }
