@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Storage } from '@stowage/core';
-import { type ProgressBar, progressBar } from '@stowage/progress';
+import type { ProgressBar } from '@stowage/progress';
 import type { Args } from './args.js';
 import { Secrets, debugDetails, errorLine } from './errors.js';
 import { formatObject } from './locations.js';
@@ -83,10 +83,11 @@ export class Context {
 
   /**
    * A progress bar on stderr, only when stderr is a terminal and not `--quiet`: piped or logged
-   * output stays free of progress noise.
+   * output stays free of progress noise. @stowage/progress is loaded only then.
    */
-  progress(label: string, total: number): ProgressBar | undefined {
+  async progress(label: string, total: number): Promise<ProgressBar | undefined> {
     if (this.quiet || this.io.stderr.isTTY !== true) return undefined;
+    const { progressBar } = await import('@stowage/progress');
     const stderr = this.io.stderr;
     const stream = {
       write: (text: string) => stderr.write(text),

@@ -1,4 +1,16 @@
-import { type ErrorCode, isStorageError } from '@stowage/core';
+import type { ErrorCode, StorageError } from '@stowage/core';
+
+/**
+ * A stowage `StorageError` (with `code`, when given), told by its name and code rather than by
+ * `instanceof`: this module is on the path of every command line, `--help` included, and must not
+ * load @stowage/core for it; and an error from a second copy of core (ESM beside CommonJS) is still
+ * recognised.
+ */
+function isStorageError(error: unknown, code?: ErrorCode): error is StorageError {
+  if (!(error instanceof Error) || error.name !== 'StorageError') return false;
+  const found = (error as { code?: unknown }).code;
+  return typeof found === 'string' && (code === undefined || found === code);
+}
 
 /** Exit codes: 0 done, 1 an operation failed, 2 the command line was wrong, 130 interrupted (128 + SIGINT). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isStorageError, type Storage } from '@stowage/core';
+import type { Storage } from '@stowage/core';
 import { UsageError } from './errors.js';
 
 /** The folder (in the current directory) that is the store when none is named. */
@@ -36,10 +36,11 @@ export function localRoot(storage: Storage): string | undefined {
  * loading it; `openStorage` then loads only the URL's driver (the AWS SDK for `s3://` alone).
  */
 export async function openStore(url: string): Promise<Storage> {
-  const { openStorage } = await import('stowage');
+  const { openStorage } = await import('./open-storage.js');
   try {
     return await openStorage(url);
   } catch (error) {
+    const { isStorageError } = await import('@stowage/core');
     if (isStorageError(error, 'InvalidArgument')) throw new UsageError(`--store: ${error.message}`);
     throw error;
   }

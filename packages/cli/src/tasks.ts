@@ -126,7 +126,7 @@ export async function runTasks(ctx: Context, plan: Plan, options: RunOptions): P
   const transfers = tasks.filter(isTransfer);
   const deletions = tasks.filter((t): t is DeleteTask | UnlinkTask => !isTransfer(t));
   const total = transfers.reduce((sum, t) => sum + t.size, 0);
-  const bar = transfers.length > 0 ? ctx.progress(options.label, total) : undefined;
+  const bar = transfers.length > 0 ? await ctx.progress(options.label, total) : undefined;
   let failed = plan.problems;
   const fail = (error: unknown) => {
     failed++;

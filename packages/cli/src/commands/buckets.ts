@@ -1,4 +1,3 @@
-import { Bucket } from '@stowage/core';
 import type { Command } from '../command.js';
 import { formatObject, requireBucket } from '../locations.js';
 
@@ -38,6 +37,7 @@ export const rb: Command = {
   arity: { min: 1, max: 1 },
   async run(ctx, args) {
     const name = requireBucket(args.positionals[0] as string);
+    const { Bucket } = await import('@stowage/core');
     await new Bucket(ctx.storage, name).delete({ force: args.flag('force'), signal: ctx.signal });
     await ctx.out.status(`remove_bucket: ${formatObject(name)}`);
   },

@@ -1,7 +1,6 @@
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { formatObject, requireObject } from '../locations.js';
-import { streamToStdout } from './copy.js';
 
 /** `cat`: objects' bytes to stdout, streamed. */
 export const cat: Command = {
@@ -23,6 +22,7 @@ export const cat: Command = {
       if (location.key === '') throw new UsageError(`${formatObject(location.bucket)} is a bucket: name an object in it`);
       return location;
     });
+    const { streamToStdout } = await import('./transfer.js');
     for (const location of locations) await streamToStdout(ctx, location);
   },
 };

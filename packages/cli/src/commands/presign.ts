@@ -1,4 +1,3 @@
-import { StorageError } from '@stowage/core';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { formatObject, requireObject } from '../locations.js';
@@ -30,6 +29,7 @@ export const presign: Command = {
     const contentType = args.string('content-type');
     const storage = ctx.storage;
     if (!storage.capabilities.presign || storage.presign === undefined) {
+      const { StorageError } = await import('@stowage/core');
       throw new StorageError('NotSupported', `the ${storage.name} store cannot presign URLs; use an s3:// store`, { bucket, key });
     }
     const url = await storage.presign(bucket, key, { method, expiresIn, ...(contentType !== undefined ? { contentType } : {}) });

@@ -1,7 +1,7 @@
 import { type Command, SHARED } from '../command.js';
 import { UsageError } from '../errors.js';
 import { folderPrefix, formatObject, requireObject } from '../locations.js';
-import { type Task, runTasks } from '../tasks.js';
+import type { Task } from '../tasks.js';
 
 /** `rm`: delete an object, or with `--recursive` every object under a prefix. */
 export const rm: Command = {
@@ -34,6 +34,7 @@ export const rm: Command = {
         if (entry.type === 'object') tasks.push({ op: 'delete', bucket, key: entry.key });
       }
     }
+    const { runTasks } = await import('../tasks.js');
     await runTasks(ctx, { tasks, problems: 0 }, { dryRun: args.flag('dry-run'), transfers: 1, label: 'rm' });
   },
 };

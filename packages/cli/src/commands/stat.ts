@@ -1,4 +1,4 @@
-import { CONTENT_HEADER_NAMES, StorageError, type ObjectInfo } from '@stowage/core';
+import type { CONTENT_HEADER_NAMES, ObjectInfo } from '@stowage/core';
 import { type Command, SHARED } from '../command.js';
 import type { Context } from '../context.js';
 import { humanSize } from '../human.js';
@@ -35,19 +35,20 @@ export const stat: Command = {
       await ctx.out.json({ location: formatObject(bucket, key), bucket, ...info, lastModified: info.lastModified.toISOString() });
       return;
     }
-    for (const line of describeObject(bucket, info)) await ctx.out.line(line);
+    const { CONTENT_HEADER_NAMES } = await import('@stowage/core');
+    for (const line of describeObject(bucket, info, CONTENT_HEADER_NAMES)) await ctx.out.line(line);
   },
 };
 
 /** The lines of `stat`: aligned `Name: value`, then the metadata indented. */
-function describeObject(bucket: string, info: ObjectInfo): string[] {
+function describeObject(bucket: string, info: ObjectInfo, headerNames: typeof CONTENT_HEADER_NAMES): string[] {
   const rows: [string, string][] = [
     ['Location', formatObject(bucket, info.key)],
     ['Size', `${info.size} bytes (${humanSize(info.size)})`],
     ['ETag', info.etag],
     ['Last-Modified', info.lastModified.toISOString()],
   ];
-  for (const name of CONTENT_HEADER_NAMES) {
+  for (const name of headerNames) {
     const value = info[name];
     if (value !== undefined) rows.push([HEADER_LABELS[name], value]);
   }
@@ -61,7 +62,7 @@ function describeObject(bucket: string, info: ObjectInfo): string[] {
 
 async function statBucket(ctx: Context, bucket: string, json: boolean): Promise<void> {
   const found = (await ctx.storage.listBuckets({ signal: ctx.signal })).find((b) => b.name === bucket);
-  if (!found) throw new StorageError('NoSuchBucket', `bucket ${bucket} does not exist`, { bucket });
+  if (!found) throw new (await import('@stowage/core')).StorageError('NoSuchBucket', `bucket ${bucket} does not exist`, { bucket });
   if (json) {
     await ctx.out.json({
       location: formatObject(bucket),

@@ -1,8 +1,6 @@
 import { type Command, SHARED } from '../command.js';
 import { UsageError } from '../errors.js';
 import { parseLocation } from '../locations.js';
-import { runTasks } from '../tasks.js';
-import { planTree } from '../tree.js';
 import { barLabel, runOptions } from './copy.js';
 
 /** `sync`: make a folder or prefix hold what another holds, copying only what is new or changed. */
@@ -34,6 +32,7 @@ export const sync: Command = {
     const source = parseLocation(srcArg);
     const destination = parseLocation(dstArg);
     if (source.kind === 'stdio' || destination.kind === 'stdio') throw new UsageError('sync works on folders and prefixes, not on -');
+    const [{ planTree }, { runTasks }] = await Promise.all([import('../tree.js'), import('../tasks.js')]);
     const plan = await planTree(ctx, source, destination, {
       onlyChanged: true,
       sizeOnly: args.flag('size-only'),
