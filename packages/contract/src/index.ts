@@ -12,6 +12,7 @@
  */
 import { describe } from 'vitest';
 import type { Storage } from '@stowage/core';
+import { registerBadInput } from './bad-input.js';
 import { registerBuckets } from './buckets.js';
 import { registerConcurrency } from './concurrency.js';
 import { ContractSuite, type ContractOptions } from './context.js';
@@ -40,6 +41,7 @@ export const CONTRACT_CATEGORIES = [
   'errors',
   'presign',
   'hostile-bodies',
+  'bad-input',
 ] as const;
 
 /** One of {@link CONTRACT_CATEGORIES}. */
@@ -57,6 +59,7 @@ const REGISTER: Record<ContractCategory, (suite: ContractSuite) => void> = {
   errors: registerErrors,
   presign: registerPresign,
   'hostile-bodies': registerHostileBodies,
+  'bad-input': registerBadInput,
 };
 
 /**
