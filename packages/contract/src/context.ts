@@ -1,7 +1,7 @@
 import { it } from 'vitest';
 import type { Capabilities, Storage } from '@stowage/core';
 
-/** The names of the boolean flags of {@link Capabilities} (`maxKeyBytes` is a number, not a feature). */
+/** The names of the boolean flags of {@link Capabilities} (`maxKeyBytes` is a number, not a flag). */
 export type BooleanCapability = {
   [K in keyof Capabilities]: Capabilities[K] extends boolean ? K : never;
 }[keyof Capabilities];

@@ -46,7 +46,7 @@ export const WEIRD_KEYS: [label: string, key: string, needs?: BooleanCapability[
 ];
 
 /** Keys whose acceptance depends on a capability: accepted when it is declared, `InvalidKey` otherwise. */
-const CAPABILITY_KEYS: [feature: 'dotSegments' | 'emptySegments' | 'longSegments' | 'nulInKeys', label: string, key: string][] = [
+const CAPABILITY_KEYS: [capability: 'dotSegments' | 'emptySegments' | 'longSegments' | 'nulInKeys', label: string, key: string][] = [
   ['dotSegments', 'a `..` segment', 'a/../b'],
   ['dotSegments', 'a leading `.` segment', './a'],
   ['dotSegments', 'an inner `.` segment', 'a/./b'],
@@ -127,13 +127,13 @@ export function registerKeys(suite: ContractSuite): void {
     );
   }
 
-  for (const [feature, label, key] of CAPABILITY_KEYS) {
-    if (suite.has(feature)) {
-      suite.case(`a key with ${label} round-trips (${feature})`, async ({ storage, bucket }) => {
+  for (const [capability, label, key] of CAPABILITY_KEYS) {
+    if (suite.has(capability)) {
+      suite.case(`a key with ${label} round-trips (${capability})`, async ({ storage, bucket }) => {
         await expectRoundTrip(storage, bucket, key);
       });
     } else {
-      suite.case(`a key with ${label} rejects InvalidKey and leaves nothing (no ${feature})`, async ({ storage, bucket }) => {
+      suite.case(`a key with ${label} rejects InvalidKey and leaves nothing (no ${capability})`, async ({ storage, bucket }) => {
         await expectError(storage.putObject(bucket, key, 'x'), 'InvalidKey', { bucket, key });
         await expectEmptyBucket(storage, bucket);
       });
