@@ -11,6 +11,7 @@ const packageNames: Record<string, string> = {
   testing: '@stowage/testing',
   s3: '@stowage/s3',
   progress: '@stowage/progress',
+  layers: '@stowage/layers',
   stowage: 'stowage',
   cli: '@stowage/cli',
 };

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'AccessDenied',
   'ChecksumMismatch',
   'Unavailable',
+  'Timeout',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -1,0 +1,16 @@
+/**
+ * @stowage/layers: behaviour any stowage store gets by wrapping it (retry, timeout, concurrency
+ * limit, logging, tracing, prefixes, read-only, faults, mounts), written once for every driver.
+ * @packageDocumentation
+ */
+export {
+  ForwardingStorage,
+  InterceptingStorage,
+  type Layer,
+  type OperationCall,
+  type OperationName,
+  WRITE_OPERATIONS,
+  knownSize,
+  layered,
+  withSignal,
+} from './layer.js';
