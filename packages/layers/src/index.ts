@@ -14,3 +14,5 @@ export {
   layered,
   withSignal,
 } from './layer.js';
+export { type TimeoutOptions, timeout } from './timeout.js';
+export { concurrencyLimit } from './concurrency-limit.js';
