@@ -18,6 +18,7 @@ import {
   type FsLike,
   type Role,
 } from './adapters.js';
+import { cliStartCase } from './cli-start.js';
 import { S3_PART_SIZE, S3_QUEUE_SIZE, type BenchConfig, type ServerInfo } from './config.js';
 import { rawS3Client } from './raw-s3.js';
 import { gc, MiB, pool, randomBlock, timed, type Timing } from './util.js';
@@ -788,6 +789,7 @@ export const CASES: CaseDef[] = [
   },
   ...s3Cases('s3rver'),
   ...s3Cases('ceph'),
+  cliStartCase,
   {
     kind: 'rss',
     id: 'rss.local',

@@ -203,6 +203,17 @@ export function checkTargets(results: CaseResult[]): TargetCheck[] {
       });
     }
   }
+  // CLI start-up: each command's wall time ≤ 1.6× an empty node process's (the ratio column is
+  // node's time ÷ the CLI's, as for every throughput, so the check reads its inverse).
+  for (const row of rowsFor('cli.start').filter((r) => r.role === 'baseline')) {
+    checks.push({
+      target: 'CLI start ≤ 1.6× node -e 0',
+      what: row.metric.label,
+      measured: row.ratio === undefined ? 'n/a' : `${ratioText(1 / row.ratio)}× node -e 0`,
+      required: '≤ 1.60×',
+      met: row.ratio === undefined ? undefined : 1 / row.ratio <= 1.6,
+    });
+  }
   // RSS growth: the peak while streaming through, or what holding the bytes costs.
   for (const r of rss.filter((x) => x.role === 'stowage' && !x.error)) {
     const target =
@@ -351,6 +362,7 @@ export function groupTitle(group: string): string {
         memfs: 'Local driver on memfs (memoryVolume)',
         s3rver: 'S3 on s3rver 3.7.1',
         ceph: 'S3 on Ceph RGW 16.2',
+        cli: 'CLI start-up',
       } as Record<string, string>
     )[group] ?? group
   );
