@@ -16,3 +16,5 @@ export {
 } from './layer.js';
 export { type TimeoutOptions, timeout } from './timeout.js';
 export { concurrencyLimit } from './concurrency-limit.js';
+export { type LogLevel, type Logger, type LoggingOptions, type OperationEvent, type OperationOutcome, logging } from './logging.js';
+export { TRACER_NAME, type TracerLike, type TracingOptions, tracing } from './tracing.js';

@@ -1,0 +1,252 @@
+import {
+  ERROR_CODES,
+  type GetResult,
+  type ListEntry,
+  type ListOptions,
+  type ObjectInfo,
+  type PutResult,
+  type Storage,
+} from '@stowage/core';
+// Types only: erased from the build, so the package loads without @opentelemetry/api installed.
+import type { Attributes, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { InterceptingStorage, type Layer, type OperationCall, type OperationName } from './layer.js';
+
+/**
+ * An OpenTelemetry `Tracer` (`trace.getTracer('my-app')`, or an SDK provider's `getTracer`) fits as
+ * it is. Spelled out here, as the part {@link tracing} uses, so that this package's types never
+ * need `@opentelemetry/api` installed.
+ */
+export interface TracerLike {
+  startSpan(name: string, options?: { kind?: number; attributes?: Record<string, string | number | boolean> }, context?: unknown): unknown;
+}
+
+/** Options of {@link tracing}. */
+export interface TracingOptions {
+  /**
+   * The tracer to make spans with. Default: the global tracer provider's tracer named
+   * `@stowage/layers`, looked up on every call (so an SDK registered after the store was made is
+   * used), with `@opentelemetry/api` loaded on first use.
+   */
+  tracer?: TracerLike;
+}
+
+/** The name of the tracer (the instrumentation scope) stowage's spans come from. */
+export const TRACER_NAME = '@stowage/layers';
+
+type Api = typeof import('@opentelemetry/api');
+
+/**
+ * The OpenTelemetry API, loaded once on the first `tracing()`: `undefined` while loading, `null`
+ * when it is not installed (then `tracing()` passes every call through).
+ */
+let api: Api | null | undefined;
+let loading: Promise<void> | undefined;
+/** The provider the global one delegates to when no SDK is registered (the API's no-op singleton). */
+let noopProvider: TracerProvider | undefined;
+
+function loadApi(): Promise<void> {
+  loading ??= import('@opentelemetry/api').then(
+    (loaded) => {
+      // Some bundlers hand a CommonJS module's exports over as `default`.
+      const module = ((loaded as { default?: Api }).default?.trace ? (loaded as { default: Api }).default : loaded) as Api;
+      api = module;
+      noopProvider = new module.ProxyTracerProvider().getDelegate();
+    },
+    () => {
+      api = null;
+    },
+  );
+  return loading;
+}
+
+const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/**
+ * One OpenTelemetry span per operation, named `stowage.<operation>` (`stowage.putObject`), of kind
+ * CLIENT, with the attributes `stowage.driver`, `stowage.bucket`, `stowage.key`, `stowage.size`
+ * (where known: a put's body, a head's object, a get's body or range, a copy's result), a copy's
+ * `stowage.source.bucket` and `stowage.source.key`, and a listing's `stowage.prefix` and
+ * `stowage.entries`. The driver's own calls run inside the span, so an instrumented HTTP client's
+ * spans are its children. A failure sets status ERROR (its description is the code) and
+ * `error.type` to the `StorageError` code (`_OTHER` for a rejection that is no `StorageError`);
+ * error messages and exceptions are not recorded, since a driver's message can quote a server's
+ * text. A get's span covers the call, not the reading of its body; a listing's span covers its
+ * whole iteration, from the first entry asked for to its end, a `break` or a failure.
+ *
+ * `@opentelemetry/api` is an optional peer dependency, imported on first use: without it, or with
+ * no SDK registered, every call passes straight through at the cost of one check. A `tracer` in
+ * the options is used as it is.
+ *
+ * @example
+ * import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+ * import { trace } from '@opentelemetry/api';
+ * trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] }));
+ * const storage = layered(new S3Storage(), retry(), tracing());
+ */
+export function tracing(options: TracingOptions = {}): Layer {
+  if (api === undefined) void loadApi();
+  return (inner) => new TracingStorage(inner, options.tracer as Tracer | undefined);
+}
+
+/** The bytes a result names, for the operations whose results say. */
+function resultSize(operation: OperationName, result: unknown): number | undefined {
+  switch (operation) {
+    case 'getObject': {
+      const get = result as GetResult;
+      return get.range ? get.range.length : get.info.size;
+    }
+    case 'headObject':
+      return (result as ObjectInfo).size;
+    case 'putObject':
+    case 'copyObject':
+      return (result as PutResult).size;
+    default:
+      return undefined;
+  }
+}
+
+/** Marks `span` failed with `error`'s code; records no message (see {@link tracing}). */
+function fail(span: Span, error: unknown, loaded: Api): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  const type = typeof code === 'string' && CODES.has(code) ? code : '_OTHER';
+  span.setAttribute('error.type', type);
+  span.setStatus({ code: loaded.SpanStatusCode.ERROR, message: type });
+}
+
+class TracingStorage extends InterceptingStorage {
+  /** The global provider's delegate `globalTracer` was taken from. */
+  private globalDelegate: TracerProvider | undefined;
+  private globalTracer: Tracer | undefined;
+
+  constructor(
+    inner: Storage,
+    private readonly tracer: Tracer | undefined,
+  ) {
+    super(inner);
+  }
+
+  /**
+   * The tracer for this call, or `undefined` when there is nothing to trace into (no API, or the
+   * global provider is the no-op one): the fast path, a global read and a comparison.
+   */
+  private currentTracer(loaded: Api): Tracer | undefined {
+    if (this.tracer) return this.tracer;
+    const provider = loaded.trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+    const delegate = typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider;
+    if (delegate === noopProvider) return undefined;
+    if (delegate !== this.globalDelegate) {
+      this.globalDelegate = delegate;
+      this.globalTracer = delegate.getTracer(TRACER_NAME);
+    }
+    return this.globalTracer;
+  }
+
+  private startSpan(loaded: Api, tracer: Tracer, operation: OperationName, attributes: () => Attributes): Span {
+    const span = tracer.startSpan(`stowage.${operation}`, { kind: loaded.SpanKind.CLIENT });
+    // A span that is not recorded (sampled out) gets no attribute work.
+    if (span.isRecording()) span.setAttributes(attributes());
+    return span;
+  }
+
+  protected around<T>(call: OperationCall, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const loaded = api;
+    if (!loaded) {
+      // `undefined`: still loading, which only the calls made right after `tracing()` wait for.
+      // `null`: not installed, so there is nothing to trace into.
+      return loaded === undefined ? loadApi().then(() => this.around(call, run)) : run(call.signal);
+    }
+    const tracer = this.currentTracer(loaded);
+    if (tracer === undefined) return run(call.signal);
+    return this.traced(loaded, tracer, call, run);
+  }
+
+  private traced<T>(loaded: Api, tracer: Tracer, call: OperationCall, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const span = this.startSpan(loaded, tracer, call.operation, () => {
+      const attributes: Attributes = { 'stowage.driver': this.name };
+      if (call.bucket !== undefined) attributes['stowage.bucket'] = call.bucket;
+      if (call.key !== undefined) attributes['stowage.key'] = call.key;
+      if (call.size !== undefined) attributes['stowage.size'] = call.size;
+      if (call.source !== undefined) {
+        attributes['stowage.source.bucket'] = call.source.bucket;
+        attributes['stowage.source.key'] = call.source.key;
+      }
+      return attributes;
+    });
+    let pending: Promise<T>;
+    try {
+      pending = loaded.context.with(loaded.trace.setSpan(loaded.context.active(), span), run, undefined, call.signal);
+    } catch (error) {
+      // A store that throws instead of rejecting: the span still ends.
+      fail(span, error, loaded);
+      span.end();
+      throw error;
+    }
+    return pending.then(
+      (result) => {
+        if (call.size === undefined && span.isRecording()) {
+          const size = resultSize(call.operation, result);
+          if (size !== undefined) span.setAttribute('stowage.size', size);
+        }
+        span.end();
+        return result;
+      },
+      (error: unknown) => {
+        fail(span, error, loaded);
+        span.end();
+        throw error;
+      },
+    );
+  }
+
+  override listObjects(bucket: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
+    return this.list(bucket, options);
+  }
+
+  private async *list(bucket: string, options: ListOptions): AsyncGenerator<ListEntry> {
+    if (api === undefined) await loadApi();
+    const loaded = api;
+    const tracer = loaded ? this.currentTracer(loaded) : undefined;
+    if (!loaded || tracer === undefined) {
+      yield* this.inner.listObjects(bucket, options);
+      return;
+    }
+    const span = this.startSpan(loaded, tracer, 'listObjects', () => {
+      const attributes: Attributes = { 'stowage.driver': this.name, 'stowage.bucket': bucket };
+      if (typeof options.prefix === 'string' && options.prefix !== '') attributes['stowage.prefix'] = options.prefix;
+      return attributes;
+    });
+    const spanContext = loaded.trace.setSpan(loaded.context.active(), span);
+    let entries = 0;
+    let iterator: AsyncIterator<ListEntry> | undefined;
+    /** True once the inner listing ended or failed: then it needs no closing. */
+    let finished = false;
+    try {
+      // Each page is fetched inside the span, so the driver's requests are its children.
+      const it = loaded.context.with(spanContext, () => this.inner.listObjects(bucket, options)[Symbol.asyncIterator]());
+      iterator = it;
+      for (;;) {
+        let next: IteratorResult<ListEntry>;
+        try {
+          next = await loaded.context.with(spanContext, () => it.next());
+        } catch (error) {
+          finished = true;
+          throw error;
+        }
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        entries++;
+        yield next.value;
+      }
+    } catch (error) {
+      fail(span, error, loaded);
+      throw error;
+    } finally {
+      // The caller's `break` lands here with the inner listing still open: close it.
+      if (!finished && iterator?.return) await iterator.return().catch(() => undefined);
+      if (span.isRecording()) span.setAttribute('stowage.entries', entries);
+      span.end();
+    }
+  }
+}
