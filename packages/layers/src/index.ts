@@ -18,3 +18,5 @@ export { type TimeoutOptions, timeout } from './timeout.js';
 export { concurrencyLimit } from './concurrency-limit.js';
 export { type LogLevel, type Logger, type LoggingOptions, type OperationEvent, type OperationOutcome, logging } from './logging.js';
 export { TRACER_NAME, type TracerLike, type TracingOptions, tracing } from './tracing.js';
+export { type RetryEvent, type RetryOptions, retry } from './retry.js';
+export { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStats, type FaultsLayer, faults } from './faults.js';
