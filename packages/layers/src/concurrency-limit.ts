@@ -63,6 +63,9 @@ class LimitedStorage extends InterceptingStorage {
   }
 
   protected async around<T>(call: OperationCall, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    // A call aborted before it began takes no slot: the store beneath answers it (checking its
+    // input first, as it would without this layer) without any I/O.
+    if (call.signal?.aborted) return run(call.signal);
     await this.slots.take(call.signal, {
       ...(call.bucket !== undefined ? { bucket: call.bucket } : {}),
       ...(call.key !== undefined ? { key: call.key } : {}),
@@ -83,7 +86,8 @@ class LimitedStorage extends InterceptingStorage {
     let done = false;
     try {
       for (;;) {
-        await this.slots.take(options.signal, { bucket });
+        const held = !options.signal?.aborted;
+        if (held) await this.slots.take(options.signal, { bucket });
         let next: IteratorResult<ListEntry>;
         try {
           next = await iterator.next();
@@ -91,7 +95,7 @@ class LimitedStorage extends InterceptingStorage {
           done = true;
           throw error;
         } finally {
-          this.slots.give();
+          if (held) this.slots.give();
         }
         if (next.done) {
           done = true;

@@ -90,8 +90,10 @@ class TimeoutStorage extends InterceptingStorage {
     }
   }
 
+  /** The store's own answer, unless the caller's signal or the deadline is why it stopped. */
   private failure(error: unknown, call: OperationCall, deadline: Deadline): unknown {
-    if (call.signal?.aborted) return isStorageError(error, 'Aborted') ? error : abortError(call.signal, details(call));
+    if (isStorageError(error) && error.code !== 'Aborted') return error;
+    if (call.signal?.aborted) return isStorageError(error) ? error : abortError(call.signal, details(call));
     if (deadline.expired) return timedOut(call, deadline.ms, error);
     return error;
   }
