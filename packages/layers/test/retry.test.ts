@@ -241,7 +241,7 @@ describe('retry: backoff', () => {
       await storage.headObject('bucket', 'k');
       const elapsed = performance.now() - started;
       expect(delays).toEqual(expected);
-      const total = expected.reduce((a, b) => a + b, 0);
+      const total = expected.reduce((a: number, b: number) => a + b, 0);
       expect(elapsed).toBeGreaterThanOrEqual(total - 5); // timers may fire up to a millisecond early each
     }
   });
