@@ -1,10 +1,7 @@
 import { it } from 'vitest';
-import type { Capabilities, Storage } from '@stowage/core';
+import type { BooleanCapability, Capabilities, Storage } from '@stowage/core';
 
-/** The names of the boolean flags of {@link Capabilities} (`maxKeyBytes` is a number, not a flag). */
-export type BooleanCapability = {
-  [K in keyof Capabilities]: Capabilities[K] extends boolean ? K : never;
-}[keyof Capabilities];
+export type { BooleanCapability };
 
 /** Why capabilities are missing: capability name → reason, quoted in the titles of the skipped cases. */
 export type CapabilityReasons = Partial<Record<BooleanCapability, string>>;

@@ -126,3 +126,8 @@ export const S3_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   allBucketNames: true,
   exclusiveCreateBucket: true,
 });
+
+/** The names of the boolean flags of {@link Capabilities} (`maxKeyBytes` is a number, not a flag). */
+export type BooleanCapability = {
+  [K in keyof Capabilities]: Capabilities[K] extends boolean ? K : never;
+}[keyof Capabilities];

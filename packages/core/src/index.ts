@@ -25,7 +25,7 @@ export type {
   Signal,
   Storage,
 } from './storage.js';
-export { type Capabilities, S3_CAPABILITIES } from './capabilities.js';
+export { type BooleanCapability, type Capabilities, S3_CAPABILITIES } from './capabilities.js';
 export {
   ERROR_CODES,
   type ErrorCode,

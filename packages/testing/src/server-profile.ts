@@ -1,9 +1,6 @@
-import { S3_CAPABILITIES, type Capabilities } from '@stowage/core';
+import { S3_CAPABILITIES, type BooleanCapability, type Capabilities } from '@stowage/core';
 
-/** The names of the boolean flags of `Capabilities` (the ones a server can lack). */
-export type BooleanCapability = {
-  [K in keyof Capabilities]: Capabilities[K] extends boolean ? K : never;
-}[keyof Capabilities];
+export type { BooleanCapability };
 
 /**
  * What an S3-compatible server lacks, as data with reasons, in the one vocabulary of
