@@ -5,9 +5,18 @@
  */
 export { COMMANDS, main } from './main.js';
 export type { Command } from './command.js';
-export type { Io } from './context.js';
-export type { OutStream } from './output.js';
-export { EXIT } from './errors.js';
+export type { Args, OptionSpec, OptionSpecs } from './args.js';
+export type { Context, Io } from './context.js';
+export type { OutStream, Output } from './output.js';
+export { EXIT, type Secrets } from './errors.js';
 export { DEFAULT_STORE_DIR, STORE_ENV, storeUrl } from './store.js';
-export { type Location, parseLocation, formatObject, SCHEME } from './locations.js';
+export {
+  type FileLocation,
+  type Location,
+  type ObjectLocation,
+  type StdioLocation,
+  parseLocation,
+  formatObject,
+  SCHEME,
+} from './locations.js';
 export { VERSION } from './version.js';

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export * from '@stowage/core';
-export { LocalStorage, type LocalStorageOptions, memoryVolume, type MemoryVolume } from '@stowage/local';
+export { type FileSystem, LocalStorage, type LocalStorageOptions, memoryVolume, type MemoryVolume } from '@stowage/local';
 export { MemoryStorage } from '@stowage/memory';
 export type { S3StorageOptions } from '@stowage/s3';
 export { type OpenStorageOptions, openStorage } from './open-storage.js';
