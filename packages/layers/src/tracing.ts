@@ -45,17 +45,17 @@ let loading: Promise<void> | undefined;
 let noopProvider: TracerProvider | undefined;
 
 function loadApi(): Promise<void> {
-  loading ??= import('@opentelemetry/api').then(
-    (loaded) => {
-      // Some bundlers hand a CommonJS module's exports over as `default`.
-      const module = ((loaded as { default?: Api }).default?.trace ? (loaded as { default: Api }).default : loaded) as Api;
-      api = module;
+  loading ??= import('@opentelemetry/api')
+    .then((loaded) => {
+      // The ES module's own `default` export holds only the API singletons; a bundler that wraps the
+      // CommonJS build hands the whole module over as `default`.
+      const module = ('ProxyTracerProvider' in loaded ? loaded : (loaded as { default: Api }).default) as Api;
       noopProvider = new module.ProxyTracerProvider().getDelegate();
-    },
-    () => {
+      api = module;
+    })
+    .catch(() => {
       api = null;
-    },
-  );
+    });
   return loading;
 }
 
