@@ -337,4 +337,43 @@ describe.each(targets)('retry over faults over $name: a seeded workload ends byt
     },
     120_000,
   );
+
+  it.skipIf(target.skip !== undefined)(
+    'answers lost on the way back (afterEffect) are reported as the successes they were: conditional puts (one request and in parts), bucket calls',
+    async () => {
+      const opened = await target.open();
+      cleanups.push(opened.close);
+      const bare = opened.storage;
+      const lost = faults({ seed: 19, rate: 1, kinds: ['afterEffect'], operations: ['putObject', 'createBucket', 'deleteBucket'] });
+      const storage = layered(bare, lost, retry({ baseDelayMs: 1, maxDelayMs: 5 }));
+      const bucket = `stowage-lost-${target.name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${Date.now().toString(36)}`;
+      await storage.createBucket(bucket);
+      expect(await bare.bucketExists(bucket)).toBe(true);
+      if (bare.capabilities.conditionalPut) {
+        const random = prng(5);
+        for (const size of [1000, 6 * MiB]) {
+          const body = new Uint8Array(size).map(() => Math.floor(random() * 256));
+          const key = `lock-${size}`;
+          const result = await storage.putObject(bucket, key, body, { ifNoneMatch: '*', ...PARTS });
+          expect(result.etag).toBe((await bare.headObject(bucket, key)).etag);
+          expect(equal(await (await bare.getObject(bucket, key)).bytes(), body)).toBe(true);
+          if (bare.capabilities.ifMatchOnPut) {
+            const next = body.map((b) => b ^ 1);
+            await storage.putObject(bucket, key, next, { ifMatch: result.etag, ...PARTS });
+            expect(equal(await (await bare.getObject(bucket, key)).bytes(), next)).toBe(true);
+          }
+        }
+        // Someone else's object under the key is still PreconditionFailed.
+        await expect(storage.putObject(bucket, 'lock-1000', 'not the same bytes', { ifNoneMatch: '*' })).rejects.toMatchObject({
+          code: 'PreconditionFailed',
+        });
+        if (opened.openUploads) expect(await opened.openUploads(bucket)).toBe(0);
+      }
+      for await (const entry of bare.listObjects(bucket)) if (entry.type === 'object') await bare.deleteObject(bucket, entry.key);
+      await storage.deleteBucket(bucket);
+      expect(await bare.bucketExists(bucket)).toBe(false);
+      expect(lost.stats.afterEffect).toBeGreaterThanOrEqual(2);
+    },
+    60_000,
+  );
 });
