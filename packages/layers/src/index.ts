@@ -20,3 +20,6 @@ export { type LogLevel, type Logger, type LoggingOptions, type OperationEvent, t
 export { TRACER_NAME, type TracerLike, type TracingOptions, tracing } from './tracing.js';
 export { type RetryEvent, type RetryOptions, retry } from './retry.js';
 export { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStats, type FaultsLayer, faults } from './faults.js';
+export { prefixed } from './prefixed.js';
+export { readOnly } from './read-only.js';
+export { type MountedOptions, mounted } from './mounted.js';
