@@ -1,10 +1,19 @@
 import {
+  type BodyInput,
+  type BucketInfo,
+  type CopyOptions,
+  type DeleteObjectsResult,
   ERROR_CODES,
+  type GetOptions,
   type GetResult,
+  type HeadOptions,
   type ListEntry,
   type ListOptions,
   type ObjectInfo,
+  type ObjectRef,
+  type PutOptions,
   type PutResult,
+  type Signal,
   type Storage,
 } from '@stowage/core';
 // Types only: erased from the build, so the package loads without @opentelemetry/api installed.
@@ -198,8 +207,52 @@ class TracingStorage extends InterceptingStorage {
     );
   }
 
+  /**
+   * False when there is nothing to trace into (no API, or no SDK registered): then each call goes
+   * straight to the inner store with the caller's own arguments, skipping even the bookkeeping of
+   * `around` (the call's description and closure), which is most of what a layer costs on a
+   * sub-microsecond operation such as a head in memory. While the API loads, `around` waits for it.
+   */
+  private active(): boolean {
+    const loaded = api;
+    if (loaded === null) return false;
+    return loaded === undefined || this.currentTracer(loaded) !== undefined;
+  }
+
+  override listBuckets(options?: Signal): Promise<BucketInfo[]> {
+    return this.active() ? super.listBuckets(options) : this.inner.listBuckets(options);
+  }
+  override createBucket(bucket: string, options?: Signal): Promise<void> {
+    return this.active() ? super.createBucket(bucket, options) : this.inner.createBucket(bucket, options);
+  }
+  override deleteBucket(bucket: string, options?: Signal): Promise<void> {
+    return this.active() ? super.deleteBucket(bucket, options) : this.inner.deleteBucket(bucket, options);
+  }
+  override bucketExists(bucket: string, options?: Signal): Promise<boolean> {
+    return this.active() ? super.bucketExists(bucket, options) : this.inner.bucketExists(bucket, options);
+  }
+  override putObject(bucket: string, key: string, body: BodyInput, options?: PutOptions): Promise<PutResult> {
+    return this.active() ? super.putObject(bucket, key, body, options) : this.inner.putObject(bucket, key, body, options);
+  }
+  override getObject(bucket: string, key: string, options?: GetOptions): Promise<GetResult> {
+    return this.active() ? super.getObject(bucket, key, options) : this.inner.getObject(bucket, key, options);
+  }
+  override headObject(bucket: string, key: string, options?: HeadOptions): Promise<ObjectInfo> {
+    return this.active() ? super.headObject(bucket, key, options) : this.inner.headObject(bucket, key, options);
+  }
+  override deleteObject(bucket: string, key: string, options?: Signal): Promise<void> {
+    return this.active() ? super.deleteObject(bucket, key, options) : this.inner.deleteObject(bucket, key, options);
+  }
+  override deleteObjects(bucket: string, keys: string[], options?: Signal): Promise<DeleteObjectsResult> {
+    return this.active() ? super.deleteObjects(bucket, keys, options) : this.inner.deleteObjects(bucket, keys, options);
+  }
+  override copyObject(source: ObjectRef, target: ObjectRef, options?: CopyOptions): Promise<PutResult> {
+    return this.active() ? super.copyObject(source, target, options) : this.inner.copyObject(source, target, options);
+  }
+
   override listObjects(bucket: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
-    return this.list(bucket, options);
+    // Decided when the listing is made: one made before an SDK is registered stays untraced.
+    return this.active() ? this.list(bucket, options) : this.inner.listObjects(bucket, options);
   }
 
   private async *list(bucket: string, options: ListOptions): AsyncGenerator<ListEntry> {
