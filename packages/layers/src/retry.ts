@@ -108,6 +108,8 @@ function resolve(options: RetryOptions | undefined): Settings {
  *   duplicate and no gap.
  * - A get is retried until it returns; its body, once handed out, is the reader's: a body that fails
  *   part-way is not resumed here (read again, or use a driver that resumes, as S3's does).
+ * - A `deleteObjects` that succeeded is returned as it is, per-key errors included (a transient
+ *   error of one key is not retried on its own).
  * - Answers lost on the way back (issue 19): after a transient failure, a conditional put whose retry
  *   meets `PreconditionFailed` succeeds if the store now holds exactly the bytes this put sent (the
  *   ETag compared with their MD5 where the store's ETags are MD5s, else the bytes read back); a
