@@ -1,0 +1,106 @@
+// What the logging and tracing layers cost: 4 KiB put, get and head on bare MemoryStorage against
+// the same store inside tracing() with no OpenTelemetry SDK registered (target ≤ 1.05× bare) and
+// inside logging(() => {}). Bare memory is the stowage row, so each other row's ratio reads as
+// "times slower than bare" (bare's throughput ÷ the row's).
+import type { Storage } from '@stowage/core';
+import { type Role, StowageAdapter } from './adapters.js';
+import type { CaseDef, MetricSpec, Subject } from './cases.js';
+import type { BenchConfig } from './config.js';
+import { randomBlock, timed } from './util.js';
+
+const BYTES = 4096;
+/** Operations per metric and repetition: enough that a 5 % difference is above the noise of one sample. */
+const opsFor = (cfg: BenchConfig) => (cfg.mode === 'quick' ? 2_000 : 20_000);
+/** Distinct keys the operations cycle over (so the store stays small and the same for every subject). */
+const KEYS = 1_000;
+
+const memoryStorage = async (): Promise<Storage> => new (await import('@stowage/memory')).MemoryStorage();
+
+/** A layered store, shown as a reference row beside bare memory. */
+class LayeredAdapter extends StowageAdapter {
+  override readonly role: Role = 'reference';
+}
+
+/** Puts, gets and heads `ops` times over `KEYS` keys, one at a time. */
+function layerSubject(adapter: StowageAdapter, ops: number): Subject {
+  const payload = Buffer.from(randomBlock().subarray(0, BYTES));
+  const keys = Array.from({ length: KEYS }, (_, i) => `layers/k${String(i).padStart(5, '0')}.bin`);
+  return {
+    name: adapter.name,
+    role: adapter.role,
+    ...(adapter.note ? { note: adapter.note } : {}),
+    setup: () => adapter.init(),
+    async run(warmup) {
+      const n = warmup ? Math.ceil(ops / 8) : ops;
+      const put = await timed(async () => {
+        for (let i = 0; i < n; i++) await adapter.put(keys[i % KEYS]!, payload);
+      });
+      const get = await timed(async () => {
+        for (let i = 0; i < n; i++) {
+          const body = await adapter.get(keys[i % KEYS]!);
+          if (body.byteLength !== BYTES) throw new Error(`${adapter.name}: got ${body.byteLength} bytes of ${BYTES}`);
+        }
+      });
+      const head = await timed(async () => {
+        for (let i = 0; i < n; i++) await adapter.head(keys[i % KEYS]!);
+      });
+      return { put, get, head };
+    },
+    async cleanup() {
+      for (const key of keys) await adapter.del(key);
+    },
+    teardown: () => adapter.close(),
+  };
+}
+
+/** The subjects: bare memory (the stowage row), memory in tracing() without an SDK, memory in logging(() => {}). */
+export function layerAdapters(): StowageAdapter[] {
+  const layers = () => import('@stowage/layers');
+  const traced = new LayeredAdapter(
+    'memory + tracing(), no SDK',
+    async () => {
+      const { layered, tracing } = await layers();
+      const storage = layered(await memoryStorage(), tracing());
+      await storage.bucketExists('bench'); // lets tracing() finish loading @opentelemetry/api before timing
+      return storage;
+    },
+    'bench',
+    'tracing() with @opentelemetry/api loaded and no tracer provider registered (the no-op path)',
+  );
+  const logged = new LayeredAdapter(
+    'memory + logging(() => {})',
+    async () => {
+      const { layered, logging } = await layers();
+      return layered(
+        await memoryStorage(),
+        logging(() => {}),
+      );
+    },
+    'bench',
+    'logging() to a function that drops each event: the cost of timing and building the event',
+  );
+  return [new StowageAdapter('memory (bare)', memoryStorage, 'bench'), traced, logged];
+}
+
+const metrics = (cfg: BenchConfig): MetricSpec[] =>
+  (['put', 'get', 'head'] as const).map((name) => ({
+    name,
+    label: `${opsFor(cfg).toLocaleString('en-US')} × ${name} 4 KiB`,
+    unit: 'ops/s' as const,
+    amount: opsFor(cfg),
+  }));
+
+/** `memory.layers`: the per-operation cost of logging and of tracing with no SDK, on 4 KiB objects. */
+export const layersCases: CaseDef[] = [
+  {
+    kind: 'timed',
+    id: 'memory.layers',
+    group: 'memory',
+    title: 'Layers on small objects, memory: tracing() with no SDK (≤ 1.05× bare) and logging()',
+    reps: (cfg) => Math.max(cfg.reps, 5),
+    metrics,
+    async subjects(cfg) {
+      return layerAdapters().map((a) => layerSubject(a, opsFor(cfg)));
+    },
+  },
+];
