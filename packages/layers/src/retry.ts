@@ -194,6 +194,16 @@ class OneShotBody {
   }
 }
 
+/** True for a body of a kind stores accept (anything `normalizeBody` takes, which reads nothing yet). */
+function isBodyForm(body: BodyInput, details: StorageErrorDetails): boolean {
+  try {
+    normalizeBody(body, details);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function bytesOf(body: string | Uint8Array | Blob): Promise<Uint8Array> {
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) return body;
@@ -279,6 +289,11 @@ class RetryStorage extends InterceptingStorage {
   }
 
   override putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = {}): Promise<PutResult> {
+    // A body or callback of no accepted kind goes to the store as it is, to be refused there with
+    // the code every store gives it (wrapped, it would look valid until it is read).
+    if (!isBodyForm(body, { bucket, key }) || (options.onProgress !== undefined && typeof options.onProgress !== 'function')) {
+      return this.inner.putObject(bucket, key, body, options);
+    }
     const size = knownSize(body, options);
     const call: OperationCall = { operation: 'putObject', bucket, key, signal: options.signal, ...(size !== undefined ? { size } : {}) };
     const replayable = typeof body === 'string' || body instanceof Uint8Array || isBlob(body);
