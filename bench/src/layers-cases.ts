@@ -53,7 +53,7 @@ function layerSubject(adapter: StowageAdapter, ops: number): Subject {
   };
 }
 
-/** The subjects: bare memory (the stowage row), memory in tracing() without an SDK, memory in logging(() => {}). */
+/** The subjects: bare memory (the stowage row), memory in tracing() without an SDK, in logging(() => {}), in the whole stack. */
 export function layerAdapters(): StowageAdapter[] {
   const layers = () => import('@stowage/layers');
   const traced = new LayeredAdapter(
@@ -79,7 +79,26 @@ export function layerAdapters(): StowageAdapter[] {
     'bench',
     'logging() to a function that drops each event: the cost of timing and building the event',
   );
-  return [new StowageAdapter('memory (bare)', memoryStorage, 'bench'), traced, logged];
+  const stacked = new LayeredAdapter(
+    'memory + every layer',
+    async () => {
+      const { concurrencyLimit, layered, logging, prefixed, retry, timeout, tracing } = await layers();
+      const storage = layered(
+        await memoryStorage(),
+        timeout(60_000),
+        retry(),
+        concurrencyLimit(64),
+        prefixed('tenant/'),
+        logging(() => {}),
+        tracing(),
+      );
+      await storage.bucketExists('bench');
+      return storage;
+    },
+    'bench',
+    'timeout, retry, concurrencyLimit, prefixed, logging(() => {}) and tracing() (no SDK) around memory: the whole stack (≤ 1.3× bare)',
+  );
+  return [new StowageAdapter('memory (bare)', memoryStorage, 'bench'), traced, logged, stacked];
 }
 
 const metrics = (cfg: BenchConfig): MetricSpec[] =>
@@ -96,7 +115,7 @@ export const layersCases: CaseDef[] = [
     kind: 'timed',
     id: 'memory.layers',
     group: 'memory',
-    title: 'Layers on small objects, memory: tracing() with no SDK (≤ 1.05× bare) and logging()',
+    title: 'Layers on small objects, memory: tracing() with no SDK (≤ 1.05× bare), logging(), every layer (≤ 1.3× bare)',
     reps: (cfg) => Math.max(cfg.reps, 5),
     metrics,
     async subjects(cfg) {
