@@ -1,5 +1,6 @@
 // The cases: what each measures, on which subjects, and how. Subjects are built only in the child
 // process that runs the case (peers are imported there, not in the parent).
+import { seededRandom } from '@stowage/layers';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -320,18 +321,6 @@ const SCALE_PAGE = 1000;
  */
 const SCALE_FILL_LIMIT_MS = 60_000;
 
-/** Numbers from a fixed seed (mulberry32): every subject and every run draws the same keys. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const addTiming = (a: Timing, b: Timing): Timing => ({ ms: a.ms + b.ms, cpuMs: a.cpuMs + b.cpuMs });
 
 /** A run that failed part-way, with the samples it took before: the child keeps those and reports the error. */
@@ -443,7 +432,7 @@ function scaleSubject(make: () => Adapter, cfg: BenchConfig, reps: number): Subj
     async run(warmup) {
       const adapter = make();
       await adapter.init();
-      const random = seeded(20_240_601);
+      const random = seededRandom(20_240_601);
       const ops = warmup ? Math.ceil(cfg.scaleOps / WARMUP_SHARE) : cfg.scaleOps;
       const pages = warmup ? Math.ceil(cfg.scalePages / WARMUP_SHARE) : cfg.scalePages;
       const out: Record<string, Timing[]> = {};

@@ -51,3 +51,19 @@ export async function raceAbort<T>(signal: AbortSignal | undefined, task: Promis
   if (!signal) return task;
   return raceSignal(signal, task, () => abortError(signal, details));
 }
+
+/** Waits `ms`, or rejects `Aborted` as soon as `signal` fires (at once when it already has). */
+export function abortableDelay(ms: number, signal: AbortSignal | undefined, details: StorageErrorDetails = {}): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortError(signal, details));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal, details));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -49,7 +49,7 @@ export {
   keyShapeProblem,
   utf8Length,
 } from './keys.js';
-export { abortError, raceAbort, raceSignal, throwIfAborted } from './abort.js';
+export { abortError, abortableDelay, raceAbort, raceSignal, throwIfAborted } from './abort.js';
 export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
 export { FrontGetResult, bytesRead, collectBytes, createGetResult, streamRead } from './get-result.js';
 export type { ObjectRead, StorageDriver } from './driver.js';

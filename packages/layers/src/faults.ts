@@ -18,10 +18,11 @@ import {
   type Storage,
   StorageError,
   type StorageErrorDetails,
-  abortError,
+  abortableDelay,
   createGetResult,
 } from '@stowage/core';
 import { ForwardingStorage, type Layer, type OperationName, WRITE_OPERATIONS } from './layer.js';
+import { seededRandom } from './seeded-random.js';
 
 /** The faults {@link faults} can inject. */
 export const FAULT_KINDS = ['unavailable', 'latency', 'cutBody', 'corruptBody', 'afterEffect'] as const;
@@ -59,18 +60,6 @@ export type FaultsLayer = Layer & {
   /** Faults injected so far per kind, over every store this layer wraps (live counts). */
   readonly stats: Readonly<FaultStats>;
 };
-
-/** mulberry32: a small, fast, seedable generator of numbers in [0, 1); plenty for test faults. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPERATIONS: ReadonlySet<string> = new Set<OperationName>([
   'listBuckets',
@@ -134,7 +123,7 @@ class FaultSource {
     readonly plan: ResolvedPlan,
     seed: number,
   ) {
-    this.random = seeded(seed);
+    this.random = seededRandom(seed);
   }
 
   /**
@@ -155,21 +144,6 @@ class FaultSource {
 
 function injected(what: string, details: StorageErrorDetails): StorageError {
   return new StorageError('Unavailable', `injected fault: ${what}`, details);
-}
-
-function wait(ms: number, signal: AbortSignal | undefined, details: StorageErrorDetails): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(signal, details));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal, details));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** `source`'s bytes with the one at `index` flipped (every bit), or cut short with an error at `index`. */
@@ -218,7 +192,7 @@ class FaultyStorage extends ForwardingStorage {
         throw injected(`${operation} failed before it reached the store`, details);
       case 'latency':
         stats.latency += 1;
-        await wait(Math.round(draw.at * this.source.plan.maxLatencyMs), signal, details);
+        await abortableDelay(Math.round(draw.at * this.source.plan.maxLatencyMs), signal, details);
         return call();
       case 'afterEffect':
         await call(); // the store's answer is dropped, as a lost response drops it
@@ -296,7 +270,7 @@ class FaultyStorage extends ForwardingStorage {
     const details = { bucket };
     if (draw.kind === 'latency') {
       this.source.stats.latency += 1;
-      await wait(Math.round(draw.at * this.source.plan.maxLatencyMs), options.signal, details);
+      await abortableDelay(Math.round(draw.at * this.source.plan.maxLatencyMs), options.signal, details);
     }
     // Fails after 0–7 entries: at the start, or mid-way as a connection lost between pages; a
     // shorter listing fails at its end instead of finishing.

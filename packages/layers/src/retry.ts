@@ -12,7 +12,7 @@ import {
   type Storage,
   StorageError,
   type StorageErrorDetails,
-  abortError,
+  abortableDelay,
   bareEtag,
   compareKeys,
   isStorageError,
@@ -142,22 +142,6 @@ function detailsOf(call: OperationCall): StorageErrorDetails {
   return { ...(call.bucket !== undefined ? { bucket: call.bucket } : {}), ...(call.key !== undefined ? { key: call.key } : {}) };
 }
 
-/** Waits `ms`, or rejects `Aborted` as soon as `signal` fires. */
-function sleep(ms: number, signal: AbortSignal | undefined, details: StorageErrorDetails): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(signal, details));
-  return new Promise((resolveSleep, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal, details));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolveSleep();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 function isBlob(body: unknown): body is Blob {
   return typeof Blob !== 'undefined' && body instanceof Blob;
 }
@@ -242,7 +226,7 @@ class RetryStorage extends InterceptingStorage {
     } catch {
       // An observer's failure must not change the outcome of the operation.
     }
-    await sleep(delayMs, call.signal, detailsOf(call));
+    await abortableDelay(delayMs, call.signal, detailsOf(call));
   }
 
   private async retrying<T>(call: OperationCall, run: () => Promise<T>, hooks: Hooks<T> = {}): Promise<T> {

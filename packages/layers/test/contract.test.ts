@@ -28,5 +28,5 @@ const WHOLE_STACK: (() => layers.Layer)[] = [
 
 describeStorageContract(
   'memory inside the whole stack',
-  (): Storage => layers.layered(new MemoryStorage(), ...LAYERS.map(([, layer]) => layer())),
+  (): Storage => layers.layered(new MemoryStorage(), ...WHOLE_STACK.map((layer) => layer())),
 );

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type BodyInput, type Storage, isStorageError } from '@stowage/core';
-import { type FaultsLayer, faults, layered, retry } from '@stowage/layers';
+import { type FaultsLayer, faults, layered, retry, seededRandom } from '@stowage/layers';
 import { LocalStorage } from '@stowage/local';
 import { MemoryStorage } from '@stowage/memory';
 import { S3Storage } from '@stowage/s3';
@@ -22,17 +22,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 const MiB = 1024 * 1024;
 /** The S3 driver's transfer hints: 5 MiB parts (S3's smallest), so a 6–8 MiB body goes up in parts. */
 const PARTS = { multipartThreshold: 5 * MiB, partSize: 5 * MiB };
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Opened {
   storage: Storage;
@@ -149,7 +138,7 @@ async function workload(
   seed: number,
   tally: Tally,
 ): Promise<Map<string, Uint8Array>> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const caps = storage.capabilities;
   const model = new Map<string, Uint8Array>();
@@ -350,7 +339,7 @@ describe.each(targets)('retry over faults over $name: a seeded workload ends byt
       await storage.createBucket(bucket);
       expect(await bare.bucketExists(bucket)).toBe(true);
       if (bare.capabilities.conditionalPut) {
-        const random = prng(5);
+        const random = seededRandom(5);
         for (const size of [1000, 6 * MiB]) {
           const body = new Uint8Array(size).map(() => Math.floor(random() * 256));
           const key = `lock-${size}`;

@@ -17,6 +17,7 @@
 // Every injected fault is counted per kind, so a test can assert that each kind really happened.
 // The proxy is HTTP-aware (node:http on both sides) so it can aim faults at bodies; it forwards
 // every header unchanged (Host included, so SigV4 signatures stay valid) but `Expect`.
+import { seededRandom } from '@stowage/layers';
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -57,18 +58,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small seeded PRNG, so a run's fault plan can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MD5_ETAG = /^"?[0-9a-f]{32}"?$/i;
 
 /** A GET of an object (not a listing, not a bucket-level request, not a multipart listing). */
@@ -100,7 +89,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const rate = options.rate ?? 0.05;
   const stallMs = options.stallMs ?? 3000;
   const allowed = new Set(options.kinds ?? FAULT_KINDS);
-  const random = prng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const counts = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   let requests = 0;
   let retries = 0;

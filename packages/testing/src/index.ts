@@ -9,7 +9,9 @@ export { CEPH_PROFILE, abortOpenUploads, cephTarget, envTarget, openUploads, typ
 export { isBooleanCapability, serverProfile, type BooleanCapability, type ServerProfile } from './server-profile.js';
 export { countCommands } from './count-commands.js';
 export { hostileAnswer } from './echo-server.js';
-export { FAULT_KINDS, prng, startFaultProxy, type FaultKind, type FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
+export { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 export { DroppingProxy, type DropRule, type SeenRequest } from './dropping-proxy.js';
 export { startStallProxy, type StallProxy } from './stall-proxy.js';
 export { hostileBucket, hostileKey, roundTripsOrIsRefused } from './hostile-input.js';
+/** The seeded generator the fault proxy and the faults layer draw from (`seededRandom` of @stowage/layers). */
+export { seededRandom as prng } from '@stowage/layers';
