@@ -12,4 +12,6 @@ export const libraryBuild: Options = {
   target: 'node20',
   clean: true,
   sourcemap: true,
+  // import.meta.url in the CommonJS build, for the packages that require a dependency on first use.
+  shims: true,
 };

@@ -16,11 +16,18 @@ const packageNames: Record<string, string> = {
   cli: '@stowage/cli',
 };
 
-export const alias = Object.fromEntries(
-  Object.entries(packageNames)
+/** Entry points below a package's main one, by import name: listed first, so `stowage` does not swallow them. */
+const subpaths: Record<string, string> = {
+  'stowage/s3': 'stowage/src/s3.ts',
+};
+
+// Exact matches (`^name$`): an import of `stowage/s3` must not resolve through `stowage`'s entry.
+export const alias = [
+  ...Object.entries(subpaths).map(([name, file]) => ({ find: new RegExp(`^${name}$`), replacement: `${packagesDir}${file}` })),
+  ...Object.entries(packageNames)
     .filter(([dir]) => existsSync(`${packagesDir}${dir}/src/index.ts`))
-    .map(([dir, name]) => [name, `${packagesDir}${dir}/src/index.ts`]),
-);
+    .map(([dir, name]) => ({ find: new RegExp(`^${name}$`), replacement: `${packagesDir}${dir}/src/index.ts` })),
+];
 
 const hasTests = (dir: string): boolean =>
   existsSync(`${packagesDir}${dir}/test`) &&

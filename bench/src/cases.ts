@@ -1,6 +1,5 @@
 // The cases: what each measures, on which subjects, and how. Subjects are built only in the child
 // process that runs the case (peers are imported there, not in the parent).
-import { seededRandom } from '@stowage/layers';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import {
   type FsLike,
   type Role,
 } from './adapters.js';
+import { seededRandom } from '@stowage/core';
 import { cliStartCase } from './cli-start.js';
 import { S3_PART_SIZE, S3_QUEUE_SIZE, type BenchConfig, type ServerInfo } from './config.js';
 import { rawS3Client } from './raw-s3.js';

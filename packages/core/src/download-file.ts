@@ -21,8 +21,11 @@ export interface DownloadFileOptions extends TransferConfig {
   ifMatch?: string;
 }
 
-interface Part {
+/** A byte range of an object, one of the parts a transfer splits it into. */
+export interface Part {
+  /** First byte. */
   offset: number;
+  /** Bytes in the part. */
   length: number;
 }
 
@@ -32,7 +35,7 @@ interface Part {
  * response equal to the one seen first), so the target is never partial. Objects above the
  * multipart threshold are fetched as concurrent ranged reads pinned to that ETag (`ifMatch`) and
  * written at their offsets (ranges of `partSize`, or of a multiple of it for large objects: see
- * {@link rangeSize}); a range that fails is retried alone, from its first missing byte. On
+ * `rangeSize`); a range that fails is retried alone, from its first missing byte. On
  * failure or abort the temporary file is removed and the target is left as it was.
  */
 export async function downloadFile(

@@ -61,7 +61,10 @@ const CHECKED_BUCKETS = 1024;
 export class FrontDoor<D extends StorageDriver = StorageDriver> implements Storage {
   readonly name: string;
   readonly capabilities: Capabilities;
-  /** The driver behind this door. */
+  /**
+   * The driver behind this door, for a subclass's own methods (a store's test helpers).
+   * @internal
+   */
   protected readonly driver: D;
   private readonly checkedBuckets = new Set<string>();
 

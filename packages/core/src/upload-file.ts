@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import mime from 'mime-types';
+import { createRequire } from 'node:module';
 import { abortError, throwIfAborted } from './abort.js';
 import { StorageError, isStorageError } from './errors.js';
 import { fileError } from './file-errors.js';
@@ -37,7 +37,22 @@ export interface TransferResult {
  * when the extension is unknown and the driver's default applies.
  */
 export function guessContentType(path: string): string | undefined {
-  return mime.lookup(path) || undefined;
+  return loadMime().lookup(path) || undefined;
+}
+
+type Mime = typeof import('mime-types');
+let mime: Mime | undefined;
+
+/**
+ * mime-types (CommonJS, with a large table), required on the first guess, so that importing core
+ * costs nothing for a program that never uploads a file; `__filename` in the CommonJS build.
+ */
+function loadMime(): Mime {
+  if (mime === undefined) {
+    const from = typeof __filename === 'string' ? __filename : import.meta.url;
+    mime = createRequire(from)('mime-types') as Mime;
+  }
+  return mime;
 }
 
 /**

@@ -19,10 +19,10 @@ import {
   StorageError,
   type StorageErrorDetails,
   abortableDelay,
+  seededRandom,
   createGetResult,
 } from '@stowage/core';
 import { ForwardingStorage, type Layer, type OperationName, WRITE_OPERATIONS } from './layer.js';
-import { seededRandom } from './seeded-random.js';
 
 /** The faults {@link faults} can inject. */
 export const FAULT_KINDS = ['unavailable', 'latency', 'cutBody', 'corruptBody', 'afterEffect'] as const;

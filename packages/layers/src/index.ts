@@ -23,4 +23,3 @@ export { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultStats, type Faul
 export { prefixed } from './prefixed.js';
 export { readOnly } from './read-only.js';
 export { type MountedOptions, mounted } from './mounted.js';
-export { seededRandom } from './seeded-random.js';

@@ -1,4 +1,4 @@
-import { createXXHash128, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 
 /**
  * The content digest kept for every object: XXH3-128, which hashes at memory speed (several GB/s)
@@ -14,9 +14,12 @@ export interface Digest {
 // A hasher is a small WebAssembly instance: reuse them rather than instantiate one per object.
 const idle: IHasher[] = [];
 
-/** A fresh digest. */
+let hashWasm: Promise<typeof import('hash-wasm')> | undefined;
+
+/** A fresh digest. hash-wasm is loaded on the first one: a command that writes nothing never pays for it. */
 export async function createDigest(): Promise<Digest> {
-  const hasher = idle.pop() ?? (await createXXHash128());
+  hashWasm ??= import('hash-wasm');
+  const hasher = idle.pop() ?? (await (await hashWasm).createXXHash128());
   hasher.init();
   let done = false;
   return {

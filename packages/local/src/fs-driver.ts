@@ -60,18 +60,18 @@ export interface FsStorageOptions {
  * The driver behind {@link FsStorage}: S3's semantics on any file system with Node's `fs.promises`
  * API. Buckets are folders under the root, objects are plain files at their key's path, and each
  * object's headers, metadata and digest live in a record beside it. Its input comes checked by
- * the front door; unexpected file-system errors are mapped by {@link fsError}.
+ * the front door; unexpected file-system errors are mapped by `fsError`.
  *
  * Writes stream to a temporary file and are renamed into place, so readers see the old version or
- * the new one, whole, with its own record. The jobs live apart: {@link BucketFolders} (buckets,
- * the folders above a key, symbolic links), {@link ObjectRecords} (each version's record),
- * {@link Publisher} (the atomic publish step); this class holds the layout and the operations.
+ * the new one, whole, with its own record. The jobs live apart: `BucketFolders` (buckets,
+ * the folders above a key, symbolic links), `ObjectRecords` (each version's record),
+ * `Publisher` (the atomic publish step); this class holds the layout and the operations.
  * See the package README for which keys are refused.
  */
 export class FsDriver implements StorageDriver {
   readonly name: string;
   readonly capabilities: Capabilities = FS_CAPABILITIES;
-  protected readonly fs: FsPromises;
+  private readonly fs: FsPromises;
   private readonly rootOption: string;
   private readonly fsync: boolean;
   private readonly folders: BucketFolders;
@@ -94,19 +94,12 @@ export class FsDriver implements StorageDriver {
   }
 
   /** Creates the root and internal folders, and removes temporaries left by writers that died. Runs once. */
-  protected layout(): Promise<Layout> {
+  private layout(): Promise<Layout> {
     this.layoutPromise ??= this.open().catch((error: unknown) => {
       this.layoutPromise = undefined;
       throw fsError(error);
     });
     return this.layoutPromise;
-  }
-
-  /** Forgets the prepared layout, so the next call prepares the root again (after it was wiped). */
-  protected forgetLayout(): void {
-    this.layoutPromise = undefined;
-    this.records.clear();
-    this.folders.clear();
   }
 
   private async open(): Promise<Layout> {

@@ -23,7 +23,7 @@ export interface LocalStorageOptions {
 }
 
 /**
- * A {@link Storage} on the local disk. Bucket `photos` is the folder `<root>/photos`, object
+ * A `Storage` on the local disk. Bucket `photos` is the folder `<root>/photos`, object
  * `cats/cat.jpg` the plain file `<root>/photos/cats/cat.jpg`; the driver's own records live in
  * `<root>/.stowage`. With the `fs` option the same layout lives on another file system, such as a
  * {@link memoryVolume} in memory.

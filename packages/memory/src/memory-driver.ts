@@ -18,6 +18,7 @@ import {
   type ListEntry,
   type ListOptions,
   type ObjectInfo,
+  type ObjectRead,
   type ObjectRef,
   type PutOptions,
   type PutResult,
@@ -118,7 +119,7 @@ export class MemoryDriver implements StorageDriver {
     return info;
   }
 
-  async getObject(bucket: string, key: string, options: GetOptions): Promise<MemoryRead> {
+  async getObject(bucket: string, key: string, options: GetOptions): Promise<ObjectRead> {
     const version = this.version(bucket, key);
     let info: ObjectInfo | undefined;
     if (hasReadConditions(options)) {

@@ -13,7 +13,7 @@ export interface StoredObjectView extends ObjectInfo {
 }
 
 /**
- * A {@link Storage} held in memory that behaves like S3: every key S3 accepts (`a` beside `a/b`,
+ * A `Storage` held in memory that behaves like S3: every key S3 accepts (`a` beside `a/b`,
  * `folder/` markers, `a//b`, `.` and `..` as plain characters, 1,024 UTF-8 bytes), ETags that are
  * the quoted MD5 of the bytes (as S3 gives for a single PUT; copies keep their source's), listings
  * in UTF-8 byte order from a sorted index, S3's conditions, ranges and errors. It is the project's

@@ -4,7 +4,7 @@ import type { S3StorageOptions } from './config.js';
 import { S3Driver } from './s3-driver.js';
 
 /**
- * A {@link Storage} on Amazon S3 or any S3-compatible server (Ceph RGW, MinIO, R2, ...), through
+ * A `Storage` on Amazon S3 or any S3-compatible server (Ceph RGW, MinIO, R2, ...), through
  * the AWS SDK v3, behind core's front door. Operations keep S3's own semantics; errors are
  * `StorageError`s with the SDK's error as `cause`.
  *

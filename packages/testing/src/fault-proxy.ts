@@ -17,9 +17,9 @@
 // Every injected fault is counted per kind, so a test can assert that each kind really happened.
 // The proxy is HTTP-aware (node:http on both sides) so it can aim faults at bodies; it forwards
 // every header unchanged (Host included, so SigV4 signatures stay valid) but `Expect`.
-import { seededRandom } from '@stowage/layers';
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { seededRandom } from '@stowage/core';
 
 export type FaultKind = 'slowdown' | 'reset' | 'stall' | 'flipResponse' | 'flipRequest';
 export const FAULT_KINDS: readonly FaultKind[] = ['slowdown', 'reset', 'stall', 'flipResponse', 'flipRequest'];

@@ -13,5 +13,5 @@ export { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy, type Fau
 export { DroppingProxy, type DropRule, type SeenRequest } from './dropping-proxy.js';
 export { startStallProxy, type StallProxy } from './stall-proxy.js';
 export { hostileBucket, hostileKey, roundTripsOrIsRefused } from './hostile-input.js';
-/** The seeded generator the fault proxy and the faults layer draw from (`seededRandom` of @stowage/layers). */
-export { seededRandom as prng } from '@stowage/layers';
+/** The seeded generator the fault proxy and the faults layer draw from (`seededRandom` of @stowage/core). */
+export { seededRandom as prng } from '@stowage/core';
