@@ -10,5 +10,7 @@ export * from '@stowage/core';
 export { type FileSystem, LocalStorage, type LocalStorageOptions, memoryVolume, type MemoryVolume } from '@stowage/local';
 export { MemoryStorage } from '@stowage/memory';
 export type { S3StorageOptions } from '@stowage/s3';
+export * from '@stowage/layers';
 export { type OpenStorageOptions, openStorage } from './open-storage.js';
+export type { LayerParams } from './layer-params.js';
 export { type StorageUrl, parseStorageUrl } from './parse-url.js';

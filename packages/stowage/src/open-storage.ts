@@ -2,7 +2,8 @@ import type { Storage } from '@stowage/core';
 import type { LocalStorageOptions } from '@stowage/local';
 import type { MemoryStorage } from '@stowage/memory';
 import type { S3StorageOptions } from '@stowage/s3';
-import { parseStorageUrl } from './parse-url.js';
+import { applyLayerParams } from './layer-params.js';
+import { type StorageUrl, parseStorageUrl } from './parse-url.js';
 
 /** Options of {@link openStorage}; each applies only to the schemes it names. */
 export interface OpenStorageOptions {
@@ -30,6 +31,10 @@ const namedMemory = new Map<string, MemoryStorage>();
  * - `s3://?region=…&endpoint=…&forcePathStyle=true`: `S3Storage`, credentials from the AWS default
  *   chain unless `options.credentials` gives them.
  *
+ * Any scheme takes layers as parameters (docs/layers.md): `prefix=tenant-a/` (`prefixed`),
+ * `retries=5` (`retry`), `timeout=30s` (each attempt's `timeout`; `ms`, `s` or `m`),
+ * `readOnly=true` (`readOnly`): `file:///srv/data?prefix=tenant-a/&retries=3&timeout=10s`.
+ *
  * An unknown scheme or a malformed URL is an `InvalidArgument` that names the problem (a rejected
  * promise, like every other failure).
  *
@@ -39,6 +44,11 @@ const namedMemory = new Map<string, MemoryStorage>();
  */
 export async function openStorage(url: string | URL, options: OpenStorageOptions = {}): Promise<Storage> {
   const parsed = parseStorageUrl(url);
+  return applyLayerParams(await openStore(parsed, options), parsed.layers);
+}
+
+/** The store a parsed URL names, without its layers. */
+async function openStore(parsed: StorageUrl, options: OpenStorageOptions): Promise<Storage> {
   switch (parsed.scheme) {
     case 'memory': {
       const { MemoryStorage } = await import('@stowage/memory');

@@ -1,11 +1,13 @@
 import { StorageError } from '@stowage/core';
 import { fileURLToPath } from 'node:url';
+import { type LayerParams, takeLayerParams } from './layer-params.js';
 
-/** What a storage URL asks for, once checked. */
-export type StorageUrl =
+/** What a storage URL asks for, once checked: the store, and the layers around it (any scheme). */
+export type StorageUrl = (
   | { scheme: 'memory' /** Shared per process under this name; fresh each time when absent. */; name?: string }
   | { scheme: 'file' /** Absolute path of the root folder. */; root: string; fsync?: boolean }
-  | { scheme: 's3'; region?: string; endpoint?: string; forcePathStyle?: boolean };
+  | { scheme: 's3'; region?: string; endpoint?: string; forcePathStyle?: boolean }
+) & { layers?: LayerParams };
 
 const FORMS = 'memory://, memory://name, file:///absolute/root or s3://?region=…&endpoint=…&forcePathStyle=…';
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
@@ -61,14 +63,9 @@ export function parseStorageUrl(input: string | URL): StorageUrl {
     throw invalid(`a ${scheme}: URL starts with ${scheme}:// (${FORMS})`);
   }
   const params = readParams(url, scheme);
-  switch (scheme) {
-    case 'memory':
-      return parseMemory(url, params);
-    case 'file':
-      return parseFile(url, params);
-    case 's3':
-      return parseS3(url, params);
-  }
+  const layers = takeLayerParams(params, scheme);
+  const store = scheme === 'memory' ? parseMemory(url, params) : scheme === 'file' ? parseFile(url, params) : parseS3(url, params);
+  return layers ? { ...store, layers } : store;
 }
 
 function readParams(url: URL, scheme: string): Map<string, string> {
