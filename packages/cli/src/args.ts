@@ -25,7 +25,13 @@ export const GLOBAL_OPTIONS = {
       '(default: $STOWAGE_STORE, else the folder ./.stowage-store)',
   },
   quiet: { type: 'boolean', short: 'q', description: 'no progress bar and no status lines; errors still print' },
-  debug: { type: 'boolean', description: 'print the stack and causes of an error' },
+  retries: {
+    type: 'string',
+    placeholder: 'N',
+    description: 'retry a storage call that failed for a transient reason up to N times, with backoff',
+  },
+  timeout: { type: 'string', placeholder: 'DURATION', description: 'give each storage call (each attempt) this long: 500ms, 30s, 2m' },
+  debug: { type: 'boolean', description: 'print the stack and causes of an error, and one line per storage call on stderr' },
   help: { type: 'boolean', short: 'h', description: 'show help for the command' },
 } as const satisfies OptionSpecs;
 

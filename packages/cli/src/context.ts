@@ -5,7 +5,7 @@ import type { Args } from './args.js';
 import { Secrets, debugDetails, errorLine } from './errors.js';
 import { formatObject } from './locations.js';
 import { type OutStream, Output } from './output.js';
-import { localRoot, openStore, storeUrl } from './store.js';
+import { type StoreFlags, localRoot, openStore, storeUrl, withFlags } from './store.js';
 
 /** What the CLI runs against: the process's streams, environment and directory, or a test's. */
 export interface Io {
@@ -29,6 +29,9 @@ export class Context {
   /** What error output must never show. */
   readonly secrets: Secrets;
   private opened: Storage | undefined;
+  /** The store as opened, before the flags' layers (its driver's own properties: an S3 client, a root). */
+  private bare: Storage | undefined;
+  private readonly flags: StoreFlags;
 
   constructor(
     readonly io: Io,
@@ -40,11 +43,18 @@ export class Context {
     this.out = new Output(io.stdout, io.stderr, this.quiet);
     this.secrets = new Secrets(io.env);
     this.storeUrl = storeUrl(args.string('store'), io.env, io.cwd);
+    this.flags = {
+      retries: args.string('retries'),
+      timeout: args.string('timeout'),
+      ...(this.debug ? { log: (line: string) => this.out.error(line) } : {}),
+    };
   }
 
   /** Opens the store; called once the command line is known to be good. */
   async open(): Promise<void> {
-    this.opened ??= await openStore(this.storeUrl);
+    if (this.opened) return;
+    this.bare = await openStore(this.storeUrl);
+    this.opened = await withFlags(this.bare, this.flags);
   }
 
   /**
@@ -53,7 +63,7 @@ export class Context {
    * at once; it waits at most `ms` otherwise, and never fails.
    */
   async learnSecrets(ms = 1000): Promise<void> {
-    const provider = (this.opened as { client?: { config?: { credentials?: unknown } } } | undefined)?.client?.config?.credentials;
+    const provider = (this.bare as { client?: { config?: { credentials?: unknown } } } | undefined)?.client?.config?.credentials;
     if (typeof provider !== 'function') return;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -78,7 +88,7 @@ export class Context {
 
   /** The store's folder when it is on the local disk. */
   get storeRoot(): string | undefined {
-    return this.opened && localRoot(this.opened);
+    return this.bare && localRoot(this.bare);
   }
 
   /**

@@ -45,3 +45,42 @@ export async function openStore(url: string): Promise<Storage> {
     throw error;
   }
 }
+
+/** The layers the command line asks for (`--retries`, `--timeout`, `--debug`), as given. */
+export interface StoreFlags {
+  retries?: string | undefined;
+  timeout?: string | undefined;
+  /** With `--debug`: called with one line per storage call. */
+  log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * `storage` in the layers the flags ask for, through @stowage/layers as a library user would stack
+ * them (docs/layers.md): each attempt's `timeout` inside `retry`, the log outermost so it shows each
+ * call as the command made it. Bad values are usage errors (exit 2). Loaded only when a flag is given.
+ */
+export async function withFlags(storage: Storage, flags: StoreFlags): Promise<Storage> {
+  if (flags.retries === undefined && flags.timeout === undefined && flags.log === undefined) return storage;
+  const { layered, logging, parseDuration, retry, timeout } = await import('@stowage/layers');
+  const layers = [];
+  if (flags.timeout !== undefined) {
+    const ms = parseDuration(flags.timeout);
+    if (ms === undefined) throw new UsageError('--timeout takes a duration such as 500ms, 30s or 2m');
+    layers.push(timeout(ms));
+  }
+  if (flags.retries !== undefined) {
+    if (!/^\d{1,2}$/.test(flags.retries)) throw new UsageError('--retries takes a whole number from 0 to 99');
+    const retries = Number(flags.retries);
+    if (retries > 0) layers.push(retry({ maxAttempts: retries + 1 }));
+  }
+  const { log } = flags;
+  if (log) {
+    layers.push(
+      logging((event) => {
+        const where = [event.bucket, event.key].filter((part) => part !== undefined).join('/');
+        log(`debug: ${event.operation} ${where} ${event.outcome} ${event.durationMs.toFixed(1)} ms`);
+      }),
+    );
+  }
+  return layered(storage, ...layers);
+}

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { abortError, throwIfAborted } from './abort.js';
 import { StorageError, isStorageError } from './errors.js';
 import { fileError } from './file-errors.js';
@@ -36,24 +35,17 @@ export interface TransferResult {
  * The content type for a file name, from its extension (`cat.jpg` → `image/jpeg`), or `undefined`
  * when the extension is unknown and the driver's default applies.
  */
-export function guessContentType(path: string): string | undefined {
-  return loadMime().lookup(path) || undefined;
+export async function guessContentType(path: string): Promise<string | undefined> {
+  mimeTypes ??= import('mime-types');
+  const loaded = await mimeTypes;
+  // A CommonJS module: Node gives its exports by name, a bundler's chunk may give them as `default`.
+  const { lookup } = typeof loaded.lookup === 'function' ? loaded : (loaded as unknown as { default: typeof loaded }).default;
+  return lookup(path) || undefined;
 }
 
-type Mime = typeof import('mime-types');
-let mime: Mime | undefined;
-
-/**
- * mime-types (CommonJS, with a large table), required on the first guess, so that importing core
- * costs nothing for a program that never uploads a file; `__filename` in the CommonJS build.
- */
-function loadMime(): Mime {
-  if (mime === undefined) {
-    const from = typeof __filename === 'string' ? __filename : import.meta.url;
-    mime = createRequire(from)('mime-types') as Mime;
-  }
-  return mime;
-}
+// mime-types and its large table are loaded with the first guess: importing core costs nothing
+// for a program that never uploads a file.
+let mimeTypes: Promise<typeof import('mime-types')> | undefined;
 
 /**
  * Uploads the file at `path` to `bucket/key`, streaming it from disk. The file's size and the
@@ -77,7 +69,7 @@ export async function uploadFile(
   });
   if (!stats.isFile()) throw new StorageError('InvalidArgument', `${path} is not a file`, details);
   const size = stats.size;
-  const contentType = options.contentType ?? guessContentType(path);
+  const contentType = options.contentType ?? (await guessContentType(path));
 
   const progress = new ProgressThrottle({ bucket, key, total: size, onProgress });
   // 1 MiB reads: 16× fewer chunks (and syscalls) than the default 64 KiB on their way to the driver.

@@ -1,5 +1,5 @@
 import { StorageError, type Storage } from '@stowage/core';
-import { type Layer, layered, prefixed, readOnly, retry, timeout } from '@stowage/layers';
+import { type Layer, layered, parseDuration, prefixed, readOnly, retry, timeout } from '@stowage/layers';
 
 /** The layers a storage URL can ask for, on any scheme (`&prefix=tenant-a/&retries=5&timeout=30s`). */
 export interface LayerParams {
@@ -15,9 +15,6 @@ export interface LayerParams {
 
 /** The parameter names {@link takeLayerParams} reads. */
 export const LAYER_PARAM_NAMES = ['prefix', 'retries', 'timeout', 'readOnly'] as const;
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 function invalid(message: string): StorageError {
   return new StorageError('InvalidArgument', message);
@@ -41,9 +38,8 @@ export function takeLayerParams(params: Map<string, string>, scheme: string): La
   }
   const duration = params.get('timeout');
   if (duration !== undefined) {
-    const match = DURATION.exec(duration);
-    const ms = match ? Number(match[1]) * (UNIT_MS[match[2] as string] as number) : Number.NaN;
-    if (!(ms > 0)) throw invalid(`parameter "timeout" of the ${scheme}: URL must be a duration such as 500ms, 30s or 2m`);
+    const ms = parseDuration(duration);
+    if (ms === undefined) throw invalid(`parameter "timeout" of the ${scheme}: URL must be a duration such as 500ms, 30s or 2m`);
     found.timeoutMs = ms;
   }
   const readOnlyParam = params.get('readOnly');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 // Every package the binary is made of: a change in any of them makes a new build.
-const SOURCES = ['cli', 'core', 'local', 'memory', 's3', 'stowage', 'progress'].map((p) => join(repo, 'packages', p, 'src'));
+const SOURCES = ['cli', 'core', 'layers', 'local', 'memory', 's3', 'stowage', 'progress'].map((p) => join(repo, 'packages', p, 'src'));
 
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');

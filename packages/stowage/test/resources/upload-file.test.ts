@@ -8,12 +8,12 @@ import { MiB, checkProgress } from '../helpers/files.js';
 import type { FaultyStorage } from '../helpers/faulty-storage.js';
 
 describe('guessContentType', () => {
-  it('guesses from the extension and leaves unknown ones to the driver', () => {
-    expect(guessContentType('cats/cat.jpg')).toBe('image/jpeg');
-    expect(guessContentType('/tmp/report.PDF')).toBe('application/pdf');
-    expect(guessContentType('notes.txt')).toBe('text/plain');
-    expect(guessContentType('data.unknown-ext')).toBeUndefined();
-    expect(guessContentType('Makefile')).toBeUndefined();
+  it('guesses from the extension and leaves unknown ones to the driver', async () => {
+    expect(await guessContentType('cats/cat.jpg')).toBe('image/jpeg');
+    expect(await guessContentType('/tmp/report.PDF')).toBe('application/pdf');
+    expect(await guessContentType('notes.txt')).toBe('text/plain');
+    expect(await guessContentType('data.unknown-ext')).toBeUndefined();
+    expect(await guessContentType('Makefile')).toBeUndefined();
   });
 });
 
