@@ -134,11 +134,13 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
         const r = results[i] as CliResult;
         const what = `stowage ${args.join(' ')}`;
         expect(r.code, `${what}: ${r.stderr}`).not.toBe(0);
-        expect(r.stderr, what).toMatch(/^stowage: /);
+        // --debug's per-call lines come first; the error line follows them.
+        expect(r.stderr, what).toMatch(/^stowage: /m);
+        expect(r.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('debug: '))[0], what).toMatch(/^stowage: /);
         expectClean(what, r);
       });
       // The error lines still say what happened.
-      expect((results[0] as CliResult).stderr).toMatch(/^stowage: (AccessDenied|InvalidArgument|NoSuchBucket|NoSuchKey)/);
+      expect((results[0] as CliResult).stderr).toMatch(/^stowage: (AccessDenied|InvalidArgument|NoSuchBucket|NoSuchKey)/m);
     },
   );
 
@@ -215,7 +217,7 @@ describe('the stowage command never prints a secret', { timeout: 180_000 }, () =
     const r = await done;
     writing = false;
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/^stowage: Aborted/);
+    expect(r.stderr).toMatch(/^stowage: Aborted/m);
     expectClean('interrupted cp', r);
   });
 

@@ -139,10 +139,11 @@ describe('errors', () => {
     expect(bucket.stderr).toBe('stowage: NoSuchBucket: stow://nobucket\n');
   });
 
-  it('--debug adds the stack and causes', async () => {
+  it('--debug adds one line per storage call, then the stack and causes', async () => {
     const r = await run(['stat', '--debug', 'stow://photos/cat.jpg']);
     expect(r.code).toBe(1);
-    const [first, ...rest] = r.stderr.split('\n');
+    const [call, first, ...rest] = r.stderr.split('\n');
+    expect(call).toMatch(/^debug: headObject photos\/cat\.jpg NoSuchKey \d+\.\d ms$/);
     expect(first).toBe('stowage: NoSuchKey: stow://photos/cat.jpg');
     expect(rest.join('\n')).toMatch(/StorageError: .*\n\s+at /);
   });
