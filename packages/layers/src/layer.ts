@@ -1,21 +1,23 @@
-import type {
-  BodyInput,
-  BucketInfo,
-  Capabilities,
-  CopyOptions,
-  DeleteObjectsResult,
-  GetOptions,
-  GetResult,
-  HeadOptions,
-  ListEntry,
-  ListOptions,
-  ObjectInfo,
-  ObjectRef,
-  PresignOptions,
-  PutOptions,
-  PutResult,
-  Signal,
-  Storage,
+import {
+  type BodyInput,
+  type BucketInfo,
+  type Capabilities,
+  type CopyOptions,
+  type DeleteObjectsResult,
+  type GetOptions,
+  type GetResult,
+  type HeadOptions,
+  type ListEntry,
+  type ListOptions,
+  type ObjectInfo,
+  type ObjectRef,
+  type PresignOptions,
+  type PutOptions,
+  type PutResult,
+  type Signal,
+  type Storage,
+  ERROR_CODES,
+  type ErrorCode,
 } from '@stowage/core';
 
 /** Wraps a store: takes a `Storage` and returns a `Storage` with some behaviour around it. */
@@ -205,5 +207,33 @@ export abstract class InterceptingStorage extends ForwardingStorage {
   }
   protected override presignObject(bucket: string, key: string, options: PresignOptions): Promise<string> {
     return this.around({ operation: 'presign', bucket, key }, () => super.presignObject(bucket, key, options));
+  }
+}
+
+const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/**
+ * The stable code of a failure, or `undefined` when it has none. Duck-typed, not `instanceof`: a
+ * second copy of @stowage/core (two versions installed) still has codes.
+ */
+export function errorCodeOf(error: unknown): ErrorCode | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CODES.has(code) ? (code as ErrorCode) : undefined;
+}
+
+/** The bytes a result names, for the operations whose results say (logs and traces report it). */
+export function resultSize(operation: OperationName, result: unknown): number | undefined {
+  switch (operation) {
+    case 'getObject': {
+      const get = result as GetResult;
+      return get.range ? get.range.length : get.info.size;
+    }
+    case 'headObject':
+      return (result as ObjectInfo).size;
+    case 'putObject':
+    case 'copyObject':
+      return (result as PutResult).size;
+    default:
+      return undefined;
   }
 }

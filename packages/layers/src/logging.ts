@@ -1,15 +1,5 @@
-import {
-  ERROR_CODES,
-  type ErrorCode,
-  type GetResult,
-  type ListEntry,
-  type ListOptions,
-  type ObjectInfo,
-  type ObjectRef,
-  type PutResult,
-  type Storage,
-} from '@stowage/core';
-import { InterceptingStorage, type Layer, type OperationCall, type OperationName } from './layer.js';
+import type { ErrorCode, ListEntry, ListOptions, ObjectRef, Storage } from '@stowage/core';
+import { InterceptingStorage, type Layer, type OperationCall, type OperationName, errorCodeOf, resultSize } from './layer.js';
 
 /**
  * How an operation ended: `'ok'`, the `StorageError` code it rejected with, or `'error'` when it
@@ -144,30 +134,9 @@ export function logging(logger: Logger | ((event: OperationEvent) => void), opti
   return (inner) => new LoggingStorage(inner, safeEmit);
 }
 
-const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
-
 /** The outcome of a rejection: its code when it has one of the stable ones, else `'error'`. */
 function outcomeOf(error: unknown): OperationOutcome {
-  // Duck-typed, not `instanceof`: a second copy of @stowage/core (two versions installed) still has codes.
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && CODES.has(code) ? (code as ErrorCode) : 'error';
-}
-
-/** The bytes a result names, for the operations whose results say. */
-function resultSize(operation: OperationName, result: unknown): number | undefined {
-  switch (operation) {
-    case 'getObject': {
-      const get = result as GetResult;
-      return get.range ? get.range.length : get.info.size;
-    }
-    case 'headObject':
-      return (result as ObjectInfo).size;
-    case 'putObject':
-    case 'copyObject':
-      return (result as PutResult).size;
-    default:
-      return undefined;
-  }
+  return errorCodeOf(error) ?? 'error';
 }
 
 const elapsed = (start: number): number => Math.round((performance.now() - start) * 1000) / 1000;

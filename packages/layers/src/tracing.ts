@@ -1,24 +1,23 @@
-import {
-  type BodyInput,
-  type BucketInfo,
-  type CopyOptions,
-  type DeleteObjectsResult,
-  ERROR_CODES,
-  type GetOptions,
-  type GetResult,
-  type HeadOptions,
-  type ListEntry,
-  type ListOptions,
-  type ObjectInfo,
-  type ObjectRef,
-  type PutOptions,
-  type PutResult,
-  type Signal,
-  type Storage,
+import type {
+  BodyInput,
+  BucketInfo,
+  CopyOptions,
+  DeleteObjectsResult,
+  GetOptions,
+  GetResult,
+  HeadOptions,
+  ListEntry,
+  ListOptions,
+  ObjectInfo,
+  ObjectRef,
+  PutOptions,
+  PutResult,
+  Signal,
+  Storage,
 } from '@stowage/core';
 // Types only: erased from the build, so the package loads without @opentelemetry/api installed.
 import type { Attributes, Span, Tracer, TracerProvider } from '@opentelemetry/api';
-import { InterceptingStorage, type Layer, type OperationCall, type OperationName } from './layer.js';
+import { InterceptingStorage, type Layer, type OperationCall, type OperationName, errorCodeOf, resultSize } from './layer.js';
 
 /**
  * An OpenTelemetry `Tracer` (`trace.getTracer('my-app')`, or an SDK provider's `getTracer`) fits as
@@ -68,8 +67,6 @@ function loadApi(): Promise<void> {
   return loading;
 }
 
-const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
-
 /**
  * One OpenTelemetry span per operation, named `stowage.<operation>` (`stowage.putObject`), of kind
  * CLIENT, with the attributes `stowage.driver`, `stowage.bucket`, `stowage.key`, `stowage.size`
@@ -97,27 +94,9 @@ export function tracing(options: TracingOptions = {}): Layer {
   return (inner) => new TracingStorage(inner, options.tracer as Tracer | undefined);
 }
 
-/** The bytes a result names, for the operations whose results say. */
-function resultSize(operation: OperationName, result: unknown): number | undefined {
-  switch (operation) {
-    case 'getObject': {
-      const get = result as GetResult;
-      return get.range ? get.range.length : get.info.size;
-    }
-    case 'headObject':
-      return (result as ObjectInfo).size;
-    case 'putObject':
-    case 'copyObject':
-      return (result as PutResult).size;
-    default:
-      return undefined;
-  }
-}
-
 /** Marks `span` failed with `error`'s code; records no message (see {@link tracing}). */
 function fail(span: Span, error: unknown, loaded: Api): void {
-  const code = (error as { code?: unknown } | null)?.code;
-  const type = typeof code === 'string' && CODES.has(code) ? code : '_OTHER';
+  const type = errorCodeOf(error) ?? '_OTHER';
   span.setAttribute('error.type', type);
   span.setStatus({ code: loaded.SpanStatusCode.ERROR, message: type });
 }
