@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ListEntry, type ListOptions, type ObjectInfo, type Storage, StorageError } from '@stowage/core';
-import { ForwardingStorage, layered, logging, type OperationEvent } from '@stowage/layers';
+import { type ListEntry, StorageError } from '@stowage/core';
+import { layered, logging, type OperationEvent } from '@stowage/layers';
 import { LocalStorage } from '@stowage/local';
 import { MemoryStorage } from '@stowage/memory';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { FailingStorage } from './helpers/failing-storage.js';
 
 /** A pino logger (the real one) writing JSON lines into `lines`, parsed. */
 function collectingPino(level = 'debug') {
@@ -16,31 +17,6 @@ function collectingPino(level = 'debug') {
 }
 
 const SECRET = 'AKIAIOSFODNN7EXAMPLE/wJalrXUtnFEMI';
-
-/** A store whose heads and listings fail as told, and whose listings yield `before` entries first. */
-class FailingStorage extends ForwardingStorage {
-  constructor(
-    inner: Storage,
-    private readonly error: unknown,
-    private readonly before = 0,
-  ) {
-    super(inner);
-  }
-  override headObject(): Promise<ObjectInfo> {
-    return Promise.reject(this.error);
-  }
-  override listObjects(bucket: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
-    const { inner, error, before } = this;
-    return (async function* () {
-      let n = 0;
-      for await (const entry of inner.listObjects(bucket, options)) {
-        if (n++ === before) break;
-        yield entry;
-      }
-      throw error;
-    })();
-  }
-}
 
 async function memory(): Promise<MemoryStorage> {
   const storage = new MemoryStorage();

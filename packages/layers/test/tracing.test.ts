@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Context, type ContextManager, context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AlwaysOffSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { type ListEntry, type ListOptions, type ObjectInfo, type Storage, StorageError } from '@stowage/core';
+import { type ListEntry, type ListOptions, type Storage, StorageError } from '@stowage/core';
 import { ForwardingStorage, layered, TRACER_NAME, tracing } from '@stowage/layers';
 import { LocalStorage } from '@stowage/local';
 import { MemoryStorage } from '@stowage/memory';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FailingStorage } from './helpers/failing-storage.js';
 
 /** A context manager over AsyncLocalStorage (what @opentelemetry/context-async-hooks does), so spans nest across awaits. */
 class AsyncContextManager implements ContextManager {
@@ -51,32 +52,6 @@ afterEach(() => {
 afterAll(() => provider.shutdown());
 
 const spans = () => exporter.getFinishedSpans();
-
-/** A store whose heads fail with `error`, whose listings fail after `before` entries, and which notes the active span of each call. */
-class FailingStorage extends ForwardingStorage {
-  readonly activeSpans: (string | undefined)[] = [];
-  constructor(
-    inner: Storage,
-    private readonly error: unknown,
-    private readonly before = 0,
-  ) {
-    super(inner);
-  }
-  override headObject(): Promise<ObjectInfo> {
-    return Promise.reject(this.error);
-  }
-  override listObjects(bucket: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
-    const { inner, error, before } = this;
-    return (async function* () {
-      let n = 0;
-      for await (const entry of inner.listObjects(bucket, options)) {
-        if (n++ === before) break;
-        yield entry;
-      }
-      throw error;
-    })();
-  }
-}
 
 /** Notes the span that is active when each call reaches the store beneath. */
 class SpyStorage extends ForwardingStorage {
