@@ -43,7 +43,14 @@ export class Args {
   constructor(
     private readonly values: Values,
     readonly positionals: string[],
+    /** The options as given, in command-line order (for options whose order matters). */
+    private readonly order: readonly { name: string; value: string | undefined }[] = [],
   ) {}
+
+  /** The values of the named string options in the order they were given (`--exclude a --include b`). */
+  inOrder(names: readonly string[]): { name: string; value: string }[] {
+    return this.order.filter((o): o is { name: string; value: string } => names.includes(o.name) && o.value !== undefined);
+  }
 
   /** True when the boolean option was given. */
   flag(name: string): boolean {
@@ -110,13 +117,15 @@ export function splitCommand(argv: string[]): { name: string | undefined; rest: 
  */
 export function parseCommandArgs(argv: string[], specs: OptionSpecs): Args {
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: argv,
       options: toParseArgsOptions({ ...GLOBAL_OPTIONS, ...specs }),
       strict: true,
       allowPositionals: true,
+      tokens: true,
     });
-    return new Args(values as Values, positionals);
+    const order = tokens.flatMap((t) => (t.kind === 'option' ? [{ name: t.name, value: t.value }] : []));
+    return new Args(values as Values, positionals, order);
   } catch (error) {
     // parseArgs's messages are clear ("Unknown option '--x'"), but mention how to get help.
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);

@@ -26,6 +26,18 @@ export const SHARED = {
   'dry-run': { type: 'boolean', description: 'print what would be done, and do nothing' },
   transfers: { type: 'string', placeholder: 'N', description: 'files transferred at once in a recursive command (default 8)' },
   json: { type: 'boolean', description: 'print JSON instead of text' },
+  exclude: {
+    type: 'string',
+    multiple: true,
+    placeholder: 'PATTERN',
+    description: "leave out paths (relative to the source) matching the glob ('*.tmp', 'cache/*'); repeatable, with --include",
+  },
+  include: {
+    type: 'string',
+    multiple: true,
+    placeholder: 'PATTERN',
+    description: 'take back in paths matching the glob; --include and --exclude apply in order, the last match wins',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** Default number of transfers at once, rclone's `--transfers`. */

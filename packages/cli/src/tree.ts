@@ -5,6 +5,7 @@ import { type Storage, StorageError, fileError, throwIfAborted } from '@stowage/
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 import { type Location, folderPrefix, formatObject } from './locations.js';
+import type { PathFilter } from './filters.js';
 import type { Plan } from './tasks.js';
 
 /** A file of a local tree, by its path relative to the tree's root with `/` separators. */
@@ -37,6 +38,11 @@ export interface TreeMode {
   deleteExtra: boolean;
   /** Delete each source once it is copied (`mv`). */
   move: boolean;
+  /**
+   * `--include`/`--exclude`: only the paths it keeps take part, on both sides, so `--delete` leaves
+   * excluded destination files alone (as `aws s3 sync` does).
+   */
+  filter?: PathFilter;
 }
 
 /** A local folder's path as shown in messages, joined with a relative path. */
@@ -144,7 +150,7 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
     const prefix = folderPrefix(destination.key);
     const objects =
       mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, prefix, signal) : new Map<string, RemoteEntry>();
-    for (const file of sorted(files)) {
+    for (const file of sorted(files, mode.filter)) {
       const existing = objects.get(file.rel);
       if (!changed(mode, { size: file.size, ms: file.mtimeMs }, existing && { size: existing.size, ms: existing.lastModified.getTime() }))
         continue;
@@ -159,7 +165,7 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
       });
     }
     if (mode.deleteExtra) {
-      for (const object of sorted(objects))
+      for (const object of sorted(objects, mode.filter))
         if (!files.has(object.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: object.key });
     }
     return plan;
@@ -172,7 +178,7 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
         ? ((await walkLocal(ctx, destination.path, destination.path)) ?? new Map<string, LocalEntry>())
         : new Map<string, LocalEntry>();
     const root = resolve(ctx.io.cwd, destination.path);
-    for (const object of sorted(objects)) {
+    for (const object of sorted(objects, mode.filter)) {
       const local = keyToLocalPath(object.rel);
       if (local === undefined) {
         // A "folder" marker (an empty object whose key ends in /) is how some tools show folders: nothing to do.
@@ -201,7 +207,8 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
       });
     }
     if (mode.deleteExtra) {
-      for (const file of sorted(files)) if (!objects.has(file.rel)) tasks.push({ op: 'unlink', file: file.path, shown: file.shown });
+      for (const file of sorted(files, mode.filter))
+        if (!objects.has(file.rel)) tasks.push({ op: 'unlink', file: file.path, shown: file.shown });
     }
     return plan;
   }
@@ -216,7 +223,7 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
     const objects = await listRemote(storage, source.bucket, from, signal);
     const existing =
       mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, to, signal) : new Map<string, RemoteEntry>();
-    for (const object of sorted(objects)) {
+    for (const object of sorted(objects, mode.filter)) {
       const there = existing.get(object.rel);
       if (
         !changed(
@@ -235,7 +242,7 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
       });
     }
     if (mode.deleteExtra) {
-      for (const there of sorted(existing))
+      for (const there of sorted(existing, mode.filter))
         if (!objects.has(there.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: there.key });
     }
     return plan;
@@ -243,7 +250,11 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
   throw new UsageError('one side must be a stow:// location and the other a local folder, or both stow:// locations');
 }
 
-/** Map values in the byte order of their relative paths, so plans and output are stable. */
-function sorted<T extends { rel: string }>(map: Map<string, T>): T[] {
-  return [...map.values()].sort((a, b) => Buffer.compare(Buffer.from(a.rel), Buffer.from(b.rel)));
+/**
+ * Map values in the byte order of their relative paths, so plans and output are stable, without
+ * those the filter leaves out.
+ */
+function sorted<T extends { rel: string }>(map: Map<string, T>, filter: PathFilter | undefined): T[] {
+  const values = filter ? [...map.values()].filter((v) => filter(v.rel)) : [...map.values()];
+  return values.sort((a, b) => Buffer.compare(Buffer.from(a.rel), Buffer.from(b.rel)));
 }

@@ -13,6 +13,8 @@ const COPY_OPTIONS = {
   metadata: SHARED.metadata,
   'dry-run': SHARED['dry-run'],
   transfers: SHARED.transfers,
+  exclude: SHARED.exclude,
+  include: SHARED.include,
 };
 
 /** `cp`: file → object, object → file, object → object, `-` for stdin/stdout; `--recursive` for trees. */
@@ -34,6 +36,7 @@ export const cp: Command = {
     ['download', 'stowage cp stow://photos/cats/cat.jpg ./cat-copy.jpg'],
     ['copy inside the store', 'stowage cp stow://photos/cats/cat.jpg stow://backup/cat.jpg'],
     ['upload a folder tree', 'stowage cp --recursive ./holiday stow://photos/2024/holiday/'],
+    ['only the JPEGs of a tree', "stowage cp -r --exclude '*' --include '*.jpg' ./holiday stow://photos/2024/"],
     ['with attributes', 'stowage cp --content-type text/csv --metadata source=export ./data stow://reports/data.csv'],
     ['from a pipe', 'tar c ./src | stowage cp - stow://backup/src.tar'],
   ],

@@ -12,15 +12,17 @@ export const rm: Command = {
     'Deletes objects. As on S3, deleting a key that does not exist succeeds. With --recursive, deletes every ' +
     'object under the prefix (as a folder: stow://b/cats means cats/…), or in the whole bucket, in batches ' +
     'of 1000; the bucket itself stays (see rb).',
-  options: { recursive: SHARED.recursive, 'dry-run': SHARED['dry-run'] },
+  options: { recursive: SHARED.recursive, 'dry-run': SHARED['dry-run'], exclude: SHARED.exclude, include: SHARED.include },
   examples: [
     ['one object', 'stowage rm stow://photos/cats/cat.jpg'],
     ['what would go', 'stowage rm --recursive --dry-run stow://photos/cats/'],
     ['a folder of objects', 'stowage rm --recursive stow://photos/cats/'],
+    ['only the logs under a prefix', "stowage rm -r --exclude '*' --include '*.log' stow://archive/2023/"],
   ],
   arity: { min: 1, max: Number.MAX_SAFE_INTEGER },
   async run(ctx, args) {
     const recursive = args.flag('recursive');
+    const filter = (await import('../filters.js')).commandFilter(args, recursive);
     const tasks: Task[] = [];
     for (const arg of args.positionals) {
       const { bucket, key } = requireObject(arg, 'an object');
@@ -31,7 +33,8 @@ export const rm: Command = {
       }
       const prefix = folderPrefix(key);
       for await (const entry of ctx.storage.listObjects(bucket, { ...(prefix !== '' ? { prefix } : {}), signal: ctx.signal })) {
-        if (entry.type === 'object') tasks.push({ op: 'delete', bucket, key: entry.key });
+        if (entry.type === 'object' && (!filter || filter(entry.key.slice(prefix.length))))
+          tasks.push({ op: 'delete', bucket, key: entry.key });
       }
     }
     const { runTasks } = await import('../tasks.js');

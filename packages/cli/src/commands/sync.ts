@@ -20,10 +20,13 @@ export const sync: Command = {
     'content-type': SHARED['content-type'],
     metadata: SHARED.metadata,
     transfers: SHARED.transfers,
+    exclude: SHARED.exclude,
+    include: SHARED.include,
   },
   examples: [
     ['back a folder up', 'stowage sync ./photos stow://backup/photos/'],
     ['see what a mirror would change', 'stowage sync --delete --dry-run ./photos stow://backup/photos/'],
+    ['all but the caches', "stowage sync --exclude '*/cache/*' --exclude '*.tmp' ./site stow://www/"],
     ['restore it', 'stowage sync stow://backup/photos/ ./photos'],
   ],
   arity: { min: 2, max: 2 },
@@ -32,8 +35,14 @@ export const sync: Command = {
     const source = parseLocation(srcArg);
     const destination = parseLocation(dstArg);
     if (source.kind === 'stdio' || destination.kind === 'stdio') throw new UsageError('sync works on folders and prefixes, not on -');
-    const [{ planTree }, { runTasks }] = await Promise.all([import('../tree.js'), import('../tasks.js')]);
+    const [{ planTree }, { runTasks }, { commandFilter }] = await Promise.all([
+      import('../tree.js'),
+      import('../tasks.js'),
+      import('../filters.js'),
+    ]);
+    const filter = commandFilter(args, true);
     const plan = await planTree(ctx, source, destination, {
+      ...(filter ? { filter } : {}),
       onlyChanged: true,
       sizeOnly: args.flag('size-only'),
       deleteExtra: args.flag('delete'),

@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { type Location, type ObjectLocation, formatObject, keyBaseName, parseLocation } from '../locations.js';
 import { type Plan, type RunOptions, runTasks } from '../tasks.js';
+import { commandFilter } from '../filters.js';
 import { planTree } from '../tree.js';
 import { barLabel, runOptions } from './copy.js';
 
@@ -30,6 +31,7 @@ export async function copyOrMove(ctx: Context, args: Args, move: boolean): Promi
     throw new UsageError(`${verb} needs a stow:// location on at least one side (both ${srcArg} and ${dstArg} are local paths)`);
   }
   const recursive = args.flag('recursive');
+  const filter = commandFilter(args, recursive);
   const changes = options.contentType !== undefined || options.metadata !== undefined;
   if (source.kind === 'file') {
     const stats = await stat(resolve(ctx.io.cwd, source.path)).catch((error: unknown) => {
@@ -41,7 +43,13 @@ export async function copyOrMove(ctx: Context, args: Args, move: boolean): Promi
   if (recursive) {
     return runTasks(
       ctx,
-      await planTree(ctx, source, destination, { onlyChanged: false, sizeOnly: false, deleteExtra: false, move }),
+      await planTree(ctx, source, destination, {
+        onlyChanged: false,
+        sizeOnly: false,
+        deleteExtra: false,
+        move,
+        ...(filter ? { filter } : {}),
+      }),
       options,
     );
   }
