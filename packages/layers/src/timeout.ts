@@ -1,4 +1,5 @@
 import { StorageError, abortError, isStorageError, type ListEntry, type ListOptions, type Storage } from '@stowage/core';
+import { setMaxListeners } from 'node:events';
 import { InterceptingStorage, type Layer, type OperationCall, type OperationName } from './layer.js';
 
 /** Options of {@link timeout}. */
@@ -33,7 +34,8 @@ function assertMs(ms: unknown, what: string): asserts ms is number {
  * work beneath is aborted through its signal, so the driver cleans up as it does for an abort (no
  * partial object, no stranded multipart upload, no open handle). A get's deadline covers the
  * call, not the reading of the body it returns; a listing's covers each page it fetches. The
- * caller's own signal still aborts with `Aborted`.
+ * caller's own signal still aborts with `Aborted`. Calls that start close together share one
+ * deadline, so a call is cut no earlier than `ms` after it started and at most `ms / 16` later.
  *
  * @example
  * const storage = layered(new S3Storage(), retry(), timeout({ ms: 10_000, perOperation: { putObject: 300_000 } }));
@@ -45,39 +47,119 @@ export function timeout(options: number | TimeoutOptions): Layer {
   return (inner) => new TimeoutStorage(inner, resolved);
 }
 
-/** A deadline that aborts a signal of its own when it passes. */
-class Deadline {
-  readonly controller = new AbortController();
-  readonly signal: AbortSignal;
-  private readonly timer: ReturnType<typeof setTimeout>;
-  /** Settles when the deadline passes (never rejects). */
-  readonly passed: Promise<void>;
+/** What a call's race rejects with when its shared deadline passes; {@link TimeoutStorage} makes it `Timeout`. */
+const EXPIRED: unique symbol = Symbol('deadline passed');
 
-  constructor(
-    readonly ms: number,
-    caller: AbortSignal | undefined,
-  ) {
-    this.signal = caller ? AbortSignal.any([caller, this.controller.signal]) : this.controller.signal;
-    let pass: () => void = () => undefined;
-    this.passed = new Promise((resolve) => {
-      pass = resolve;
-    });
-    this.timer = setTimeout(() => {
-      this.controller.abort(new Error(`the deadline of ${ms} ms passed`));
-      pass();
-    }, ms);
+/**
+ * The deadlines of one timeout length. Calls that start within the same sixteenth of it share one
+ * deadline (one timer, one `AbortController`) that passes a timeout after the last of them could
+ * have started: no call is cut before its own deadline, and none runs more than a sixteenth past
+ * it. A controller and a timer per call would cost more than a small in-memory call.
+ */
+class DeadlineClock {
+  private current: SharedDeadline | undefined;
+  private readonly slice: number;
+
+  constructor(readonly ms: number) {
+    this.slice = ms / 16;
   }
 
-  get expired(): boolean {
-    return this.controller.signal.aborted;
+  /** The deadline a call starting now shares. */
+  join(): SharedDeadline {
+    const now = performance.now();
+    let deadline = this.current;
+    if (deadline === undefined || now >= deadline.closesAt) {
+      deadline?.close();
+      deadline = new SharedDeadline(this, now + this.slice, this.slice + this.ms);
+      this.current = deadline;
+    }
+    return deadline;
   }
 
-  clear(): void {
-    clearTimeout(this.timer);
+  /** Forgets `deadline` once it can take no more calls. */
+  retire(deadline: SharedDeadline): void {
+    if (this.current === deadline) this.current = undefined;
+  }
+
+  isCurrent(deadline: SharedDeadline): boolean {
+    return this.current === deadline;
   }
 }
 
+/** One deadline shared by the calls of one slice of time; see {@link DeadlineClock}. */
+class SharedDeadline {
+  private readonly controller = new AbortController();
+  readonly signal: AbortSignal = this.controller.signal;
+  /** The rejections of the calls still running, so a deadline can end them even if their store does not listen. */
+  private readonly running = new Set<(reason: typeof EXPIRED) => void>();
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly clock: DeadlineClock,
+    readonly closesAt: number,
+    delay: number,
+  ) {
+    // Every call of the slice listens on this one signal while it runs.
+    setMaxListeners(0, this.signal);
+    this.timer = setTimeout(() => this.fire(), delay);
+    // A deadline with nothing running must not keep the process alive.
+    refTimer(this.timer, false);
+  }
+
+  get expired(): boolean {
+    return this.signal.aborted;
+  }
+
+  /** `work`, or `EXPIRED` if the deadline passes first (a store that ignores its signal still gives up on time). */
+  race<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.running.size === 0) refTimer(this.timer, true);
+      this.running.add(reject);
+      work.then(
+        (value) => {
+          if (this.release(reject)) resolve(value);
+        },
+        (error: unknown) => {
+          if (this.release(reject)) reject(error);
+        },
+      );
+    });
+  }
+
+  /** Called by the clock when a newer deadline takes the calls that start from now on. */
+  close(): void {
+    if (this.running.size === 0) clearTimeout(this.timer);
+  }
+
+  /** False when the deadline already ended this call. */
+  private release(reject: (reason: typeof EXPIRED) => void): boolean {
+    if (!this.running.delete(reject)) return false;
+    if (this.running.size === 0) {
+      if (this.clock.isCurrent(this)) refTimer(this.timer, false);
+      else clearTimeout(this.timer);
+    }
+    return true;
+  }
+
+  private fire(): void {
+    this.clock.retire(this);
+    if (this.running.size === 0) return;
+    this.controller.abort(new Error(`the deadline of ${this.clock.ms} ms passed`));
+    for (const reject of this.running) reject(EXPIRED);
+    this.running.clear();
+  }
+}
+
+/** Node's timers can be told not to hold the process open; other runtimes' timers are numbers. */
+function refTimer(timer: ReturnType<typeof setTimeout>, ref: boolean): void {
+  const handle = timer as { ref?: () => void; unref?: () => void };
+  if (ref) handle.ref?.();
+  else handle.unref?.();
+}
+
 class TimeoutStorage extends InterceptingStorage {
+  private readonly clocks = new Map<number, DeadlineClock>();
+
   constructor(
     inner: Storage,
     private readonly options: TimeoutOptions,
@@ -85,30 +167,37 @@ class TimeoutStorage extends InterceptingStorage {
     super(inner);
   }
 
-  private msFor(operation: OperationName): number {
-    return this.options.perOperation?.[operation] ?? this.options.ms;
+  private clockFor(operation: OperationName): DeadlineClock {
+    const ms = this.options.perOperation?.[operation] ?? this.options.ms;
+    let clock = this.clocks.get(ms);
+    if (clock === undefined) {
+      clock = new DeadlineClock(ms);
+      this.clocks.set(ms, clock);
+    }
+    return clock;
   }
 
   protected async around<T>(call: OperationCall, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    const deadline = new Deadline(this.msFor(call.operation), call.signal);
-    const work = run(deadline.signal);
+    const deadline = this.clockFor(call.operation).join();
+    const signal = call.signal ? AbortSignal.any([call.signal, deadline.signal]) : deadline.signal;
     try {
-      // Raced as well as aborted: a store that does not notice its signal still gives up on time.
-      return await Promise.race([work, deadline.passed.then(() => Promise.reject(timedOut(call, deadline.ms)))]);
+      return await deadline.race(run(signal));
     } catch (error) {
-      work.catch(() => undefined);
       throw this.failure(error, call, deadline);
-    } finally {
-      deadline.clear();
     }
   }
 
   /** The store's own answer, unless the caller's signal or the deadline is why it stopped. */
-  private failure(error: unknown, call: OperationCall, deadline: Deadline): unknown {
+  private failure(error: unknown, call: OperationCall, deadline: SharedDeadline): unknown {
+    if (error === EXPIRED) return call.signal?.aborted ? abortError(call.signal, details(call)) : timedOut(call, this.msOf(call));
     if (isStorageError(error) && error.code !== 'Aborted') return error;
     if (call.signal?.aborted) return isStorageError(error) ? error : abortError(call.signal, details(call));
-    if (deadline.expired) return timedOut(call, deadline.ms, error);
+    if (deadline.expired) return timedOut(call, this.msOf(call), error);
     return error;
+  }
+
+  private msOf(call: OperationCall): number {
+    return this.options.perOperation?.[call.operation] ?? this.options.ms;
   }
 
   override listObjects(bucket: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
@@ -121,21 +210,21 @@ class TimeoutStorage extends InterceptingStorage {
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const iterator = this.inner.listObjects(bucket, { ...options, signal })[Symbol.asyncIterator]();
+    const clock = this.clockFor('listObjects');
     let done = false;
     try {
       for (;;) {
-        const deadline = new Deadline(this.msFor('listObjects'), undefined);
-        const onPassed = () => stop.abort(deadline.controller.signal.reason);
-        deadline.controller.signal.addEventListener('abort', onPassed, { once: true });
+        const deadline = clock.join();
+        const onPassed = () => stop.abort(deadline.signal.reason);
+        deadline.signal.addEventListener('abort', onPassed, { once: true });
         let next: IteratorResult<ListEntry>;
         try {
-          const page = iterator.next();
-          next = await Promise.race([page, deadline.passed.then(() => Promise.reject(timedOut(call, deadline.ms)))]);
+          next = await deadline.race(iterator.next());
         } catch (error) {
           done = true;
           throw this.failure(error, call, deadline);
         } finally {
-          deadline.clear();
+          deadline.signal.removeEventListener('abort', onPassed);
         }
         if (next.done) {
           done = true;

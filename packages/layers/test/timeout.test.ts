@@ -1,7 +1,11 @@
 import { isStorageError, type Storage } from '@stowage/core';
 import { ForwardingStorage, layered, timeout } from '@stowage/layers';
 import { MemoryStorage } from '@stowage/memory';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
 
 /** A store whose calls wait `ms` (or forever) before going on, and that notes the signals it was given. */
 class SlowStorage extends ForwardingStorage {
@@ -109,6 +113,42 @@ describe('timeout', () => {
     );
     expect(isStorageError(error, 'Timeout')).toBe(true);
     expect(entries).toEqual(['prefix']);
+  });
+
+  it('never cuts a call before its own deadline, however close together calls start', async () => {
+    const slow = new SlowStorage(await store(), 10_000);
+    const storage = layered(slow, timeout(200));
+    const started: number[] = [];
+    const ended: number[] = [];
+    const calls = [0, 5, 10, 40, 90].map(async (wait, i) => {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      started[i] = performance.now();
+      const error = await rejection(storage.headObject('bucket', 'a/1'));
+      ended[i] = performance.now();
+      expect(isStorageError(error, 'Timeout')).toBe(true);
+    });
+    await Promise.all(calls);
+    for (let i = 0; i < calls.length; i++) expect(ended[i]! - started[i]!).toBeGreaterThanOrEqual(199);
+    // A call after those deadlines passed gets a signal of its own, not one already aborted.
+    const fresh = new SlowStorage(await store(), 1);
+    expect((await layered(fresh, timeout(200)).headObject('bucket', 'a/1')).size).toBe(3);
+    expect((await storage.getObject('bucket', 'a/2')).info.size).toBe(3);
+    expect(slow.signals.every((signal) => signal?.aborted)).toBe(true);
+  });
+
+  it('does not keep the process alive once its calls have settled', () => {
+    const script = `
+      const { MemoryStorage } = await import(${JSON.stringify(require.resolve('@stowage/memory'))});
+      const { layered, timeout } = await import(${JSON.stringify(require.resolve('@stowage/layers'))});
+      const storage = layered(await MemoryStorage.from({ bucket: { k: 'v' } }), timeout(600_000));
+      await storage.headObject('bucket', 'k');
+      console.log('done');
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('done');
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
   });
 
   it('refuses a deadline that is not a positive number', () => {
