@@ -1,0 +1,59 @@
+/**
+ * What the smoke suite is expected NOT to pass, as data, each with the module and line that causes
+ * it. A runtime test asserts that every other case passed, and that each known failure still fails
+ * (when one starts to pass, the test says so: remove its row).
+ */
+import { S3RVER_PROFILE } from '@stowage/testing';
+
+export type RuntimeName = 'node' | 'bun' | 'deno' | 'workerd';
+export type DriverName = 'memory' | 's3rver';
+
+export interface Expectation {
+  runtime: RuntimeName | '*';
+  driver: DriverName | '*';
+  /** The case's name, exactly as in src/smoke.ts. */
+  case: string;
+  reason: string;
+}
+
+const OPEN_STORAGE = "openStorage (stowage) opens the driver's kind from a URL";
+
+/** Cases that fail in a runtime because stowage's own code needs something the runtime lacks. */
+export const KNOWN_FAILURES: readonly Expectation[] = [
+  {
+    runtime: 'workerd',
+    driver: '*',
+    case: OPEN_STORAGE,
+    reason:
+      "importing `stowage` loads @stowage/local, whose ESM build (packages/local/dist/index.js) starts with tsup's shim `__filename = fileURLToPath(import.meta.url)`: tsup.base.ts sets `shims: true` and packages/local/src/memfs-api.ts:21 reads `__filename`. A bundled worker module has no `import.meta.url` (undefined), so fileURLToPath throws ERR_INVALID_ARG_TYPE when `stowage` is imported",
+  },
+];
+
+/** Cases a run may skip: each names why, and the summary's reason must name the same capability. */
+export const EXPECTED_SKIPS: readonly (Expectation & { reasonIncludes: string })[] = [
+  {
+    runtime: 'workerd',
+    driver: '*',
+    case: 'the packages load from their built dist, not their sources',
+    reason: 'a worker is one bundle, with no import.meta.resolve: the workerd test checks the bundle’s inputs instead',
+    reasonIncludes: 'import.meta.resolve',
+  },
+  ...(
+    [
+      ['put ifNoneMatch * over an existing key is PreconditionFailed', 'conditionalPut'],
+      ['list in pages of 2 sees every key once, in order', 'listPagination'],
+    ] as const
+  ).map(([name, capability]) => ({
+    runtime: '*' as const,
+    driver: 's3rver' as const,
+    case: name,
+    reason: S3RVER_PROFILE.lacks[capability] ?? '',
+    reasonIncludes: `${capability}: false`,
+  })),
+];
+
+const applies = (e: Expectation, runtime: RuntimeName, driver: DriverName) =>
+  (e.runtime === '*' || e.runtime === runtime) && (e.driver === '*' || e.driver === driver);
+
+export const knownFailuresFor = (runtime: RuntimeName, driver: DriverName) => KNOWN_FAILURES.filter((e) => applies(e, runtime, driver));
+export const expectedSkipsFor = (runtime: RuntimeName, driver: DriverName) => EXPECTED_SKIPS.filter((e) => applies(e, runtime, driver));
