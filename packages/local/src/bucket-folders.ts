@@ -21,6 +21,11 @@ export class BucketFolders {
     this.known.forget(layout.bucketDir(bucket));
   }
 
+  /** Forgets one folder (just removed, so empty). */
+  forgetFolder(dir: string): void {
+    this.known.delete(dir);
+  }
+
   /** Forgets every folder seen. */
   clear(): void {
     this.known.clear();
@@ -116,19 +121,6 @@ export class BucketFolders {
       if (!stat.isDirectory())
         throw keyConflict(bucket, key, `an object exists at ${JSON.stringify(path.relative(layout.bucketDir(bucket), dir))}`);
       this.known.add(dir);
-    }
-  }
-
-  /** Removes folders left empty by a delete, up to (not including) the bucket's folder. */
-  async pruneEmptyParents(layout: Layout, bucket: string, segments: string[]): Promise<void> {
-    for (let depth = segments.length - 1; depth > 0; depth--) {
-      const dir = layout.objectPath(bucket, segments.slice(0, depth));
-      try {
-        await this.fs.rmdir(dir);
-        this.known.delete(dir);
-      } catch {
-        return; // not empty (or already gone): the folders above are not empty either
-      }
     }
   }
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import {
   CountedBody,
   StorageError,
@@ -34,8 +35,9 @@ import { BucketFolders } from './bucket-folders.js';
 import { FS_CAPABILITIES } from './capabilities.js';
 import { createDigest } from './digest.js';
 import { errnoCode, type FileSystem, type FsPromises, type FsStats } from './fs-api.js';
+import { FolderMarkers, expectEmptyBody, markerWithBody } from './folder-markers.js';
 import { fsError, isMissing } from './fs-errors.js';
-import { keySegments } from './key-path.js';
+import { isFolderMarker, keySegments } from './key-path.js';
 import { Layout, parseTempName } from './layout.js';
 import { holdsObject, walkKeys, type WalkEntry } from './list.js';
 import { ObjectRecords, corrupted } from './object-records.js';
@@ -77,6 +79,7 @@ export class FsDriver implements StorageDriver {
   private readonly folders: BucketFolders;
   private readonly records: ObjectRecords;
   private readonly publisher: Publisher;
+  private readonly markers: FolderMarkers;
   private layoutPromise: Promise<Layout> | undefined;
 
   constructor(options: FsStorageOptions) {
@@ -87,6 +90,7 @@ export class FsDriver implements StorageDriver {
     this.folders = new BucketFolders(this.fs);
     this.records = new ObjectRecords(this.fs, options.fs.constants.O_RDONLY | (options.fs.constants.O_NOFOLLOW ?? 0), this.folders);
     this.publisher = new Publisher(this.fs, this.fsync, this.folders, this.records);
+    this.markers = new FolderMarkers(this.fs, this.folders);
   }
 
   mapError(error: unknown, details: StorageErrorDetails): StorageError {
@@ -168,7 +172,7 @@ export class FsDriver implements StorageDriver {
       await this.fs.rmdir(dir);
     } catch (error) {
       if (errnoCode(error) !== 'ENOTEMPTY' && errnoCode(error) !== 'EEXIST') throw fsError(error, bucket);
-      if (await holdsObject(this.fs, dir)) {
+      if (await holdsObject(this.fs, dir, (folder) => this.markers.isMarker(layout, bucket, folder))) {
         throw new StorageError('BucketNotEmpty', `bucket ${bucket} is not empty`, { bucket });
       }
       // Only empty folders are left (a delete's clean-up raced with a write): they go with the bucket.
@@ -188,6 +192,11 @@ export class FsDriver implements StorageDriver {
   async headObject(bucket: string, key: string, options: HeadOptions): Promise<ObjectInfo> {
     const segments = keySegments(bucket, key);
     const layout = await this.layout();
+    if (isFolderMarker(segments)) {
+      const info = this.markers.info(key, await this.markers.stat(layout, bucket, key, segments));
+      checkReadConditions(info, options, { bucket, key });
+      return info;
+    }
     await this.folders.checkParent(layout, bucket, key, segments);
     const { stat, record } = await this.records.statObject(layout, bucket, key, layout.objectPath(bucket, segments));
     const info = this.records.info(key, stat, record);
@@ -199,6 +208,12 @@ export class FsDriver implements StorageDriver {
     const segments = keySegments(bucket, key);
     const details = { bucket, key };
     const layout = await this.layout();
+    if (isFolderMarker(segments)) {
+      const info = this.markers.info(key, await this.markers.stat(layout, bucket, key, segments));
+      checkReadConditions(info, options, details);
+      const range = options.range ? resolveRange(options.range, 0, details) : undefined;
+      return streamRead(info, Readable.from([]), range);
+    }
     await this.folders.checkParent(layout, bucket, key, segments);
     const { handle, stat, record } = await this.records.openObject(layout, bucket, key, layout.objectPath(bucket, segments));
     let range: { offset: number; length: number } | undefined;
@@ -225,10 +240,35 @@ export class FsDriver implements StorageDriver {
     const layout = await this.layout();
     // A bucket deleted since it was seen fails at the rename instead (ensureParent answers NoSuchBucket).
     await this.folders.requireKnownBucket(layout, bucket);
+    if (isFolderMarker(segments)) {
+      if (body.size !== undefined && body.size > 0) throw markerWithBody(bucket, key);
+      return this.putMarker(layout, bucket, key, segments, body.chunks(), pickContentHeaders(options), options.metadata ?? {}, options);
+    }
     const temp = await writeTemp(this.fs, layout.tempPath(bucket), body.chunks(), { bucket, key, fsync: this.fsync });
     const record = this.recordOf(temp, pickContentHeaders(options), options.metadata ?? {});
     await this.publisher.commit(layout, bucket, key, segments, temp, record, options);
     return { etag: `"${temp.digest}"`, size: temp.size };
+  }
+
+  /** Puts the folder marker `key` once its body is seen to be empty (a byte is `InvalidKey`, and nothing is written). */
+  private async putMarker(
+    layout: Layout,
+    bucket: string,
+    key: string,
+    segments: string[],
+    chunks: AsyncIterable<Uint8Array>,
+    headers: SidecarRecord['headers'],
+    metadata: Record<string, string>,
+    options: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch' | 'signal'>,
+  ): Promise<PutResult> {
+    await expectEmptyBody(chunks, bucket, key);
+    const digest = (await createDigest()).finish();
+    const record: SidecarRecord = { v: 2, size: 0, digest, headers, metadata, modified: Date.now() };
+    await this.publisher.exclusive(bucket, key, async () => {
+      throwIfAborted(options.signal, { bucket, key });
+      await this.markers.put(layout, bucket, key, segments, record, options);
+    });
+    return { etag: `"${digest}"`, size: 0 };
   }
 
   async copyObject(source: ObjectRef, target: ObjectRef, options: CopyOptions): Promise<PutResult> {
@@ -238,6 +278,7 @@ export class FsDriver implements StorageDriver {
     const replace = replacesAttributes(options);
     const layout = await this.layout();
     await this.folders.requireBucket(layout, target.bucket);
+    if (isFolderMarker(sourceSegments)) return this.copyMarker(layout, source, target, targetSegments, options);
     await this.folders.checkParent(layout, source.bucket, source.key, sourceSegments);
     const opened = await this.records.openObject(layout, source.bucket, source.key, layout.objectPath(source.bucket, sourceSegments));
     // The copy is checked against the source's digest as it streams: corruption is not propagated.
@@ -257,6 +298,13 @@ export class FsDriver implements StorageDriver {
       }
       // Counted like a put's body: the signal stops it, and a source that changed size fails it.
       const counted = new CountedBody(body, { ...details, size: opened.stat.size, signal: options.signal });
+      if (isFolderMarker(targetSegments)) {
+        if (opened.stat.size > 0) throw markerWithBody(target.bucket, target.key);
+        const [headers, metadata] = replace
+          ? [pickContentHeaders(options), options.metadata ?? {}]
+          : [opened.record.headers, opened.record.metadata];
+        return await this.putMarker(layout, target.bucket, target.key, targetSegments, counted.chunks(), headers, metadata, options);
+      }
       const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), counted.chunks(), { ...details, fsync: this.fsync });
       const record = replace
         ? this.recordOf(temp, pickContentHeaders(options), options.metadata ?? {})
@@ -266,6 +314,35 @@ export class FsDriver implements StorageDriver {
     } finally {
       body.destroy();
     }
+  }
+
+  /** A copy of a folder marker: an empty object at the target, a file or another marker. */
+  private async copyMarker(
+    layout: Layout,
+    source: ObjectRef,
+    target: ObjectRef,
+    targetSegments: string[],
+    options: CopyOptions,
+  ): Promise<PutResult> {
+    const marker = await this.markers.stat(layout, source.bucket, source.key, keySegments(source.bucket, source.key));
+    if (options.sourceIfMatch !== undefined && !etagMatches(options.sourceIfMatch, marker.record.digest)) {
+      throw new StorageError(
+        'PreconditionFailed',
+        `the source's ETag "${marker.record.digest}" does not match ${options.sourceIfMatch}`,
+        source,
+      );
+    }
+    const [headers, metadata] = replacesAttributes(options)
+      ? [pickContentHeaders(options), options.metadata ?? {}]
+      : [marker.record.headers, marker.record.metadata];
+    const empty = (async function* (): AsyncGenerator<Uint8Array> {})();
+    if (isFolderMarker(targetSegments))
+      return this.putMarker(layout, target.bucket, target.key, targetSegments, empty, headers, metadata, options);
+    const details = { bucket: target.bucket, key: target.key };
+    const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), empty, { ...details, fsync: this.fsync });
+    const record = this.recordOf(temp, headers, metadata);
+    await this.publisher.commit(layout, target.bucket, target.key, targetSegments, temp, record, options);
+    return { etag: `"${temp.digest}"`, size: temp.size };
   }
 
   private recordOf(temp: TempFile, headers: SidecarRecord['headers'], metadata: Record<string, string>): SidecarRecord {
@@ -280,6 +357,18 @@ export class FsDriver implements StorageDriver {
   }
 
   private async deleteOne(layout: Layout, bucket: string, key: string, segments: string[]): Promise<void> {
+    if (isFolderMarker(segments)) {
+      try {
+        await this.folders.checkParent(layout, bucket, key, segments);
+      } catch (error) {
+        if (isStorageError(error, 'NoSuchKey')) return; // deleting what is not there succeeds, as on S3
+        throw error;
+      }
+      await this.publisher.exclusive(bucket, key, () => this.markers.delete(layout, bucket, key, segments));
+      // Outside the marker's lock: pruning takes the lock of each folder's marker key, this one's first.
+      await this.pruneEmptyFolders(layout, bucket, segments);
+      return;
+    }
     const file = layout.objectPath(bucket, segments);
     // The parent's check runs beside the file's lstat (one round trip, not two); nothing is
     // removed until it has passed.
@@ -312,10 +401,27 @@ export class FsDriver implements StorageDriver {
       const record = layout.sidecarPath(bucket, stat);
       this.records.forget(record);
       // Independent of each other: one round trip instead of two.
-      await Promise.all([this.fs.unlink(record).catch(() => undefined), this.folders.pruneEmptyParents(layout, bucket, segments)]);
+      await Promise.all([this.fs.unlink(record).catch(() => undefined), this.pruneEmptyFolders(layout, bucket, segments)]);
       return true;
     });
-    if (pruned === false) await this.folders.pruneEmptyParents(layout, bucket, segments);
+    if (pruned === false) await this.pruneEmptyFolders(layout, bucket, segments);
+  }
+
+  /**
+   * Removes the folders above `segments` that a delete left empty, deepest first, up to (not
+   * including) the bucket's folder, so the tree stays tidy and a key can later be written where a
+   * folder was. A folder that is a marker stays, and so do the folders above it. Each folder is
+   * checked and removed under its marker key's lock, so a put of that marker in this process
+   * cannot fall between the two.
+   */
+  private async pruneEmptyFolders(layout: Layout, bucket: string, segments: string[]): Promise<void> {
+    for (let depth = segments.length - 1; depth > 0; depth--) {
+      const folder = segments.slice(0, depth);
+      const removed = await this.publisher.exclusive(bucket, `${folder.join('/')}/`, () =>
+        this.markers.removeIfUnmarked(layout, bucket, layout.objectPath(bucket, folder)),
+      );
+      if (!removed) return;
+    }
   }
 
   async deleteObjects(bucket: string, unique: string[], options: Signal): Promise<DeleteObjectsResult> {
@@ -349,7 +455,7 @@ export class FsDriver implements StorageDriver {
     // Attributes are loaded a batch at a time, in parallel, in order.
     const batchSize = Math.min(pageSize ?? 64, 256);
     let batch: WalkEntry[] = [];
-    const walk = walkKeys(this.fs, layout.bucketDir(bucket), {
+    const walk = walkKeys(this.fs, layout.bucketDir(bucket), (folder) => this.markers.isMarker(layout, bucket, folder), {
       prefix,
       ...(delimiter !== undefined ? { delimiter } : {}),
       ...(startAfter !== undefined ? { startAfter } : {}),
@@ -369,6 +475,10 @@ export class FsDriver implements StorageDriver {
     const loaded = await Promise.all(
       batch.map(async (entry): Promise<ListEntry | undefined> => {
         if (entry.type === 'prefix') return entry;
+        if (entry.folder) {
+          const marker = await this.markers.statAt(layout, bucket, entry.key, entry.path);
+          return marker && { type: 'object', ...this.markers.info(entry.key, marker) };
+        }
         try {
           const { stat, record } = await this.records.statObject(layout, bucket, entry.key, entry.path);
           return { type: 'object', ...this.records.info(entry.key, stat, record) };

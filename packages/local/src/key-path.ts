@@ -35,6 +35,15 @@ export function keySegments(bucket: string, key: string): string[] {
   return key.split('/');
 }
 
+/**
+ * True when a key's segments name a folder marker: a key ending in `/` (`photos/`), as the AWS
+ * console makes for a folder. On the local disk a marker is the folder itself, with a record that
+ * makes it an object (see folder-markers.ts).
+ */
+export function isFolderMarker(segments: readonly string[]): boolean {
+  return segments.length > 1 && segments[segments.length - 1] === '';
+}
+
 /** True when a directory entry's name could be a key segment (so internal or foreign names stay hidden). */
 export function isKeySegment(name: string): boolean {
   return name !== '' && !name.includes('/') && localKeyProblem(name) === undefined;

@@ -3,8 +3,15 @@ import { compareKeys } from '@stowage/core';
 import { errnoCode, type FsDirent, type FsPromises } from './fs-api.js';
 import { isKeySegment } from './key-path.js';
 
-/** An object found by the walk (its attributes are loaded later), or a common prefix. */
-export type WalkEntry = { type: 'object'; key: string; path: string } | { type: 'prefix'; prefix: string };
+/**
+ * An object found by the walk (its attributes are loaded later), or a common prefix. An object with
+ * `folder` is a folder the walk passed through, listed as a folder marker (`key` ends in `/`) if
+ * its record says it is one.
+ */
+export type WalkEntry = { type: 'object'; key: string; path: string; folder?: true } | { type: 'prefix'; prefix: string };
+
+/** Whether a folder is a folder marker (see folder-markers.ts). */
+export type IsMarker = (dir: string) => Promise<boolean>;
 
 interface WalkOptions {
   prefix: string;
@@ -17,9 +24,10 @@ interface WalkOptions {
  * folder is read and sorted whole, a sub-folder `d` sorting as `d/` (so `a.txt` < `a/` < `a0`), and
  * descended into in its place. Folders wholly before `startAfter` are skipped, the walk starts at
  * the deepest folder the prefix names, and with a delimiter a folder whose keys all share one
- * common prefix is reported without being walked.
+ * common prefix is reported without being walked. Each folder walked is offered as a possible
+ * folder marker just before its contents, where its key (`name/`) sorts.
  */
-export async function* walkKeys(fs: FsPromises, bucketDir: string, options: WalkOptions): AsyncGenerator<WalkEntry> {
+export async function* walkKeys(fs: FsPromises, bucketDir: string, isMarker: IsMarker, options: WalkOptions): AsyncGenerator<WalkEntry> {
   const { prefix, delimiter, startAfter } = options;
   const slash = prefix.lastIndexOf('/');
   const dirKey = prefix.slice(0, slash + 1);
@@ -35,31 +43,38 @@ export async function* walkKeys(fs: FsPromises, bucketDir: string, options: Walk
     throw error;
   }
 
+  const after = (itemKey: string) => startAfter === undefined || compareKeys(itemKey, startAfter) > 0;
+
   async function* walk(dir: string, key: string, filter: string): AsyncGenerator<WalkEntry> {
     const items = await readSorted(fs, dir, filter);
     for (const item of items) {
       const itemKey = key + item.sortKey;
       const itemPath = path.join(dir, item.name);
       if (!item.isDir) {
-        if (startAfter === undefined || compareKeys(itemKey, startAfter) > 0) {
-          yield { type: 'object', key: itemKey, path: itemPath };
-        }
+        if (after(itemKey)) yield { type: 'object', key: itemKey, path: itemPath };
         continue;
       }
-      const subtreeAfter = startAfter === undefined || compareKeys(itemKey, startAfter) > 0;
-      if (!subtreeAfter && !startAfter.startsWith(itemKey)) continue; // every key below is ≤ startAfter
+      const subtreeAfter = after(itemKey);
+      if (!subtreeAfter && !startAfter?.startsWith(itemKey)) continue; // every key below is ≤ startAfter
       if (delimiter && subtreeAfter) {
         const at = itemKey.indexOf(delimiter, prefix.length);
         if (at >= 0) {
-          if (await holdsObject(fs, itemPath)) yield { type: 'prefix', prefix: itemKey.slice(0, at + delimiter.length) };
+          if (await holdsObject(fs, itemPath, isMarker)) yield { type: 'prefix', prefix: itemKey.slice(0, at + delimiter.length) };
           continue;
         }
       }
+      if (subtreeAfter) yield { type: 'object', key: itemKey, path: itemPath, folder: true };
       yield* walk(itemPath, itemKey, '');
     }
   }
 
-  yield* rollUp(walk(startDir, dirKey, nameFilter), prefix, delimiter, startAfter);
+  async function* start(): AsyncGenerator<WalkEntry> {
+    // A prefix naming a folder (`photos/`) lists that folder's own marker first.
+    if (dirKey !== '' && nameFilter === '' && after(dirKey)) yield { type: 'object', key: dirKey, path: startDir, folder: true };
+    yield* walk(startDir, dirKey, nameFilter);
+  }
+
+  yield* rollUp(start(), prefix, delimiter, startAfter);
 }
 
 /**
@@ -115,10 +130,14 @@ async function readSorted(fs: FsPromises, dir: string, filter: string): Promise<
   return items.sort((a, b) => compareKeys(a.sortKey, b.sortKey));
 }
 
-/** True when a folder holds at least one object somewhere below it (empty folders list nothing, as on S3). */
-export async function holdsObject(fs: FsPromises, dir: string): Promise<boolean> {
+/**
+ * True when a folder is a folder marker or holds an object somewhere below it (empty folders list
+ * nothing, as on S3). Markers are looked for only in folders with no file, where they decide.
+ */
+export async function holdsObject(fs: FsPromises, dir: string, isMarker: IsMarker): Promise<boolean> {
   const items = await readSorted(fs, dir, '');
   if (items.some((item) => !item.isDir)) return true;
-  for (const item of items) if (await holdsObject(fs, path.join(dir, item.name))) return true;
+  if (await isMarker(dir)) return true;
+  for (const item of items) if (await holdsObject(fs, path.join(dir, item.name), isMarker)) return true;
   return false;
 }

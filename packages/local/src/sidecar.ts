@@ -10,6 +10,11 @@ export interface SidecarRecord {
   digest: string;
   headers: ContentHeaders;
   metadata: Record<string, string>;
+  /**
+   * When a folder marker was put (ms since the epoch): a marker's folder changes its own time
+   * whenever objects under it come and go. Files have none; their time is the file's.
+   */
+  modified?: number;
 }
 
 // Records are a few hundred bytes; metadata (≤ 2 KiB on S3) and headers fit this in one read.
