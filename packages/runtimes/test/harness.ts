@@ -171,6 +171,21 @@ export const NODE_BUILTINS = [...builtinModules.filter((m) => !m.startsWith('_')
 );
 
 /**
+ * The one file swap of the AWS SDK's browser build that workerd cannot take: `@aws-sdk/xml-builder`
+ * maps its XML parser to `xml-parser.browser.js`, which needs `DOMParser` (a browser's, not
+ * workerd's: every S3 answer then fails with `ReferenceError: DOMParser is not defined`). Its
+ * default `xml-parser.js` is plain JavaScript, so the worker bundle takes that one.
+ */
+export const awsXmlParserWithoutDomParser: import('esbuild').Plugin = {
+  name: 'aws-xml-parser-without-domparser',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/xml-parser(\.js)?$/ }, (args) =>
+      /[/\\]@aws-sdk[/\\]xml-builder[/\\]/.test(args.importer) ? { path: join(dirname(args.importer), 'xml-parser.js') } : undefined,
+    );
+  },
+};
+
+/**
  * Bundles an entry of src/ into .out with esbuild, resolving the packages from packages/runtimes'
  * node_modules (their dist). Returns the file and the bundle's inputs, relative to the repository.
  */
@@ -193,14 +208,16 @@ export async function bundle(
     ...(options.target === 'node'
       ? // Node: only the suite is bundled; every package is imported from node_modules as Node resolves it.
         { platform: 'node', packages: 'external' }
-      : // workerd, as wrangler bundles for it: the worker and browser conditions, Node built-ins left to
-        // nodejs_compat. CommonJS code that requires a built-in (mime-types requires `path`) gets a
+      : // workerd, as wrangler bundles for it: the browser platform (so the `browser` field's file
+        // swaps apply: the AWS SDK's fetch-based runtime config) with the workerd and worker
+        // conditions first, Node built-ins left to nodejs_compat. CommonJS code that requires a built-in (mime-types requires `path`) gets a
         // `require` made by node:module's createRequire, which workerd's nodejs_compat provides.
         {
-          platform: 'neutral',
+          platform: 'browser',
           conditions: ['workerd', 'worker', 'browser'],
           mainFields: ['browser', 'module', 'main'],
           external: NODE_BUILTINS,
+          plugins: [awsXmlParserWithoutDomParser],
           banner: {
             js: "import { createRequire as __smokeCreateRequire } from 'node:module'; const require = __smokeCreateRequire('/');",
           },
