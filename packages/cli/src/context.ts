@@ -3,6 +3,7 @@ import type { Storage } from '@stowage/core';
 import type { ProgressBar } from '@stowage/progress';
 import type { Args } from './args.js';
 import { Secrets, debugDetails, errorLine } from './errors.js';
+import { type JsonAction, errorCode } from './json.js';
 import { formatObject } from './locations.js';
 import { type OutStream, Output } from './output.js';
 import { type StoreFlags, localRoot, openStore, storeUrl, withFlags } from './store.js';
@@ -23,6 +24,8 @@ export class Context {
   readonly out: Output;
   readonly quiet: boolean;
   readonly debug: boolean;
+  /** `--json`: results and actions as JSON lines (docs/cli.md has the schema). */
+  readonly json: boolean;
   readonly signal: AbortSignal;
   /** The store URL (`--store`, `$STOWAGE_STORE` or the default folder). */
   readonly storeUrl: string;
@@ -39,6 +42,7 @@ export class Context {
   ) {
     this.quiet = args.flag('quiet');
     this.debug = args.flag('debug');
+    this.json = args.flag('json');
     this.signal = io.signal;
     this.out = new Output(io.stdout, io.stderr, this.quiet);
     this.secrets = new Secrets(io.env);
@@ -110,6 +114,21 @@ export class Context {
     const bar = progressBar({ label, total, stream });
     this.out.bar = bar;
     return bar;
+  }
+
+  /**
+   * Says that an action was done (or planned): its status line (`upload: a to b`, unless
+   * `--quiet`), or with `--json` its JSON line (always: it is the command's result).
+   */
+  async action(action: JsonAction): Promise<void> {
+    if (this.json) return this.out.line(JSON.stringify(action));
+    const what = action.location ?? `${action.source} to ${action.destination}`;
+    await this.out.status(`${action.status === 'dryrun' ? '(dryrun) ' : ''}${action.op}: ${what}`);
+  }
+
+  /** An error as `--json` output carries it: its code and its line (secrets redacted, no `stowage: `). */
+  errorJson(error: unknown): { code: string; message: string } {
+    return { code: errorCode(error), message: errorLine(error, formatObject, this.secrets).replace(/^stowage: /, '') };
   }
 
   /** Prints one error line (and with `--debug` its stack and causes). */

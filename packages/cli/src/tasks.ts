@@ -14,6 +14,7 @@ import {
 import type { ProgressBar } from '@stowage/progress';
 import type { Context } from './context.js';
 import { FailuresReported } from './errors.js';
+import type { JsonAction, JsonOp, JsonSummary } from './json.js';
 import { formatObject } from './locations.js';
 
 /** A local file upload to an object. `shown` is the path as it appears in messages. */
@@ -82,25 +83,67 @@ export interface RunOptions {
   transfers: number;
   /** The progress bar's label. */
   label: string;
+  /** The command's name, for the `--json` summary. */
+  command: string;
   /** For uploads and copies: the content type to set (uploads otherwise guess it from the file name). */
   contentType?: string;
   /** For uploads and copies: user metadata to set. */
   metadata?: Record<string, string>;
 }
 
-/** What a task does, as `aws s3` prints it: `upload: ./cat.jpg to stow://photos/cat.jpg`. */
-export function describeTask(task: Task): string {
+/** The words of a task's status line (`upload`, `move`, …). */
+function taskOp(task: Task): JsonOp {
+  if ((task.op === 'upload' || task.op === 'download' || task.op === 'copy') && task.move) return 'move';
+  return task.op === 'unlink' ? 'delete' : task.op;
+}
+
+/** A task's ends as messages write them: `source`/`destination` for transfers, `location` for deletions. */
+function taskEnds(task: Task): { source: string; destination: string } | { location: string } {
   switch (task.op) {
     case 'upload':
-      return `${task.move ? 'move' : 'upload'}: ${task.shown} to ${formatObject(task.bucket, task.key)}`;
+      return { source: task.shown, destination: formatObject(task.bucket, task.key) };
     case 'download':
-      return `${task.move ? 'move' : 'download'}: ${formatObject(task.bucket, task.key)} to ${task.shown}`;
+      return { source: formatObject(task.bucket, task.key), destination: task.shown };
     case 'copy':
-      return `${task.move ? 'move' : 'copy'}: ${formatObject(task.from.bucket, task.from.key)} to ${formatObject(task.to.bucket, task.to.key)}`;
+      return { source: formatObject(task.from.bucket, task.from.key), destination: formatObject(task.to.bucket, task.to.key) };
     case 'delete':
-      return `delete: ${formatObject(task.bucket, task.key)}`;
+      return { location: formatObject(task.bucket, task.key) };
     case 'unlink':
-      return `delete: ${task.shown}`;
+      return { location: task.shown };
+  }
+}
+
+/** A task as an action: its status line (`upload: ./cat.jpg to stow://photos/cat.jpg`, as `aws s3` prints it) or JSON line. */
+function taskJson(task: Task, status: JsonAction['status']): JsonAction {
+  return { type: 'action', op: taskOp(task), status, ...taskEnds(task), ...('size' in task ? { size: task.size } : {}) };
+}
+
+/** Counts what a run did, and says it: a status line (or a JSON line) per action. */
+class Tally {
+  done = 0;
+  failed = 0;
+  bytes = 0;
+  constructor(private readonly ctx: Context) {}
+
+  /** An action done (or, in a dry run, planned). */
+  async ok(task: Task, status: 'done' | 'dryrun'): Promise<void> {
+    this.done++;
+    if ('size' in task) this.bytes += task.size;
+    await this.ctx.action(taskJson(task, status));
+  }
+
+  /** A failure: its error line on stderr at once (unless `line` is false), and with `--json` a failed action. */
+  async fail(error: unknown, task?: Task, line = true): Promise<void> {
+    this.failed++;
+    if (line) this.ctx.report(error);
+    if (this.ctx.json && task) await this.ctx.out.line(JSON.stringify({ ...taskJson(task, 'failed'), error: this.ctx.errorJson(error) }));
+  }
+
+  /** With `--json`, the summary line that ends the output. */
+  async summary(command: string, dryRun: boolean): Promise<void> {
+    if (!this.ctx.json) return;
+    const summary: JsonSummary = { type: 'summary', command, dryRun, done: this.done, failed: this.failed, bytes: this.bytes };
+    await this.ctx.out.line(JSON.stringify(summary));
   }
 }
 
@@ -118,8 +161,11 @@ const isTransfer = (task: Task): task is Transfer => task.op === 'upload' || tas
  */
 export async function runTasks(ctx: Context, plan: Plan, options: RunOptions): Promise<void> {
   const { tasks } = plan;
+  const tally = new Tally(ctx);
+  tally.failed = plan.problems;
   if (options.dryRun) {
-    for (const task of tasks) await ctx.out.status(`(dryrun) ${describeTask(task)}`);
+    for (const task of tasks) await tally.ok(task, 'dryrun');
+    await tally.summary(options.command, true);
     if (plan.problems > 0) throw new FailuresReported(plan.problems, tasks.length + plan.problems);
     return;
   }
@@ -127,28 +173,25 @@ export async function runTasks(ctx: Context, plan: Plan, options: RunOptions): P
   const deletions = tasks.filter((t): t is DeleteTask | UnlinkTask => !isTransfer(t));
   const total = transfers.reduce((sum, t) => sum + t.size, 0);
   const bar = transfers.length > 0 ? await ctx.progress(options.label, total) : undefined;
-  let failed = plan.problems;
-  const fail = (error: unknown) => {
-    failed++;
-    ctx.report(error);
-  };
   try {
     // A failed transfer does not stop the others (as `aws s3 cp --recursive`); an abort does.
     await forEachLimited(
       transfers,
       options.transfers,
       (task) =>
-        runTransfer(ctx, task, options, bar).catch((error: unknown) => {
-          if (!ctx.signal.aborted) fail(error);
-        }),
+        runTransfer(ctx, task, options, bar).then(
+          () => tally.ok(task, 'done'),
+          (error: unknown) => (ctx.signal.aborted ? undefined : tally.fail(error, task)),
+        ),
       ctx.signal,
     );
   } finally {
     bar?.finish(); // closes the line with "stopped after" when not everything went
   }
   if (ctx.signal.aborted) throw abortError(ctx.signal, tasks.length === 1 ? target(tasks[0] as Task) : {});
-  await runDeletions(ctx, deletions, fail);
-  if (failed > 0) throw new FailuresReported(failed, tasks.length + plan.problems);
+  await runDeletions(ctx, deletions, tally);
+  await tally.summary(options.command, false);
+  if (tally.failed > 0) throw new FailuresReported(tally.failed, tasks.length + plan.problems);
 }
 
 function target(task: Task): { bucket?: string; key?: string } {
@@ -212,10 +255,9 @@ async function runTransfer(ctx: Context, task: Transfer, options: RunOptions, ba
       break;
     }
   }
-  await ctx.out.status(describeTask(task));
 }
 
-async function runDeletions(ctx: Context, tasks: (DeleteTask | UnlinkTask)[], fail: (error: unknown) => void): Promise<void> {
+async function runDeletions(ctx: Context, tasks: (DeleteTask | UnlinkTask)[], tally: Tally): Promise<void> {
   const { storage, signal } = ctx;
   const byBucket = new Map<string, string[]>();
   for (const task of tasks) {
@@ -231,11 +273,13 @@ async function runDeletions(ctx: Context, tasks: (DeleteTask | UnlinkTask)[], fa
           batch.length === 1 ? await deleteOne(ctx, bucket, batch[0] as string) : await storage.deleteObjects(bucket, batch, { signal });
       } catch (error) {
         if (signal.aborted) throw abortError(signal);
-        fail(error);
+        // The whole batch failed: one error line, and each key a failed action.
+        for (const [i, key] of batch.entries()) await tally.fail(error, { op: 'delete', bucket, key }, i === 0);
         continue;
       }
-      for (const key of result.deleted) await ctx.out.status(describeTask({ op: 'delete', bucket, key }));
-      for (const e of result.errors) fail(new StorageError(e.code, e.message, { bucket, key: e.key }));
+      for (const key of result.deleted) await tally.ok({ op: 'delete', bucket, key }, 'done');
+      for (const e of result.errors)
+        await tally.fail(new StorageError(e.code, e.message, { bucket, key: e.key }), { op: 'delete', bucket, key: e.key });
     }
   }
   for (const task of tasks) {
@@ -243,10 +287,11 @@ async function runDeletions(ctx: Context, tasks: (DeleteTask | UnlinkTask)[], fa
     if (signal.aborted) throw abortError(signal);
     try {
       await unlink(task.file);
-      await ctx.out.status(describeTask(task));
     } catch (error) {
-      fail(fileError(error, task.shown));
+      await tally.fail(fileError(error, task.shown), task);
+      continue;
     }
+    await tally.ok(task, 'done');
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Command } from '../command.js';
+import { type Command, SHARED } from '../command.js';
 import { formatObject, requireBucket } from '../locations.js';
 
 /** `mb`: make a bucket. */
@@ -9,13 +9,16 @@ export const mb: Command = {
   description:
     "Creates a bucket. Names follow S3's rules: 3 to 63 characters, lower-case letters, digits, dots and hyphens. " +
     'Fails with BucketAlreadyExists if it exists.',
-  options: {},
-  examples: [['a bucket for photos', 'stowage mb stow://photos']],
+  options: { json: SHARED.json },
+  examples: [
+    ['a bucket for photos', 'stowage mb stow://photos'],
+    ['the same, saying so in JSON', 'stowage mb --json stow://photos'],
+  ],
   arity: { min: 1, max: 1 },
   async run(ctx, args) {
     const bucket = requireBucket(args.positionals[0] as string);
     await ctx.storage.createBucket(bucket, { signal: ctx.signal });
-    await ctx.out.status(`make_bucket: ${formatObject(bucket)}`);
+    await ctx.action({ type: 'action', op: 'make_bucket', status: 'done', location: formatObject(bucket) });
   },
 };
 
@@ -29,6 +32,7 @@ export const rb: Command = {
     'first (in batches of 1000).',
   options: {
     force: { type: 'boolean', short: 'f', description: 'delete the objects in the bucket first' },
+    json: SHARED.json,
   },
   examples: [
     ['an empty bucket', 'stowage rb stow://scratch'],
@@ -39,6 +43,6 @@ export const rb: Command = {
     const name = requireBucket(args.positionals[0] as string);
     const { Bucket } = await import('@stowage/core');
     await new Bucket(ctx.storage, name).delete({ force: args.flag('force'), signal: ctx.signal });
-    await ctx.out.status(`remove_bucket: ${formatObject(name)}`);
+    await ctx.action({ type: 'action', op: 'remove_bucket', status: 'done', location: formatObject(name) });
   },
 };

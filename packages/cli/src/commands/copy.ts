@@ -15,6 +15,7 @@ const COPY_OPTIONS = {
   transfers: SHARED.transfers,
   exclude: SHARED.exclude,
   include: SHARED.include,
+  json: SHARED.json,
 };
 
 /** `cp`: file → object, object → file, object → object, `-` for stdin/stdout; `--recursive` for trees. */
@@ -62,13 +63,14 @@ export const mv: Command = {
 };
 
 /** The transfer settings from the command line. */
-export function runOptions(args: Args, label: string): RunOptions {
+export function runOptions(args: Args, label: string, command: string): RunOptions {
   const contentType = args.string('content-type');
   const metadata = parseMetadata(args.strings('metadata'));
   return {
     dryRun: args.flag('dry-run'),
     transfers: args.integer('transfers', DEFAULT_TRANSFERS, 1, 256),
     label,
+    command,
     ...(contentType !== undefined ? { contentType } : {}),
     ...(metadata !== undefined ? { metadata } : {}),
   };

@@ -1,4 +1,5 @@
-import type { Command } from '../command.js';
+import { type Command, SHARED } from '../command.js';
+import type { JsonPresigned } from '../json.js';
 import { UsageError } from '../errors.js';
 import { formatObject, requireObject } from '../locations.js';
 
@@ -14,9 +15,11 @@ export const presign: Command = {
     'expires-in': { type: 'string', placeholder: 'SECONDS', description: 'how long the URL works (default 3600)' },
     method: { type: 'string', placeholder: 'GET|PUT', description: 'GET to download (default), PUT to upload' },
     'content-type': { type: 'string', placeholder: 'TYPE', description: 'for PUT: the Content-Type the uploader must send' },
+    json: SHARED.json,
   },
   examples: [
     ['share a file for an hour', 'stowage --store "s3://?region=eu-west-1" presign stow://photos/cat.jpg'],
+    ['the URL and when it expires, for a script', 'stowage presign --json stow://photos/cat.jpg | jq -r .expiresAt'],
     ['let someone upload for ten minutes', 'curl -T cat.jpg "$(stowage presign --method PUT --expires-in 600 stow://inbox/cat.jpg)"'],
   ],
   arity: { min: 1, max: 1 },
@@ -32,7 +35,17 @@ export const presign: Command = {
       const { StorageError } = await import('@stowage/core');
       throw new StorageError('NotSupported', `the ${storage.name} store cannot presign URLs; use an s3:// store`, { bucket, key });
     }
+    const signedAt = Date.now();
     const url = await storage.presign(bucket, key, { method, expiresIn, ...(contentType !== undefined ? { contentType } : {}) });
-    await ctx.out.line(url);
+    if (!ctx.json) return ctx.out.line(url);
+    const presigned: JsonPresigned = {
+      type: 'url',
+      url,
+      location: formatObject(bucket, key),
+      method,
+      expiresIn,
+      expiresAt: new Date(signedAt + expiresIn * 1000).toISOString(),
+    };
+    await ctx.out.line(JSON.stringify(presigned));
   },
 };

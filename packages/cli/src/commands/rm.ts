@@ -12,7 +12,13 @@ export const rm: Command = {
     'Deletes objects. As on S3, deleting a key that does not exist succeeds. With --recursive, deletes every ' +
     'object under the prefix (as a folder: stow://b/cats means cats/…), or in the whole bucket, in batches ' +
     'of 1000; the bucket itself stays (see rb).',
-  options: { recursive: SHARED.recursive, 'dry-run': SHARED['dry-run'], exclude: SHARED.exclude, include: SHARED.include },
+  options: {
+    recursive: SHARED.recursive,
+    'dry-run': SHARED['dry-run'],
+    exclude: SHARED.exclude,
+    include: SHARED.include,
+    json: SHARED.json,
+  },
   examples: [
     ['one object', 'stowage rm stow://photos/cats/cat.jpg'],
     ['what would go', 'stowage rm --recursive --dry-run stow://photos/cats/'],
@@ -38,6 +44,6 @@ export const rm: Command = {
       }
     }
     const { runTasks } = await import('../tasks.js');
-    await runTasks(ctx, { tasks, problems: 0 }, { dryRun: args.flag('dry-run'), transfers: 1, label: 'rm' });
+    await runTasks(ctx, { tasks, problems: 0 }, { dryRun: args.flag('dry-run'), transfers: 1, label: 'rm', command: 'rm' });
   },
 };

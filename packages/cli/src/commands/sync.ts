@@ -22,6 +22,7 @@ export const sync: Command = {
     transfers: SHARED.transfers,
     exclude: SHARED.exclude,
     include: SHARED.include,
+    json: SHARED.json,
   },
   examples: [
     ['back a folder up', 'stowage sync ./photos stow://backup/photos/'],
@@ -48,6 +49,6 @@ export const sync: Command = {
       deleteExtra: args.flag('delete'),
       move: false,
     });
-    await runTasks(ctx, plan, runOptions(args, barLabel(source)));
+    await runTasks(ctx, plan, runOptions(args, barLabel(source), 'sync'));
   },
 };

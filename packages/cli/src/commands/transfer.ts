@@ -18,12 +18,14 @@ export async function copyOrMove(ctx: Context, args: Args, move: boolean): Promi
   const destination = parseLocation(dstArg);
   const verb = move ? 'mv' : 'cp';
   const label = barLabel(source);
-  const options = runOptions(args, label);
+  const options = runOptions(args, label, verb);
 
   if (source.kind === 'stdio' || destination.kind === 'stdio') {
     if (move) throw new UsageError('mv cannot use - (standard input or output)');
     if (args.flag('recursive')) throw new UsageError('--recursive cannot use - (standard input or output)');
     if (source.kind === 'stdio' && destination.kind === 'object') return uploadStdin(ctx, destination, options);
+    if (ctx.json && destination.kind === 'stdio')
+      throw new UsageError('--json cannot go with - as the destination: the object is the output');
     if (source.kind === 'object' && destination.kind === 'stdio') return streamToStdout(ctx, objectKey(source, verb));
     throw new UsageError(`${verb} with - needs a stow:// location on the other side`);
   }
@@ -142,16 +144,17 @@ async function uploadStdin(ctx: Context, destination: ObjectLocation, options: R
       `${formatObject(destination.bucket, destination.key)} is a bucket or folder: name the object to store standard input as`,
     );
   }
+  const action = { type: 'action', op: 'upload', source: '-', destination: formatObject(destination.bucket, destination.key) } as const;
   if (options.dryRun) {
-    await ctx.out.status(`(dryrun) upload: - to ${formatObject(destination.bucket, destination.key)}`);
+    await ctx.action({ ...action, status: 'dryrun' });
     return;
   }
-  await ctx.storage.putObject(destination.bucket, destination.key, ctx.io.stdin, {
+  const info = await ctx.storage.putObject(destination.bucket, destination.key, ctx.io.stdin, {
     signal: ctx.signal,
     ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
     ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
   });
-  await ctx.out.status(`upload: - to ${formatObject(destination.bucket, destination.key)}`);
+  await ctx.action({ ...action, status: 'done', size: info.size });
 }
 
 /**
