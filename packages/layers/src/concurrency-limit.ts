@@ -24,13 +24,19 @@ class Slots {
     this.free = max;
   }
 
+  /** Takes a slot if one is free and nobody waits for it. */
+  tryTake(): boolean {
+    if (this.free > 0 && this.waiting.length === 0) {
+      this.free--;
+      return true;
+    }
+    return false;
+  }
+
   /** Resolves when a slot is taken; rejects `Aborted` (and leaves the queue) when `signal` fires first. */
   take(signal: AbortSignal | undefined, details: StorageErrorDetails): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortError(signal, details));
-    if (this.free > 0 && this.waiting.length === 0) {
-      this.free--;
-      return Promise.resolve();
-    }
+    if (this.tryTake()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const grant = () => {
         signal?.removeEventListener('abort', onAbort);
@@ -62,19 +68,38 @@ class LimitedStorage extends InterceptingStorage {
     super(inner);
   }
 
-  protected async around<T>(call: OperationCall, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  protected around<T>(call: OperationCall, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     // A call aborted before it began takes no slot: the store beneath answers it (checking its
     // input first, as it would without this layer) without any I/O.
     if (call.signal?.aborted) return run(call.signal);
-    await this.slots.take(call.signal, {
-      ...(call.bucket !== undefined ? { bucket: call.bucket } : {}),
-      ...(call.key !== undefined ? { key: call.key } : {}),
-    });
+    if (this.slots.tryTake()) return this.holding(run, call.signal);
+    return this.slots
+      .take(call.signal, {
+        ...(call.bucket !== undefined ? { bucket: call.bucket } : {}),
+        ...(call.key !== undefined ? { key: call.key } : {}),
+      })
+      .then(() => this.holding(run, call.signal));
+  }
+
+  /** Runs a call in the slot it took, and gives the slot back when the call settles (or throws at once). */
+  private holding<T>(run: (signal: AbortSignal | undefined) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    let work: Promise<T>;
     try {
-      return await run(call.signal);
-    } finally {
+      work = run(signal);
+    } catch (error) {
       this.slots.give();
+      return Promise.reject(error);
     }
+    return work.then(
+      (value) => {
+        this.slots.give();
+        return value;
+      },
+      (error: unknown) => {
+        this.slots.give();
+        throw error;
+      },
+    );
   }
 
   override listObjects(bucket: string, options: ListOptions = {}): AsyncIterable<ListEntry> {

@@ -70,6 +70,15 @@ function shown(key: string): string {
   return JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key);
 }
 
+/** `start()`, with a check that throws turned into a rejection, as every `Storage` method reports failures. */
+function guarded<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** A store seen through a prefix; see {@link prefixed}. */
 class PrefixedStorage extends ForwardingStorage {
   override readonly capabilities: Capabilities;
@@ -92,27 +101,41 @@ class PrefixedStorage extends ForwardingStorage {
     this.capabilities = Object.freeze({ ...inner.capabilities, maxKeyBytes: inner.capabilities.maxKeyBytes - prefixBytes });
   }
 
-  override async putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = {}): Promise<PutResult> {
-    const full = this.full(bucket, key);
-    const { onProgress } = options;
-    // Progress events name the key; the caller's callback sees the caller's key.
-    const scoped = typeof onProgress === 'function' ? { ...options, onProgress: this.progressFor(key, onProgress) } : options;
-    return this.mapped(this.inner.putObject(bucket, full, body, scoped));
+  override putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = {}): Promise<PutResult> {
+    return guarded(() => {
+      const full = this.full(bucket, key);
+      const { onProgress } = options;
+      // Progress events name the key; the caller's callback sees the caller's key.
+      const scoped = typeof onProgress === 'function' ? { ...options, onProgress: this.progressFor(key, onProgress) } : options;
+      return this.mapped(this.inner.putObject(bucket, full, body, scoped));
+    });
   }
 
-  override async getObject(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
-    const full = this.full(bucket, key);
-    return new KeyedGetResult(await this.mapped(this.inner.getObject(bucket, full, options)), key, (error) => this.mapError(error));
+  override getObject(bucket: string, key: string, options: GetOptions = {}): Promise<GetResult> {
+    return guarded(() => {
+      const full = this.full(bucket, key);
+      return this.inner.getObject(bucket, full, options).then(
+        (result) => new KeyedGetResult(result, key, (error) => this.mapError(error)),
+        (error: unknown) => this.rejected(error),
+      );
+    });
   }
 
-  override async headObject(bucket: string, key: string, options: HeadOptions = {}): Promise<ObjectInfo> {
-    const full = this.full(bucket, key);
-    return { ...(await this.mapped(this.inner.headObject(bucket, full, options))), key };
+  override headObject(bucket: string, key: string, options: HeadOptions = {}): Promise<ObjectInfo> {
+    return guarded(() => {
+      const full = this.full(bucket, key);
+      return this.inner.headObject(bucket, full, options).then(
+        (info) => ({ ...info, key }),
+        (error: unknown) => this.rejected(error),
+      );
+    });
   }
 
-  override async deleteObject(bucket: string, key: string, options: Signal = {}): Promise<void> {
-    const full = this.full(bucket, key);
-    return this.mapped(this.inner.deleteObject(bucket, full, options));
+  override deleteObject(bucket: string, key: string, options: Signal = {}): Promise<void> {
+    return guarded(() => {
+      const full = this.full(bucket, key);
+      return this.mapped(this.inner.deleteObject(bucket, full, options));
+    });
   }
 
   override async deleteObjects(bucket: string, keys: string[], options: Signal = {}): Promise<DeleteObjectsResult> {
@@ -139,25 +162,29 @@ class PrefixedStorage extends ForwardingStorage {
     };
   }
 
-  override async copyObject(source: ObjectRef, target: ObjectRef, options: CopyOptions = {}): Promise<PutResult> {
-    if (typeof source !== 'object' || source === null || typeof target !== 'object' || target === null) {
-      throw new StorageError('InvalidArgument', 'a copy takes a source and a target, each { bucket, key }');
-    }
-    // S3's order: both bucket names, then both keys.
-    assertBucketName(source.bucket);
-    assertBucketName(target.bucket);
-    const from = { bucket: source.bucket, key: this.full(source.bucket, source.key) };
-    const to = { bucket: target.bucket, key: this.full(target.bucket, target.key) };
-    return this.mapped(this.inner.copyObject(from, to, options));
+  override copyObject(source: ObjectRef, target: ObjectRef, options: CopyOptions = {}): Promise<PutResult> {
+    return guarded(() => {
+      if (typeof source !== 'object' || source === null || typeof target !== 'object' || target === null) {
+        throw new StorageError('InvalidArgument', 'a copy takes a source and a target, each { bucket, key }');
+      }
+      // S3's order: both bucket names, then both keys.
+      assertBucketName(source.bucket);
+      assertBucketName(target.bucket);
+      const from = { bucket: source.bucket, key: this.full(source.bucket, source.key) };
+      const to = { bucket: target.bucket, key: this.full(target.bucket, target.key) };
+      return this.mapped(this.inner.copyObject(from, to, options));
+    });
   }
 
   override listObjects(bucket: string, options: ListOptions = {}): AsyncIterable<ListEntry> {
     return this.list(bucket, options);
   }
 
-  protected override async presignObject(bucket: string, key: string, options: PresignOptions): Promise<string> {
-    const full = this.full(bucket, key);
-    return this.mapped(super.presignObject(bucket, full, options));
+  protected override presignObject(bucket: string, key: string, options: PresignOptions): Promise<string> {
+    return guarded(() => {
+      const full = this.full(bucket, key);
+      return this.mapped(super.presignObject(bucket, full, options));
+    });
   }
 
   private async *list(bucket: string, options: ListOptions): AsyncGenerator<ListEntry> {
@@ -199,12 +226,12 @@ class PrefixedStorage extends ForwardingStorage {
     return (event) => onProgress({ ...event, key: event.key.startsWith(this.prefix) ? key : event.key });
   }
 
-  private async mapped<T>(promise: Promise<T>): Promise<T> {
-    try {
-      return await promise;
-    } catch (error) {
-      throw this.mapError(error);
-    }
+  private mapped<T>(promise: Promise<T>): Promise<T> {
+    return promise.then(undefined, (error: unknown) => this.rejected(error));
+  }
+
+  private rejected(error: unknown): never {
+    throw this.mapError(error);
   }
 
   /**
@@ -269,13 +296,11 @@ class KeyedGetResult implements GetResult {
       throw this.mapError(error);
     }
   }
-  async bytes(): Promise<Uint8Array> {
+  bytes(): Promise<Uint8Array> {
     if (this.made) return collectBytes(this.made);
-    try {
-      return await this.inner.bytes();
-    } catch (error) {
+    return guarded(() => this.inner.bytes()).then(undefined, (error: unknown) => {
       throw this.mapError(error);
-    }
+    });
   }
   webStream(): ReadableStream<Uint8Array> {
     return Readable.toWeb(this.body) as unknown as ReadableStream<Uint8Array>;

@@ -229,21 +229,34 @@ class RetryStorage extends InterceptingStorage {
     await abortableDelay(delayMs, call.signal, detailsOf(call));
   }
 
-  private async retrying<T>(call: OperationCall, run: () => Promise<T>, hooks: Hooks<T> = {}): Promise<T> {
+  /** Runs `run`, and on a failure retries it as the options say (no extra work while calls succeed). */
+  private retrying<T>(call: OperationCall, run: () => Promise<T>, hooks: Hooks<T> = {}): Promise<T> {
+    let first: Promise<T>;
+    try {
+      first = run();
+    } catch (error) {
+      first = Promise.reject(error);
+    }
+    return first.then(undefined, (error: unknown) => this.afterFailure(call, run, hooks, error));
+  }
+
+  private async afterFailure<T>(call: OperationCall, run: () => Promise<T>, hooks: Hooks<T>, firstError: unknown): Promise<T> {
+    let error = firstError;
     let sawTransient = false;
     for (let attempt = 1; ; attempt++) {
+      if (sawTransient && hooks.recover && isStorageError(error)) {
+        const recovered = await hooks.recover(error);
+        if (recovered !== NOT_RECOVERED) return recovered;
+      }
+      if (!this.transient(error, call.operation)) throw error;
+      sawTransient = true;
+      if (attempt >= this.settings.maxAttempts || hooks.canRetry?.() === false) throw error;
+      hooks.beforeRetry?.();
+      await this.backOff(call, attempt, error);
       try {
         return await run();
-      } catch (error) {
-        if (sawTransient && hooks.recover && isStorageError(error)) {
-          const recovered = await hooks.recover(error);
-          if (recovered !== NOT_RECOVERED) return recovered;
-        }
-        if (!this.transient(error, call.operation)) throw error;
-        sawTransient = true;
-        if (attempt >= this.settings.maxAttempts || hooks.canRetry?.() === false) throw error;
-        hooks.beforeRetry?.();
-        await this.backOff(call, attempt, error);
+      } catch (next) {
+        error = next;
       }
     }
   }
@@ -275,12 +288,15 @@ class RetryStorage extends InterceptingStorage {
   override putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = {}): Promise<PutResult> {
     // A body or callback of no accepted kind goes to the store as it is, to be refused there with
     // the code every store gives it (wrapped, it would look valid until it is read).
-    if (!isBodyForm(body, { bucket, key }) || (options.onProgress !== undefined && typeof options.onProgress !== 'function')) {
+    const replayable = typeof body === 'string' || body instanceof Uint8Array || isBlob(body);
+    if (
+      (!replayable && !isBodyForm(body, { bucket, key })) ||
+      (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    ) {
       return this.inner.putObject(bucket, key, body, options);
     }
     const size = knownSize(body, options);
     const call: OperationCall = { operation: 'putObject', bucket, key, signal: options.signal, ...(size !== undefined ? { size } : {}) };
-    const replayable = typeof body === 'string' || body instanceof Uint8Array || isBlob(body);
     const oneShot = replayable ? undefined : new OneShotBody(body, { bucket, key });
 
     // What the caller has been told was sent, so a retry can rewind it to 0 first.

@@ -90,8 +90,8 @@ class DeadlineClock {
 class SharedDeadline {
   private readonly controller = new AbortController();
   readonly signal: AbortSignal = this.controller.signal;
-  /** The rejections of the calls still running, so a deadline can end them even if their store does not listen. */
-  private readonly running = new Set<(reason: typeof EXPIRED) => void>();
+  /** How to end each call still running, so a deadline can end them even if their store does not listen. */
+  private readonly running = new Set<() => void>();
   private readonly timer: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -110,17 +110,21 @@ class SharedDeadline {
     return this.signal.aborted;
   }
 
-  /** `work`, or `EXPIRED` if the deadline passes first (a store that ignores its signal still gives up on time). */
-  race<T>(work: Promise<T>): Promise<T> {
+  /**
+   * `work`, or a rejection with `failed(EXPIRED)` if the deadline passes first (a store that
+   * ignores its signal still gives up on time); a failure of `work` is passed through `failed` too.
+   */
+  race<T>(work: Promise<T>, failed: (error: unknown) => unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      const expire = () => reject(failed(EXPIRED));
       if (this.running.size === 0) refTimer(this.timer, true);
-      this.running.add(reject);
+      this.running.add(expire);
       work.then(
         (value) => {
-          if (this.release(reject)) resolve(value);
+          if (this.release(expire)) resolve(value);
         },
         (error: unknown) => {
-          if (this.release(reject)) reject(error);
+          if (this.release(expire)) reject(failed(error));
         },
       );
     });
@@ -132,8 +136,8 @@ class SharedDeadline {
   }
 
   /** False when the deadline already ended this call. */
-  private release(reject: (reason: typeof EXPIRED) => void): boolean {
-    if (!this.running.delete(reject)) return false;
+  private release(expire: () => void): boolean {
+    if (!this.running.delete(expire)) return false;
     if (this.running.size === 0) {
       if (this.clock.isCurrent(this)) refTimer(this.timer, false);
       else clearTimeout(this.timer);
@@ -145,7 +149,7 @@ class SharedDeadline {
     this.clock.retire(this);
     if (this.running.size === 0) return;
     this.controller.abort(new Error(`the deadline of ${this.clock.ms} ms passed`));
-    for (const reject of this.running) reject(EXPIRED);
+    for (const expire of this.running) expire();
     this.running.clear();
   }
 }
@@ -177,14 +181,17 @@ class TimeoutStorage extends InterceptingStorage {
     return clock;
   }
 
-  protected async around<T>(call: OperationCall, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  protected around<T>(call: OperationCall, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     const deadline = this.clockFor(call.operation).join();
     const signal = call.signal ? AbortSignal.any([call.signal, deadline.signal]) : deadline.signal;
+    const failed = (error: unknown) => this.failure(error, call, deadline);
+    let work: Promise<T>;
     try {
-      return await deadline.race(run(signal));
+      work = run(signal);
     } catch (error) {
-      throw this.failure(error, call, deadline);
+      return Promise.reject(failed(error));
     }
+    return deadline.race(work, failed);
   }
 
   /** The store's own answer, unless the caller's signal or the deadline is why it stopped. */
@@ -219,10 +226,10 @@ class TimeoutStorage extends InterceptingStorage {
         deadline.signal.addEventListener('abort', onPassed, { once: true });
         let next: IteratorResult<ListEntry>;
         try {
-          next = await deadline.race(iterator.next());
+          next = await deadline.race(iterator.next(), (error) => this.failure(error, call, deadline));
         } catch (error) {
           done = true;
-          throw this.failure(error, call, deadline);
+          throw error;
         } finally {
           deadline.signal.removeEventListener('abort', onPassed);
         }
