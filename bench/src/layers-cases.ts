@@ -98,7 +98,23 @@ export function layerAdapters(): StowageAdapter[] {
     'bench',
     'timeout, retry, concurrencyLimit, prefixed, logging(() => {}) and tracing() (no SDK) around memory: the whole stack (≤ 1.3× bare)',
   );
-  return [new StowageAdapter('memory (bare)', memoryStorage, 'bench'), traced, logged, stacked];
+  const floor = new LayeredAdapter(
+    'memory + 6 layers that only watch',
+    async () => {
+      const { InterceptingStorage, layered } = await layers();
+      // The least a layer that sees each outcome can do: forward the call and wait for its answer.
+      class Watching extends InterceptingStorage {
+        protected around<T>(call: { signal?: AbortSignal }, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+          return run(call.signal).then((value) => value);
+        }
+      }
+      const watch = (inner: Storage) => new Watching(inner);
+      return layered(await memoryStorage(), watch, watch, watch, watch, watch, watch);
+    },
+    'bench',
+    'six layers whose around() only forwards the call and waits for its answer: the floor of what six layers cost, for comparison with the whole stack',
+  );
+  return [new StowageAdapter('memory (bare)', memoryStorage, 'bench'), traced, logged, stacked, floor];
 }
 
 const metrics = (cfg: BenchConfig): MetricSpec[] =>
