@@ -23,14 +23,10 @@ afterAll(async () => {
 });
 
 describe(`Bun ${'version' in bun ? bun.version : ''}`, () => {
-  it.each<DriverName>(['memory', 's3rver'])(
-    'passes the smoke suite on %s',
-    async (driver, context) => {
-      if (!('path' in bun)) return context.skip(bun.skip);
-      const config = smokeConfig('bun', driver, server);
-      const result = await run(bun.path, ['src/cli.ts', JSON.stringify(config)], 120_000);
-      expectAllPassed(parseSummary(result, 'bun'), 'bun', driver);
-    },
-    150_000,
-  );
+  it.for<DriverName>(['memory', 's3rver'])('passes the smoke suite on %s', { timeout: 150_000 }, async (driver, context) => {
+    if (!('path' in bun)) return context.skip(bun.skip);
+    const config = smokeConfig('bun', driver, server);
+    const result = await run(bun.path, ['src/cli.ts', JSON.stringify(config)], 120_000);
+    expectAllPassed(parseSummary(result, 'bun'), 'bun', driver);
+  });
 });

@@ -29,14 +29,10 @@ afterAll(async () => {
 });
 
 describe(`Deno ${'version' in deno ? deno.version : ''}`, () => {
-  it.each<DriverName>(['memory', 's3rver'])(
-    'passes the smoke suite on %s',
-    async (driver, context) => {
-      if (!('path' in deno)) return context.skip(deno.skip);
-      const config = smokeConfig('deno', driver, server);
-      const result = await run(deno.path, [...DENO_FLAGS, 'src/cli.ts', JSON.stringify(config)], 120_000);
-      expectAllPassed(parseSummary(result, 'deno'), 'deno', driver);
-    },
-    150_000,
-  );
+  it.for<DriverName>(['memory', 's3rver'])('passes the smoke suite on %s', { timeout: 150_000 }, async (driver, context) => {
+    if (!('path' in deno)) return context.skip(deno.skip);
+    const config = smokeConfig('deno', driver, server);
+    const result = await run(deno.path, [...DENO_FLAGS, 'src/cli.ts', JSON.stringify(config)], 120_000);
+    expectAllPassed(parseSummary(result, 'deno'), 'deno', driver);
+  });
 });

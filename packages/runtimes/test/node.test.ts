@@ -19,13 +19,9 @@ afterAll(async () => {
 });
 
 describe(`Node ${process.version}`, () => {
-  it.each<DriverName>(['memory', 's3rver'])(
-    'passes the smoke suite on %s',
-    async (driver) => {
-      const config = smokeConfig('node', driver, server);
-      const result = await run(process.execPath, [script, JSON.stringify(config)], 120_000);
-      expectAllPassed(parseSummary(result, 'node'), 'node', driver);
-    },
-    150_000,
-  );
+  it.for<DriverName>(['memory', 's3rver'])('passes the smoke suite on %s', { timeout: 150_000 }, async (driver) => {
+    const config = smokeConfig('node', driver, server);
+    const result = await run(process.execPath, [script, JSON.stringify(config)], 120_000);
+    expectAllPassed(parseSummary(result, 'node'), 'node', driver);
+  });
 });

@@ -48,24 +48,20 @@ describe('workerd (miniflare)', () => {
     for (const pkg of ['core', 'memory', 's3', 'stowage']) expect(inputs).toContain(`packages/${pkg}/dist/index.js`);
   });
 
-  it.each<DriverName>(['memory', 's3rver'])(
-    'passes the smoke suite on %s',
-    async (driver, context) => {
-      if (skip || !Miniflare) return context.skip(skip ?? 'miniflare did not load');
-      // A workerd of its own per run: a module that failed to load in one run is not half-loaded in the next.
-      const miniflare = new Miniflare({ modules: true, scriptPath: script, ...WORKER_COMPATIBILITY });
-      running.add(miniflare);
-      try {
-        const config = smokeConfig('workerd', driver, server);
-        const response = await miniflare.dispatchFetch('http://smoke.test/', { method: 'POST', body: JSON.stringify(config) });
-        const text = await response.text();
-        expect(response.status, text.slice(0, 2000)).toBe(200);
-        expectAllPassed(JSON.parse(text) as Summary, 'workerd', driver);
-      } finally {
-        running.delete(miniflare);
-        await miniflare.dispose();
-      }
-    },
-    150_000,
-  );
+  it.for<DriverName>(['memory', 's3rver'])('passes the smoke suite on %s', { timeout: 150_000 }, async (driver, context) => {
+    if (skip || !Miniflare) return context.skip(skip ?? 'miniflare did not load');
+    // A workerd of its own per run: a module that failed to load in one run is not half-loaded in the next.
+    const miniflare = new Miniflare({ modules: true, scriptPath: script, ...WORKER_COMPATIBILITY });
+    running.add(miniflare);
+    try {
+      const config = smokeConfig('workerd', driver, server);
+      const response = await miniflare.dispatchFetch('http://smoke.test/', { method: 'POST', body: JSON.stringify(config) });
+      const text = await response.text();
+      expect(response.status, text.slice(0, 2000)).toBe(200);
+      expectAllPassed(JSON.parse(text) as Summary, 'workerd', driver);
+    } finally {
+      running.delete(miniflare);
+      await miniflare.dispose();
+    }
+  });
 });
