@@ -1,6 +1,8 @@
 import { GLOBAL_OPTIONS, parseCommandArgs, splitCommand } from './args.js';
 import type { Command } from './command.js';
 import { cat } from './commands/cat.js';
+import { completion } from './commands/completion.js';
+import { COMPLETE_COMMAND, complete } from './completion.js';
 import { cp, mv } from './commands/copy.js';
 import { ls } from './commands/ls.js';
 import { mb, rb } from './commands/buckets.js';
@@ -15,7 +17,7 @@ import { formatObject } from './locations.js';
 import { VERSION } from './version.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [ls, mb, rb, cp, mv, rm, cat, stat, sync, presign];
+export const COMMANDS: readonly Command[] = [ls, mb, rb, cp, mv, rm, cat, stat, sync, presign, completion];
 
 /**
  * Runs one `stowage` command line and resolves to its exit code (0 done, 1 failed, 2 wrong usage,
@@ -40,6 +42,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       return EXIT.ok;
     }
+    if (name === COMPLETE_COMMAND) return await completeLine(rest, io);
     if (name === 'help') {
       const topic = rest.find((a) => !a.startsWith('-'));
       const found = COMMANDS.find((c) => c.name === topic);
@@ -66,7 +69,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`${command.name} takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${count}`);
     }
     ctx = new Context(io, args);
-    await ctx.open();
+    if (command.opensStore !== false) await ctx.open();
     await command.run(ctx, args);
     return EXIT.ok;
   } catch (error) {
@@ -82,6 +85,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
     } else if (debug) io.stderr.write(`${debugDetails(error, secrets)}\n`);
     return exitCodeOf(error);
   }
+}
+
+/**
+ * `stowage __complete --line LINE`: the candidates for the line's last word, one a line. Always
+ * exits 0 and prints nothing on stderr: a shell completing must never show an error.
+ */
+async function completeLine(rest: string[], io: Io): Promise<number> {
+  const at = rest.indexOf('--line');
+  const line = at >= 0 ? rest[at + 1] : undefined;
+  if (line === undefined) return EXIT.ok;
+  try {
+    const candidates = await complete(line, COMMANDS, { env: io.env, cwd: io.cwd });
+    if (candidates.length > 0) io.stdout.write(`${candidates.join('\n')}\n`);
+  } catch {
+    // Nothing to offer: the shell falls back to completing files.
+  }
+  return EXIT.ok;
 }
 
 function names(): string {
