@@ -54,7 +54,6 @@ const CAPABILITY_KEYS: [capability: 'dotSegments' | 'emptySegments' | 'longSegme
   ['dotSegments', 'a trailing `..` segment', 'a/..'],
   ['emptySegments', 'an empty inner segment', 'a//b'],
   ['emptySegments', 'a leading slash', '/a'],
-  ['emptySegments', 'a trailing slash', 'a/'],
   ['emptySegments', 'only slashes', '//'],
   ['longSegments', 'a 300-byte ASCII segment', `long/${'l'.repeat(300)}`],
   ['longSegments', 'a 300-byte segment of 2-byte characters', `long/${'é'.repeat(150)}`],
@@ -182,6 +181,52 @@ export function registerKeys(suite: ContractSuite): void {
     }
   }
 
+  if (suite.has('folderMarkers')) {
+    suite.case(
+      'a folder marker (`photos/`, empty body) is stored, headed, read, listed, copied and deleted',
+      async ({ storage, bucket }) => {
+        const put = await storage.putObject(bucket, 'photos/', '', { metadata: { k: 'v' } });
+        const info = await storage.headObject(bucket, 'photos/');
+        expect(info).toMatchObject({ key: 'photos/', size: 0, etag: put.etag, metadata: { k: 'v' } });
+        const got = await storage.getObject(bucket, 'photos/');
+        expect(got.info.key).toBe('photos/');
+        expect(await got.text()).toBe('');
+        expect(await listKeys(storage, bucket)).toEqual(['photos/']);
+        expect(await listAll(storage, bucket, { delimiter: '/' })).toEqual([{ type: 'prefix', prefix: 'photos/' }]);
+        await storage.copyObject({ bucket, key: 'photos/' }, { bucket, key: 'albums/' });
+        expect((await storage.headObject(bucket, 'albums/')).size).toBe(0);
+        await storage.deleteObject(bucket, 'photos/');
+        await storage.deleteObject(bucket, 'albums/');
+        await expectEmptyBucket(storage, bucket);
+      },
+    );
+    if (suite.has('folderMarkerBodies')) {
+      suite.case('a folder marker may hold bytes (folderMarkerBodies)', async ({ storage, bucket }) => {
+        await storage.putObject(bucket, 'photos/', 'a note about the folder');
+        expect(await (await storage.getObject(bucket, 'photos/')).text()).toBe('a note about the folder');
+      });
+    } else {
+      suite.case(
+        'bytes under a folder marker are InvalidKey saying why, and leave nothing (no folderMarkerBodies)',
+        async ({ storage, bucket }) => {
+          const error = await expectError(storage.putObject(bucket, 'photos/', 'bytes'), 'InvalidKey', { bucket, key: 'photos/' });
+          expect(error.message).toMatch(/folder/);
+          async function* streamed(): AsyncGenerator<Uint8Array> {
+            yield new Uint8Array(0);
+            yield Buffer.from('late bytes');
+          }
+          await expectError(storage.putObject(bucket, 'photos/', streamed()), 'InvalidKey', { bucket, key: 'photos/' });
+          await expectEmptyBucket(storage, bucket);
+        },
+      );
+    }
+  } else {
+    suite.case('a key ending in "/" rejects InvalidKey and leaves nothing (no folderMarkers)', async ({ storage, bucket }) => {
+      await expectError(storage.putObject(bucket, 'a/', ''), 'InvalidKey', { bucket, key: 'a/' });
+      await expectEmptyBucket(storage, bucket);
+    });
+  }
+
   suite.case(
     'a folder marker (`folder/`, empty body, as the AWS console makes) beside `folder/x` lists as S3 lists it',
     async ({ storage, bucket }) => {
@@ -194,7 +239,7 @@ export function registerKeys(suite: ContractSuite): void {
       await storage.deleteObject(bucket, 'folder/');
       expect(await listKeys(storage, bucket)).toEqual(['folder/x']);
     },
-    { needs: ['emptySegments', 'fileAndFolderKeys'] },
+    { needs: ['folderMarkers'] },
   );
 
   // On a file-system engine, folders emptied by deletes must go, or the parent's name stays unwritable.

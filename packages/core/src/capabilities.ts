@@ -61,8 +61,18 @@ export interface Capabilities {
   largeCopies: boolean;
   /** A key and a longer key that continues it with `/` (`a/b` and `a/b/c`) can both exist. */
   fileAndFolderKeys: boolean;
-  /** Keys may end with `/` or contain empty segments (`a//b`, `/a`). */
+  /** Keys may contain empty segments (`a//b`, `/a`, `a//`); a single trailing `/` is {@link Capabilities.folderMarkers}. */
   emptySegments: boolean;
+  /**
+   * A key that ends in one `/` (`photos/`, a folder marker as the AWS console makes it) can be
+   * stored, beside the keys under it (`photos/cat.jpg`).
+   */
+  folderMarkers: boolean;
+  /**
+   * A folder marker may hold bytes, as on S3. A file-system store keeps the marker as the folder
+   * itself, so it takes only an empty body (`InvalidKey` otherwise, before anything is written).
+   */
+  folderMarkerBodies: boolean;
   /** Keys may contain `.` or `..` segments. */
   dotSegments: boolean;
   /** A key segment (between slashes) may be longer than 255 bytes. */
@@ -114,6 +124,8 @@ export const S3_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   largeCopies: true,
   fileAndFolderKeys: true,
   emptySegments: true,
+  folderMarkers: true,
+  folderMarkerBodies: true,
   dotSegments: true,
   longSegments: true,
   maxLengthSegments: true,

@@ -105,7 +105,10 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /** The key-shape capabilities a store may lack (see {@link Capabilities}). */
-export type KeyCapabilities = Pick<Capabilities, 'dotSegments' | 'emptySegments' | 'longSegments' | 'nulInKeys' | 'maxKeyBytes'>;
+export type KeyCapabilities = Pick<
+  Capabilities,
+  'dotSegments' | 'emptySegments' | 'folderMarkers' | 'longSegments' | 'nulInKeys' | 'maxKeyBytes'
+>;
 
 /** The longest file name most file systems take (ext4, APFS, NTFS), in bytes. */
 export const MAX_SEGMENT_BYTES = 255;
@@ -121,10 +124,20 @@ export function keyShapeProblem(key: string, capabilities: KeyCapabilities): str
     if (problem) return problem;
   }
   if (!capabilities.nulInKeys && key.includes('\u0000')) return 'this store cannot hold U+0000 in a key (capabilities.nulInKeys is false)';
-  if (capabilities.dotSegments && capabilities.emptySegments && capabilities.longSegments) return undefined;
-  for (const segment of key.split('/')) {
-    if (!capabilities.emptySegments && segment === '') {
-      return 'this store cannot hold a key with an empty segment, a leading, trailing or doubled "/" (capabilities.emptySegments is false)';
+  if (capabilities.dotSegments && capabilities.emptySegments && capabilities.folderMarkers && capabilities.longSegments) return undefined;
+  const segments = key.split('/');
+  const last = segments.length - 1;
+  for (let at = 0; at <= last; at++) {
+    const segment = segments[at] as string;
+    if (segment === '') {
+      // One trailing `/` after a non-empty segment is a folder marker, its own capability.
+      const marker = at === last && at > 0 && segments[at - 1] !== '';
+      if (marker && !capabilities.folderMarkers) {
+        return 'this store cannot hold a key ending in "/" (a folder marker; capabilities.folderMarkers is false)';
+      }
+      if (!marker && !capabilities.emptySegments) {
+        return 'this store cannot hold a key with an empty segment, a leading or doubled "/" (capabilities.emptySegments is false)';
+      }
     }
     if (!capabilities.dotSegments && (segment === '.' || segment === '..')) {
       return `this store cannot hold a key with a "${segment}" segment (capabilities.dotSegments is false)`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_KEY_BYTES,
+  S3_CAPABILITIES,
   StorageError,
   assertBucketName,
   assertKey,
@@ -8,6 +9,7 @@ import {
   compareKeys,
   invalidKey,
   keyProblem,
+  keyShapeProblem,
   utf8Length,
 } from '@stowage/core';
 
@@ -236,5 +238,26 @@ describe('compareKeys', () => {
     const bySort = [...keys].sort(compareKeys);
     const byBytes = [...keys].sort(bytes);
     expect(bySort).toEqual(byBytes);
+  });
+});
+
+describe('keyShapeProblem: folder markers and empty segments', () => {
+  const fs = { ...S3_CAPABILITIES, emptySegments: false, folderMarkers: true };
+  const noMarkers = { ...S3_CAPABILITIES, emptySegments: false, folderMarkers: false };
+
+  it('takes one trailing "/" after a segment as a folder marker, its own capability', () => {
+    for (const key of ['photos/', 'a/b/', 'x/y/']) {
+      expect(keyShapeProblem(key, fs)).toBeUndefined();
+      expect(keyShapeProblem(key, noMarkers)).toMatch(/folderMarkers is false/);
+    }
+  });
+
+  it('keeps every other empty segment under emptySegments, markers or not', () => {
+    for (const key of ['/', '//', 'a//', 'a//b', '/a', '/a/']) {
+      expect(keyShapeProblem(key, fs)).toMatch(/emptySegments is false/);
+    }
+    for (const key of ['/', '//', 'a//', 'a//b', '/a', '/a/', 'photos/']) {
+      expect(keyShapeProblem(key, S3_CAPABILITIES)).toBeUndefined();
+    }
   });
 });

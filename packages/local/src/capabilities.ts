@@ -31,6 +31,8 @@ export const FS_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   largeCopies: true,
   fileAndFolderKeys: false,
   emptySegments: false,
+  folderMarkers: true,
+  folderMarkerBodies: false,
   dotSegments: false,
   longSegments: false,
   maxLengthSegments: true,

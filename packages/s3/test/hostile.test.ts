@@ -26,8 +26,11 @@ const SEED = Number(process.env.STOWAGE_FC_SEED ?? 7_2026);
 /** The same shape rules as the driver's `keyShapeProblem`, for the capabilities the server declares. */
 function shapeProblem(key: string, caps: Capabilities): string | undefined {
   if (!caps.nulInKeys && key.includes('\u0000')) return 'NUL';
-  for (const segment of key.split('/')) {
-    if (!caps.emptySegments && segment === '') return 'empty segment';
+  const segments = key.split('/');
+  for (const [at, segment] of segments.entries()) {
+    const marker = at > 0 && at === segments.length - 1 && segments[at - 1] !== '';
+    if (segment === '' && marker && !caps.folderMarkers) return 'folder marker';
+    if (segment === '' && !marker && !caps.emptySegments) return 'empty segment';
     if (!caps.dotSegments && (segment === '.' || segment === '..')) return 'dot segment';
     if (!caps.longSegments && Buffer.byteLength(segment) > 255) return 'long segment';
   }

@@ -20,7 +20,7 @@ const FILES = ['x', 'y.txt', 'ü', 'x x', '😀'];
 const SHAPES: [key: string, needs: BooleanCapability[]][] = [
   ['a', ['fileAndFolderKeys']],
   ['a/x/y', ['fileAndFolderKeys']],
-  ['a/', ['emptySegments', 'fileAndFolderKeys']],
+  ['a/', ['folderMarkers', 'folderMarkerBodies', 'fileAndFolderKeys']],
   ['a//x', ['emptySegments']],
   ['/a/x', ['emptySegments']],
   ['a/./x', ['dotSegments']],
