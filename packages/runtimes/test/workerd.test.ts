@@ -51,7 +51,8 @@ describe('workerd (miniflare)', () => {
   it.for<DriverName>(['memory', 's3rver'])('passes the smoke suite on %s', { timeout: 150_000 }, async (driver, context) => {
     if (skip || !Miniflare) return context.skip(skip ?? 'miniflare did not load');
     // A workerd of its own per run: a module that failed to load in one run is not half-loaded in the next.
-    const miniflare = new Miniflare({ modules: true, scriptPath: script, ...WORKER_COMPATIBILITY });
+    // `cf: false`: the built-in `request.cf`, never fetched from the network.
+    const miniflare = new Miniflare({ modules: true, scriptPath: script, cf: false, ...WORKER_COMPATIBILITY });
     running.add(miniflare);
     try {
       const started = await miniflare.ready.then(
