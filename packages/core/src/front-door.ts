@@ -44,9 +44,6 @@ function assertPresignOptions(options: PresignOptions, details: StorageErrorDeta
   }
 }
 
-/** Bucket names remembered as valid; past this many the memory starts over. */
-const CHECKED_BUCKETS = 1024;
-
 /**
  * The {@link Storage} every driver sits behind: it keeps the rules that are the same on every
  * backend, once, and hands the driver checked input (see {@link StorageDriver} for the list). The
@@ -66,7 +63,6 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
    * @internal
    */
   protected readonly driver: D;
-  private readonly checkedBuckets = new Set<string>();
 
   constructor(driver: D) {
     this.driver = driver;
@@ -76,7 +72,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
     if (typeof presign === 'function') {
       (this as { presign?: Storage['presign'] }).presign = (bucket, key, options) =>
         this.call(bucket, key, undefined, () => {
-          this.checkBucket(bucket);
+          assertBucketName(bucket);
           this.checkKey(bucket, key);
           assertPresignOptions(options, { bucket, key });
           return presign.call(driver, bucket, key, options);
@@ -93,7 +89,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
 
   createBucket(bucket: string, options: Signal = NO_OPTIONS): Promise<void> {
     return this.call(bucket, undefined, options.signal, () => {
-      this.checkBucket(bucket);
+      assertBucketName(bucket);
       this.checkSignal(options.signal, bucket);
       return this.driver.createBucket(bucket, options);
     });
@@ -101,7 +97,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
 
   deleteBucket(bucket: string, options: Signal = NO_OPTIONS): Promise<void> {
     return this.call(bucket, undefined, options.signal, () => {
-      this.checkBucket(bucket);
+      assertBucketName(bucket);
       this.checkSignal(options.signal, bucket);
       return this.driver.deleteBucket(bucket, options);
     });
@@ -109,7 +105,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
 
   bucketExists(bucket: string, options: Signal = NO_OPTIONS): Promise<boolean> {
     return this.call(bucket, undefined, options.signal, () => {
-      this.checkBucket(bucket);
+      assertBucketName(bucket);
       this.checkSignal(options.signal, bucket);
       return this.driver.bucketExists(bucket, options);
     });
@@ -117,7 +113,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
 
   putObject(bucket: string, key: string, body: BodyInput, options: PutOptions = NO_OPTIONS): Promise<PutResult> {
     return this.call(bucket, key, options.signal, () => {
-      this.checkBucket(bucket);
+      assertBucketName(bucket);
       this.checkKey(bucket, key);
       assertPutOptions(options, { bucket, key });
       const metadata = options.metadata === undefined ? undefined : normalizeMetadata(options.metadata, { bucket, key });
@@ -134,7 +130,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
       key,
       signal,
       () => {
-        this.checkBucket(bucket);
+        assertBucketName(bucket);
         this.checkKey(bucket, key);
         if (options.range !== undefined) assertRange(options.range, { bucket, key });
         this.checkReadConditions(options, bucket, key);
@@ -147,7 +143,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
 
   headObject(bucket: string, key: string, options: HeadOptions = NO_OPTIONS): Promise<ObjectInfo> {
     return this.call(bucket, key, options.signal, () => {
-      this.checkBucket(bucket);
+      assertBucketName(bucket);
       this.checkKey(bucket, key);
       this.checkReadConditions(options, bucket, key);
       this.checkSignal(options.signal, bucket, key);
@@ -157,7 +153,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
 
   deleteObject(bucket: string, key: string, options: Signal = NO_OPTIONS): Promise<void> {
     return this.call(bucket, key, options.signal, () => {
-      this.checkBucket(bucket);
+      assertBucketName(bucket);
       this.checkKey(bucket, key);
       this.checkSignal(options.signal, bucket, key);
       return this.driver.deleteObject(bucket, key, options);
@@ -171,7 +167,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
       undefined,
       options.signal,
       () => {
-        this.checkBucket(bucket);
+        assertBucketName(bucket);
         if (!Array.isArray(keys)) throw new StorageError('InvalidArgument', 'keys must be an array of strings', { bucket });
         const valid: string[] = [];
         for (const key of new Set<unknown>(keys)) {
@@ -192,8 +188,8 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
       if (typeof source !== 'object' || source === null || typeof target !== 'object' || target === null) {
         throw new StorageError('InvalidArgument', 'a copy takes a source and a target, each { bucket, key }');
       }
-      this.checkBucket(source.bucket);
-      this.checkBucket(target.bucket);
+      assertBucketName(source.bucket);
+      assertBucketName(target.bucket);
       this.checkKey(source.bucket, source.key);
       this.checkKey(target.bucket, target.key);
       const details = { bucket: target.bucket, key: target.key };
@@ -220,7 +216,7 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
     const { signal } = options;
     let entries: AsyncIterable<ListEntry>;
     try {
-      this.checkBucket(bucket);
+      assertBucketName(bucket);
       assertListOptions(bucket, options);
       this.checkSignal(signal, bucket);
       // An empty delimiter is no delimiter, as S3 treats it.
@@ -284,13 +280,6 @@ export class FrontDoor<D extends StorageDriver = StorageDriver> implements Stora
     if (mapped) return mapped;
     const why = error instanceof Error ? error.message : String(error);
     return new StorageError('Unavailable', `the ${this.name} store failed: ${why}`, { ...details, cause: error });
-  }
-
-  private checkBucket(bucket: string): void {
-    if (this.checkedBuckets.has(bucket)) return;
-    assertBucketName(bucket);
-    if (this.checkedBuckets.size >= CHECKED_BUCKETS) this.checkedBuckets.clear();
-    this.checkedBuckets.add(bucket);
   }
 
   private checkKey(bucket: string, key: string): void {

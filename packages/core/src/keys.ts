@@ -34,15 +34,23 @@ export function bucketNameProblem(name: unknown): string | undefined {
   return undefined;
 }
 
+/** Bucket names already found valid (a program uses a few, on every call); past this many it starts over. */
+const VALID_BUCKETS = new Set<string>();
+const VALID_BUCKETS_KEPT = 1024;
+
 /** Throws `InvalidBucketName` unless `name` follows S3's bucket naming rules. */
 export function assertBucketName(name: unknown): asserts name is string {
+  if (VALID_BUCKETS.has(name as string)) return;
   const problem = bucketNameProblem(name);
-  if (problem) {
-    const shown = typeof name === 'string' ? JSON.stringify(name) : String(typeof name);
-    throw new StorageError('InvalidBucketName', `invalid bucket name ${shown}: ${problem}`, {
-      ...(typeof name === 'string' ? { bucket: name } : {}),
-    });
+  if (problem === undefined) {
+    if (VALID_BUCKETS.size >= VALID_BUCKETS_KEPT) VALID_BUCKETS.clear();
+    VALID_BUCKETS.add(name as string);
+    return;
   }
+  const shown = typeof name === 'string' ? JSON.stringify(name) : String(typeof name);
+  throw new StorageError('InvalidBucketName', `invalid bucket name ${shown}: ${problem}`, {
+    ...(typeof name === 'string' ? { bucket: name } : {}),
+  });
 }
 
 /** The length of `s` in UTF-8 bytes, without encoding it. */
