@@ -111,7 +111,7 @@ function runChild(defs: CaseDef[], cfg: BenchConfig, args: Args, index?: number)
     [...flags, join(benchDir, 'src', 'child.ts'), def.kind, ids, JSON.stringify(cfg), String(index ?? '')],
     {
       cwd: benchDir,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(benchDir, 'tsconfig.json') },
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(benchDir, 'tsconfig.run.json') },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );

@@ -2,7 +2,7 @@
 // stowage with the MD5 check (and the length check), without it (length check only), and through
 // the raw SDK client; and a 256 MiB multipart upload (8 MiB parts) with and without Content-MD5.
 //
-//   TSX_TSCONFIG_PATH=tsconfig.json node --import tsx src/probe-integrity.ts [s3rver|ceph] [MiB] [rounds]
+//   TSX_TSCONFIG_PATH=tsconfig.run.json node --import tsx src/probe-integrity.ts [s3rver|ceph] [MiB] [rounds]
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3Storage } from '@stowage/s3';
 import type { Readable } from 'node:stream';
