@@ -13,13 +13,12 @@ let memfs: Memfs | undefined;
 /**
  * memfs, loaded on the first call: importing `@stowage/local` for the disk must not pay for it
  * (tens of milliseconds at start-up), yet `memoryVolume()` stays synchronous, so memfs (CommonJS)
- * is required rather than imported. `__filename` is there in the CommonJS build, `import.meta.url`
- * in the ES module one (and in tests, which run the sources).
+ * is required rather than imported. The CommonJS build's `import.meta.url` is tsup's shim; the ES
+ * module build uses its own, so importing it needs nothing a bundled worker lacks.
  */
 export function loadMemfs(): Memfs {
   if (memfs === undefined) {
-    const from = typeof __filename === 'string' ? __filename : import.meta.url;
-    memfs = createRequire(from)('memfs') as Memfs;
+    memfs = createRequire(import.meta.url)('memfs') as Memfs;
   }
   return memfs;
 }

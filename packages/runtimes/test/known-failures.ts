@@ -16,61 +16,13 @@ export interface Expectation {
   reason: string;
 }
 
-const OPEN_STORAGE = "openStorage (stowage) opens the driver's kind from a URL";
-
 /**
- * Why every GetObject of the S3 driver fails in workerd: the worker bundle takes the AWS SDK's
- * browser build (as wrangler does), whose fetch handler answers GetObject with a web
- * `ReadableStream` body. packages/s3/src/get.ts:107 casts `out.Body as Readable` and hands it to
- * `verifiedBody` (packages/s3/src/integrity.ts:190), which drives it with Node stream calls
- * (`body.on('data')` at integrity.ts:228, `body.pipe`, `finished` from node:stream): a TypeError.
- * The catch at get.ts:149 then calls `body?.destroy()`, which a web stream lacks, so the error
- * callers see is `Unavailable` caused by `TypeError: body?.destroy is not a function`. Puts, heads,
- * lists, copies, deletes and presign work; every case that reads an object's bytes back fails.
+ * Cases that fail in a runtime because stowage's own code needs something the runtime lacks, each
+ * with the module and line that causes it. None at present: the two workerd rows (the ESM build's
+ * `__filename` shim, and GetObject's web-stream body) were fixed in packages/local/src/memfs-api.ts
+ * and packages/s3/src/get.ts.
  */
-const S3_GET_NEEDS_NODE_READABLE =
-  "packages/s3/src/get.ts:107 takes GetObject's Body for a Node Readable and integrity.ts:228 calls body.on('data')/pipe/finished on it; under the SDK's fetch handler (workerd) it is a web ReadableStream, and the catch at get.ts:149 calls body?.destroy(), which it lacks: Unavailable (TypeError: body?.destroy is not a function)";
-
-/** The cases that read an object's bytes back through the S3 driver's getObject. */
-const READS_S3_BODIES = [
-  'put a string: the ETag is the quoted MD5 of its bytes',
-  'put a Uint8Array holding every byte value, read back byte for byte',
-  'put a Blob',
-  'put a web ReadableStream of several chunks',
-  'put an async iterable of chunks (with its size given)',
-  'put a Node Readable (node:stream, imported when the case runs)',
-  'put an empty body',
-  'get: text() of a UTF-8 body',
-  'get: webStream() yields the bytes',
-  'get: body is a Node Readable that async-iterates the bytes',
-  'get a range: offset and length',
-  'get a range: from an offset to the end',
-  'get a range: the last N bytes (suffix)',
-  'get ifMatch the current ETag reads the object',
-  'get ifMatch another ETag is PreconditionFailed',
-  'copy: bytes, content headers and metadata come along',
-  'a key with spaces and non-ASCII letters round-trips through put, list and get',
-  'multipart: a body over multipartThreshold goes up in parts and reads back whole',
-  'presign PUT: fetch uploads the object',
-  'the resource API: Bucket and StoredObject (@stowage/core)',
-] as const;
-
-/** Cases that fail in a runtime because stowage's own code needs something the runtime lacks. */
-export const KNOWN_FAILURES: readonly Expectation[] = [
-  {
-    runtime: 'workerd',
-    driver: '*',
-    case: OPEN_STORAGE,
-    reason:
-      "importing `stowage` loads @stowage/local, whose ESM build (packages/local/dist/index.js) starts with tsup's shim `__filename = fileURLToPath(import.meta.url)`: tsup.base.ts sets `shims: true` and packages/local/src/memfs-api.ts:21 reads `__filename`. A bundled worker module has no `import.meta.url` (undefined), so fileURLToPath throws ERR_INVALID_ARG_TYPE when `stowage` is imported",
-  },
-  ...READS_S3_BODIES.map((name) => ({
-    runtime: 'workerd' as const,
-    driver: 's3rver' as const,
-    case: name,
-    reason: S3_GET_NEEDS_NODE_READABLE,
-  })),
-];
+export const KNOWN_FAILURES: readonly Expectation[] = [];
 
 /** Cases a run may skip: each names why, and the summary's reason must name the same capability. */
 export const EXPECTED_SKIPS: readonly (Expectation & { reasonIncludes: string })[] = [

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import {
   bareEtag,
@@ -92,6 +93,17 @@ function slice(body: Readable, offset: number, length: number): Readable {
  * GetObject with a range and conditions. Everything that can fail (missing key, conditions,
  * range) fails before this returns; the body is the response stream itself, never buffered.
  */
+/**
+ * The SDK's response body as a Node stream. In Node it is one; where the SDK runs on `fetch` (a
+ * worker, a browser bundle) it is a web `ReadableStream`, or a `Blob` where streams are missing.
+ */
+function nodeStream(body: unknown): Readable | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (body instanceof Readable || typeof (body as Readable).pipe === 'function') return body as Readable;
+  if (typeof Blob !== 'undefined' && body instanceof Blob) return Readable.fromWeb(body.stream() as NodeReadableStream<Uint8Array>);
+  return Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
+}
+
 export async function getObject(ctx: DriverContext, bucket: string, key: string, options: GetOptions): Promise<ObjectRead> {
   const details = { bucket, key };
   const { signal, range } = options;
@@ -104,7 +116,7 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
       ),
     );
   let out = await request(range, options);
-  let body = out.Body as Readable | undefined;
+  let body = nodeStream(out.Body);
   try {
     if (!body) throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the response has no body`, details);
     body = checkedBody(ctx, body, out, range === undefined, details, resumeFrom(ctx, bucket, key, out, signal));
@@ -129,7 +141,8 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
         // for the explicit range of this same version of the object.
         body.destroy();
         out = await request({ offset: wanted.offset, length: wanted.length }, { ifMatch: info.etag });
-        body = out.Body === undefined ? undefined : checkedBody(ctx, out.Body as Readable, out, false, details);
+        const retried = nodeStream(out.Body);
+        body = retried === undefined ? undefined : checkedBody(ctx, retried, out, false, details);
         const again = parseContentRange(out.ContentRange);
         if (!body || !again || again.offset > wanted.offset || again.offset + again.length < wanted.offset + wanted.length) {
           body?.destroy();
@@ -208,7 +221,7 @@ function resumeFrom(
         ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: rangeHeader(wanted), IfMatch: etag }), { abortSignal }),
       );
       const served = parseContentRange(again.ContentRange);
-      const body = again.Body as Readable | undefined;
+      const body = nodeStream(again.Body);
       if (
         !body ||
         !served ||
