@@ -24,6 +24,17 @@ export const GLOBAL_OPTIONS = {
       'the store the stow:// locations live in: file:///abs/folder, a folder path, s3://?endpoint=…, memory:// ' +
       '(default: $STOWAGE_STORE, else the folder ./.stowage-store)',
   },
+  'endpoint-url': {
+    type: 'string',
+    placeholder: 'URL',
+    description: 's3:// locations are on this S3-compatible server instead of Amazon S3 (as aws s3 --endpoint-url)',
+  },
+  profile: {
+    type: 'string',
+    placeholder: 'NAME',
+    description: 'the AWS profile (~/.aws/config) S3 stores take credentials and region from',
+  },
+  region: { type: 'string', placeholder: 'REGION', description: 'the region of s3:// locations (default: the AWS environment or profile)' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress bar and no status lines; errors still print' },
   retries: {
     type: 'string',

@@ -15,8 +15,6 @@ export interface Command {
   examples: [comment: string, command: string][];
   /** How many positional arguments it takes. */
   arity: { min: number; max: number };
-  /** False for a command that never touches the store (`completion`): it is then not opened. */
-  opensStore?: boolean;
   run(ctx: Context, args: Args): Promise<void>;
 }
 

@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { GLOBAL_OPTIONS, type OptionSpecs } from './args.js';
 import type { Command } from './command.js';
 import { UsageError } from './errors.js';
-import { SCHEME } from './locations.js';
-import { openStore, storeUrl } from './store.js';
+import { configPath, loadStores } from './config.js';
+import { DEFAULT_STORE, type Location, type ObjectLocation, SCHEME, type StoreRef, formatIn, parseLocation } from './locations.js';
+import { openStore, s3Url, storeUrl } from './store.js';
 
 /** The shells `stowage completion` writes a script for. */
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -112,10 +113,11 @@ export async function complete(line: string, commands: readonly Command[], at: C
   let commandName: string | undefined;
   let positionals = 0;
   let waiting: string | undefined;
-  let store: string | undefined;
+  // The values of the options that say where locations are (--store, --endpoint-url, --profile, --region).
+  const given: Record<string, string> = {};
   for (const word of all) {
     if (waiting !== undefined) {
-      if (waiting === 'store') store = word;
+      given[waiting] = word;
       waiting = undefined;
       continue;
     }
@@ -125,7 +127,7 @@ export async function complete(line: string, commands: readonly Command[], at: C
       if (name === undefined || specs[name]?.type !== 'string') continue;
       const eq = word.indexOf('=');
       if (eq === -1) waiting = name;
-      else if (name === 'store') store = word.slice(eq + 1);
+      else given[name] = word.slice(eq + 1);
       continue;
     }
     if (commandName === undefined) {
@@ -140,36 +142,59 @@ export async function complete(line: string, commands: readonly Command[], at: C
   if (commandName === 'help') return positionals === 0 ? starting(commands.map((c) => c.name)) : [];
   if (commandName === 'completion') return positionals === 0 ? starting(SHELLS) : [];
   if (command === undefined || current === '') return [];
-  if (current.startsWith(SCHEME)) return locations(current, store, at);
-  // A first letter or two of `stow://`: offer the buckets, so `s<Tab>` gets to them.
-  if (SCHEME.startsWith(current)) return locations(SCHEME, store, at);
-  return [];
-}
-
-/** Buckets (`stow://photos/`), or the folders and objects under a prefix (`stow://photos/2024/`). */
-async function locations(current: string, storeFlag: string | undefined, at: CompletionEnv): Promise<string[]> {
-  let url: string;
+  let location: Location;
   try {
-    url = storeUrl(storeFlag, at.env, at.cwd);
+    // `stow://` alone is no location to a command, but here it is the top of the store.
+    location = current === SCHEME ? { kind: 'object', store: DEFAULT_STORE, bucket: '', key: '' } : parseLocation(current);
   } catch {
     return [];
   }
-  // Completion must not make the default store's folder (or any local store) where there is none.
-  if (url.startsWith('file:') && !existsSync(fileURLToPath(url.split('?')[0] as string))) return [];
+  if (location.kind === 'object') return locations(location, current, given, at);
+  // The first letters of `stow://` or of a store's name: offer the buckets, and the names (`backup:`).
+  const names = await storeNames(at).catch(() => []);
+  const out = names.map((n) => `${n}:`).filter((c) => c.startsWith(current));
+  if (SCHEME.startsWith(current))
+    out.push(...(await locations({ kind: 'object', store: DEFAULT_STORE, bucket: '', key: '' }, SCHEME, given, at)));
+  return out;
+}
+
+async function storeNames(at: CompletionEnv): Promise<string[]> {
+  return [...(await loadStores(configPath(at.env, at.cwd))).keys()];
+}
+
+/** The URL (and profile) of the store a location is in, as the command would open it. */
+async function storeOf(
+  store: StoreRef,
+  given: Record<string, string>,
+  at: CompletionEnv,
+): Promise<{ url: string; profile?: string } | undefined> {
+  switch (store.kind) {
+    case 'default':
+      return { url: storeUrl(given.store, at.env, at.cwd) };
+    case 's3':
+      return { url: s3Url({ endpointUrl: given['endpoint-url'], region: given.region }) };
+    case 'named':
+      return (await loadStores(configPath(at.env, at.cwd))).get(store.name);
+  }
+}
+
+/** Buckets (`stow://photos/`), or the folders and objects under a prefix (`s3://photos/2024/`). */
+async function locations(location: ObjectLocation, current: string, given: Record<string, string>, at: CompletionEnv): Promise<string[]> {
   const signal = AbortSignal.timeout(3000);
   try {
-    const storage = await openStore(url);
-    const rest = current.slice(SCHEME.length);
-    const slash = rest.indexOf('/');
-    if (slash === -1) {
+    const found = await storeOf(location.store, given, at);
+    if (found === undefined) return [];
+    // Completion must not make the default store's folder (or any local store) where there is none.
+    if (found.url.startsWith('file:') && !existsSync(fileURLToPath(found.url.split('?')[0] as string))) return [];
+    const storage = await openStore(found.url, { profile: found.profile ?? given.profile });
+    if (!current.slice(formatIn(location.store, '').length).includes('/')) {
       const buckets = await storage.listBuckets({ signal });
-      return buckets.map((b) => `${SCHEME}${b.name}/`).filter((c) => c.startsWith(current));
+      return buckets.map((b) => `${formatIn(location.store, b.name)}/`).filter((c) => c.startsWith(current));
     }
-    const bucket = rest.slice(0, slash);
-    const prefix = rest.slice(slash + 1);
+    const { bucket, key: prefix } = location;
     const out: string[] = [];
     for await (const entry of storage.listObjects(bucket, { ...(prefix !== '' ? { prefix } : {}), delimiter: '/', signal })) {
-      out.push(`${SCHEME}${bucket}/${entry.type === 'prefix' ? entry.prefix : entry.key}`);
+      out.push(formatIn(location.store, bucket, entry.type === 'prefix' ? entry.prefix : entry.key));
       if (out.length >= 1000) break; // enough for a menu; the user types more to narrow it
     }
     return out;

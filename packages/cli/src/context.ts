@@ -1,12 +1,14 @@
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { Storage } from '@stowage/core';
 import type { ProgressBar } from '@stowage/progress';
 import type { Args } from './args.js';
-import { Secrets, debugDetails, errorLine } from './errors.js';
+import { Secrets, UsageError, debugDetails, errorLine } from './errors.js';
 import { type JsonAction, errorCode } from './json.js';
-import { formatObject } from './locations.js';
+import { type StoresConfig, configPath, loadStores } from './config.js';
+import { type StoreRef, formatIn, formatObject, storeId } from './locations.js';
 import { type OutStream, Output } from './output.js';
-import { type StoreFlags, localRoot, openStore, storeUrl, withFlags } from './store.js';
+import { type S3Flags, type StoreFlags, localRoot, openStore, s3Url, storeUrl, withFlags } from './store.js';
 
 /** What the CLI runs against: the process's streams, environment and directory, or a test's. */
 export interface Io {
@@ -19,6 +21,22 @@ export interface Io {
   signal: AbortSignal;
 }
 
+/** A store a command works on, opened: where `stow://`, `s3://` or `name:` locations live. */
+export interface Remote {
+  readonly store: StoreRef;
+  /** The store in the layers the flags ask for (`--retries`, `--timeout`, `--debug`). */
+  readonly storage: Storage;
+  /** The store's folder when it is on the local disk (a tree walk never copies it into itself). */
+  readonly root: string | undefined;
+  /** `bucket`/`key` as the command line writes them in this store (`s3://b/k`). */
+  format(bucket: string, key?: string): string;
+}
+
+interface Opened extends Remote {
+  /** The store as opened, before the layers (its driver's own properties: an S3 client). */
+  readonly bare: Storage;
+}
+
 /** Everything a command needs, built once per run from the global options. */
 export class Context {
   readonly out: Output;
@@ -27,14 +45,19 @@ export class Context {
   /** `--json`: results and actions as JSON lines (docs/cli.md has the schema). */
   readonly json: boolean;
   readonly signal: AbortSignal;
-  /** The store URL (`--store`, `$STOWAGE_STORE` or the default folder). */
+  /** The store URL of `stow://` locations (`--store`, `$STOWAGE_STORE` or the default folder). */
   readonly storeUrl: string;
   /** What error output must never show. */
   readonly secrets: Secrets;
-  private opened: Storage | undefined;
-  /** The store as opened, before the flags' layers (its driver's own properties: an S3 client, a root). */
-  private bare: Storage | undefined;
   private readonly flags: StoreFlags;
+  private readonly s3: S3Flags;
+  private readonly profile: string | undefined;
+  /** The stores opened so far, by {@link storeId}: each is opened once, when a location first needs it. */
+  private readonly opened = new Map<string, Promise<Opened>>();
+  private readonly settled: Opened[] = [];
+  private named: Promise<StoresConfig> | undefined;
+  /** Errors known to come from one store, so their line names the location in it. */
+  private readonly origins = new WeakMap<object, Remote>();
 
   constructor(
     readonly io: Io,
@@ -52,22 +75,83 @@ export class Context {
       timeout: args.string('timeout'),
       ...(this.debug ? { log: (line: string) => this.out.error(line) } : {}),
     };
+    this.s3 = { endpointUrl: args.string('endpoint-url'), region: args.string('region') };
+    this.profile = args.string('profile');
   }
 
-  /** Opens the store; called once the command line is known to be good. */
-  async open(): Promise<void> {
-    if (this.opened) return;
-    this.bare = await openStore(this.storeUrl);
-    this.opened = await withFlags(this.bare, this.flags);
+  /** The store a location is in, opened (once) in the flags' layers. */
+  remote(store: StoreRef): Promise<Remote> {
+    const id = storeId(store);
+    let found = this.opened.get(id);
+    if (!found) {
+      found = this.openRemote(store);
+      this.opened.set(id, found);
+      found.then((r) => this.settled.push(r)).catch(() => undefined);
+    }
+    return found;
+  }
+
+  private async openRemote(store: StoreRef): Promise<Opened> {
+    let bare: Storage;
+    switch (store.kind) {
+      case 'default':
+        bare = await openStore(this.storeUrl, { profile: this.profile });
+        break;
+      case 's3':
+        bare = await openStore(s3Url(this.s3), { profile: this.profile, what: 's3://' });
+        break;
+      case 'named': {
+        this.named ??= loadStores(configPath(this.io.env, this.io.cwd));
+        const entry = (await this.named).get(store.name);
+        if (!entry) {
+          throw new UsageError(
+            `no store named "${store.name}" in ${configPath(this.io.env, this.io.cwd)} (a local path with a colon is written ./${store.name}:…)`,
+            'InvalidArgument',
+          );
+        }
+        bare = await openStore(entry.url, { profile: entry.profile ?? this.profile, what: `${store.name}:` });
+        break;
+      }
+    }
+    const storage = await withFlags(bare, this.flags);
+    return { store, storage, bare, root: localRoot(bare), format: (bucket, key) => formatIn(store, bucket, key) };
+  }
+
+  /** Marks an error as one of `remote`'s, for where two stores are at work. Returns the error. */
+  tag(error: unknown, remote: Remote): unknown {
+    if (typeof error === 'object' && error !== null && !this.origins.has(error)) this.origins.set(error, remote);
+    return error;
+  }
+
+  /** How an error's bucket and key are written: in the store it came from, else the only one open, else `stow://`. */
+  formatFor(error: unknown): (bucket: string, key?: string) => string {
+    const origin = typeof error === 'object' && error !== null ? this.origins.get(error) : undefined;
+    if (origin) return origin.format;
+    const [only, ...others] = this.settled;
+    return only && others.length === 0 ? only.format : formatObject;
   }
 
   /**
-   * Adds the secrets the store's AWS SDK resolved (a profile's, SSO's, a role's) to
+   * Folders a tree walk leaves out: every local store's own folder, the session's store's
+   * included even when no `stow://` location opened it.
+   */
+  skipRoots(): string[] {
+    const roots = this.settled.map((r) => r.root).filter((r): r is string => r !== undefined);
+    if (this.storeUrl.startsWith('file:')) roots.push(fileURLToPath(this.storeUrl.split('?')[0] as string));
+    return roots;
+  }
+
+  /**
+   * Adds the secrets the stores' AWS SDK resolved (a profile's, SSO's, a role's) to
    * {@link Context.secrets}. The SDK keeps resolved credentials, so after a request this answers
    * at once; it waits at most `ms` otherwise, and never fails.
    */
   async learnSecrets(ms = 1000): Promise<void> {
-    const provider = (this.bare as { client?: { config?: { credentials?: unknown } } } | undefined)?.client?.config?.credentials;
+    await Promise.all(this.settled.map((r) => this.learnSecretsOf(r.bare, ms)));
+  }
+
+  private async learnSecretsOf(bare: Storage, ms: number): Promise<void> {
+    const provider = (bare as { client?: { config?: { credentials?: unknown } } }).client?.config?.credentials;
     if (typeof provider !== 'function') return;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -82,17 +166,6 @@ export class Context {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** The store (after {@link Context.open}). */
-  get storage(): Storage {
-    if (!this.opened) throw new Error('the store is not open yet');
-    return this.opened;
-  }
-
-  /** The store's folder when it is on the local disk. */
-  get storeRoot(): string | undefined {
-    return this.bare && localRoot(this.bare);
   }
 
   /**
@@ -128,12 +201,12 @@ export class Context {
 
   /** An error as `--json` output carries it: its code and its line (secrets redacted, no `stowage: `). */
   errorJson(error: unknown): { code: string; message: string } {
-    return { code: errorCode(error), message: errorLine(error, formatObject, this.secrets).replace(/^stowage: /, '') };
+    return { code: errorCode(error), message: errorLine(error, this.formatFor(error), this.secrets).replace(/^stowage: /, '') };
   }
 
   /** Prints one error line (and with `--debug` its stack and causes). */
   report(error: unknown): void {
-    this.out.error(errorLine(error, formatObject, this.secrets));
+    this.out.error(errorLine(error, this.formatFor(error), this.secrets));
     if (this.debug) this.out.error(debugDetails(error, this.secrets));
   }
 }

@@ -15,9 +15,18 @@ function isStorageError(error: unknown, code?: ErrorCode): error is StorageError
 /** Exit codes: 0 done, 1 an operation failed, 2 the command line was wrong, 130 interrupted (128 + SIGINT). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-/** A command line that cannot run: exit code 2, with a pointer to the command's `--help`. */
+/**
+ * A command line that cannot run: exit code 2, with a pointer to the command's `--help`. With a
+ * `code` (a bad config file, an unknown named store), its line names it as a StorageError's does.
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    readonly code?: ErrorCode,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -104,7 +113,7 @@ function rawErrorLine(error: unknown, formatObject: (bucket: string, key?: strin
     else if (!SELF_EXPLAINING.has(error.code) || location === undefined) parts.push(oneLine(error.message));
     return `stowage: ${parts.join(': ')}`;
   }
-  if (error instanceof UsageError) return `stowage: ${oneLine(error.message)}`;
+  if (error instanceof UsageError) return `stowage: ${error.code !== undefined ? `${error.code}: ` : ''}${oneLine(error.message)}`;
   if (error instanceof Error) return `stowage: ${oneLine(error.message)}`;
   return `stowage: ${oneLine(String(error))}`;
 }

@@ -69,17 +69,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
       throw new UsageError(`${command.name} takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${count}`);
     }
     ctx = new Context(io, args);
-    if (command.opensStore !== false) await ctx.open();
     await command.run(ctx, args);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof FailuresReported) {
-      io.stderr.write(`stowage: ${error.message}\n`);
+      // One operation: its own error line said it all.
+      if (error.total > 1) io.stderr.write(`stowage: ${error.message}\n`);
       return EXIT.failed;
     }
     await ctx?.learnSecrets();
     const secrets = ctx?.secrets ?? new Secrets(io.env);
-    io.stderr.write(`${errorLine(error, formatObject, secrets)}\n`);
+    io.stderr.write(`${errorLine(error, ctx?.formatFor(error) ?? formatObject, secrets)}\n`);
     if (error instanceof UsageError) {
       io.stderr.write(`Run 'stowage ${command ? `${command.name} ` : ''}--help' for usage.\n`);
     } else if (debug) io.stderr.write(`${debugDetails(error, secrets)}\n`);

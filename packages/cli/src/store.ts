@@ -35,15 +35,49 @@ export function localRoot(storage: Storage): string | undefined {
  * first use. `stowage` is loaded only here, so `--help`, `--version` and usage errors answer without
  * loading it; `openStorage` then loads only the URL's driver (the AWS SDK for `s3://` alone).
  */
-export async function openStore(url: string): Promise<Storage> {
+export async function openStore(url: string, options: { profile?: string | undefined; what?: string } = {}): Promise<Storage> {
   const { openStorage } = await import('./open-storage.js');
   try {
-    return await openStorage(url);
+    // The profile reaches the SDK as its client's `profile` (AWS_PROFILE for this store alone); other schemes ignore it.
+    return await openStorage(url, options.profile !== undefined ? { s3: { clientConfig: { profile: options.profile } } } : {});
   } catch (error) {
     const { isStorageError } = await import('@stowage/core');
-    if (isStorageError(error, 'InvalidArgument')) throw new UsageError(`--store: ${error.message}`);
+    if (isStorageError(error, 'InvalidArgument')) throw new UsageError(`${options.what ?? '--store'}: ${error.message}`);
     throw error;
   }
+}
+
+/** What `s3://` locations mean: Amazon S3, or the server of `--endpoint-url`, as `aws s3` has it. */
+export interface S3Flags {
+  endpointUrl?: string | undefined;
+  region?: string | undefined;
+}
+
+/**
+ * The store URL of `s3://` locations: Amazon S3 in the region the SDK finds (`--region`,
+ * `AWS_REGION`, the profile's), or with `--endpoint-url` an S3-compatible server addressed by path.
+ */
+export function s3Url(flags: S3Flags): string {
+  const params = new URLSearchParams();
+  if (flags.endpointUrl !== undefined) {
+    let endpoint: URL;
+    try {
+      endpoint = new URL(flags.endpointUrl);
+    } catch {
+      throw new UsageError('--endpoint-url takes a URL such as http://127.0.0.1:9000', 'InvalidArgument');
+    }
+    if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
+      throw new UsageError('--endpoint-url takes an http:// or https:// URL', 'InvalidArgument');
+    }
+    if (endpoint.username !== '' || endpoint.password !== '') {
+      throw new UsageError('--endpoint-url must not hold credentials: use the AWS environment or --profile', 'InvalidArgument');
+    }
+    params.set('endpoint', flags.endpointUrl);
+    params.set('forcePathStyle', 'true');
+  }
+  if (flags.region !== undefined) params.set('region', flags.region);
+  const query = params.toString();
+  return query === '' ? 's3://' : `s3://?${query}`;
 }
 
 /** The layers the command line asks for (`--retries`, `--timeout`, `--debug`), as given. */

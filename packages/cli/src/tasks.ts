@@ -12,16 +12,17 @@ import {
   uploadFile,
 } from '@stowage/core';
 import type { ProgressBar } from '@stowage/progress';
-import type { Context } from './context.js';
+import type { Context, Remote } from './context.js';
 import { FailuresReported } from './errors.js';
 import type { JsonAction, JsonOp, JsonSummary } from './json.js';
-import { formatObject } from './locations.js';
+import { storeId } from './locations.js';
 
-/** A local file upload to an object. `shown` is the path as it appears in messages. */
+/** A local file upload to an object in `to`. `shown` is the path as it appears in messages. */
 export interface UploadTask {
   op: 'upload';
   file: string;
   shown: string;
+  to: Remote;
   bucket: string;
   key: string;
   size: number;
@@ -32,6 +33,7 @@ export interface UploadTask {
 /** An object download to a local file; its time becomes the file's mtime, as `aws s3` does. */
 export interface DownloadTask {
   op: 'download';
+  from: Remote;
   bucket: string;
   key: string;
   file: string;
@@ -43,18 +45,26 @@ export interface DownloadTask {
   move?: boolean;
 }
 
-/** A copy inside the store (the server copies; no bytes pass through here). */
+/**
+ * An object copied to another: inside one store the server copies (no bytes pass through here);
+ * between two stores the bytes stream through, read from one as they are written to the other.
+ */
 export interface CopyTask {
   op: 'copy';
-  from: ObjectRef;
-  to: ObjectRef;
+  from: Remote;
+  source: ObjectRef;
+  to: Remote;
+  target: ObjectRef;
   size: number;
+  /** Copy only this version of the source (the one that was listed or looked at). */
+  etag?: string;
   move?: boolean;
 }
 
 /** An object to delete (`rm`, `sync --delete`). */
 export interface DeleteTask {
   op: 'delete';
+  in: Remote;
   bucket: string;
   key: string;
 }
@@ -101,13 +111,16 @@ function taskOp(task: Task): JsonOp {
 function taskEnds(task: Task): { source: string; destination: string } | { location: string } {
   switch (task.op) {
     case 'upload':
-      return { source: task.shown, destination: formatObject(task.bucket, task.key) };
+      return { source: task.shown, destination: task.to.format(task.bucket, task.key) };
     case 'download':
-      return { source: formatObject(task.bucket, task.key), destination: task.shown };
+      return { source: task.from.format(task.bucket, task.key), destination: task.shown };
     case 'copy':
-      return { source: formatObject(task.from.bucket, task.from.key), destination: formatObject(task.to.bucket, task.to.key) };
+      return {
+        source: task.from.format(task.source.bucket, task.source.key),
+        destination: task.to.format(task.target.bucket, task.target.key),
+      };
     case 'delete':
-      return { location: formatObject(task.bucket, task.key) };
+      return { location: task.in.format(task.bucket, task.key) };
     case 'unlink':
       return { location: task.shown };
   }
@@ -188,37 +201,44 @@ export async function runTasks(ctx: Context, plan: Plan, options: RunOptions): P
   } finally {
     bar?.finish(); // closes the line with "stopped after" when not everything went
   }
-  if (ctx.signal.aborted) throw abortError(ctx.signal, tasks.length === 1 ? target(tasks[0] as Task) : {});
+  if (ctx.signal.aborted) throw abortError(ctx.signal, tasks.length === 1 ? targetOf(tasks[0] as Task) : {});
   await runDeletions(ctx, deletions, tally);
   await tally.summary(options.command, false);
   if (tally.failed > 0) throw new FailuresReported(tally.failed, tasks.length + plan.problems);
 }
 
-function target(task: Task): { bucket?: string; key?: string } {
+function targetOf(task: Task): { bucket?: string; key?: string } {
   switch (task.op) {
     case 'upload':
     case 'delete':
-      return { bucket: task.bucket, key: task.key };
     case 'download':
       return { bucket: task.bucket, key: task.key };
     case 'copy':
-      return task.to;
+      return task.target;
     case 'unlink':
       return {};
   }
 }
 
+/** Runs a storage call of `remote`'s, marking a failure as that store's (so its line says `s3://…`, not `stow://…`). */
+async function on<T>(ctx: Context, remote: Remote, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw ctx.tag(error, remote);
+  }
+}
+
 async function runTransfer(ctx: Context, task: Transfer, options: RunOptions, bar: ProgressBar | undefined): Promise<void> {
-  const { storage, signal } = ctx;
+  const { signal } = ctx;
   const onProgress = bar ? { onProgress: bar } : {};
+  const attributes = {
+    ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
+    ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
+  };
   switch (task.op) {
     case 'upload': {
-      await uploadFile(storage, task.bucket, task.key, task.file, {
-        signal,
-        ...onProgress,
-        ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
-        ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
-      });
+      await on(ctx, task.to, uploadFile(task.to.storage, task.bucket, task.key, task.file, { signal, ...onProgress, ...attributes }));
       if (task.move) await unlink(task.file).catch((e: unknown) => Promise.reject(fileError(e, task.shown)));
       break;
     }
@@ -227,59 +247,121 @@ async function runTransfer(ctx: Context, task: Transfer, options: RunOptions, ba
       await mkdir(dirname(task.file), { recursive: true }).catch((e: unknown) =>
         Promise.reject(fileError(e, dirname(task.shown), details)),
       );
-      await downloadFile(storage, task.bucket, task.key, task.file, {
-        signal,
-        ...onProgress,
-        ...(task.etag !== undefined ? { ifMatch: task.etag } : {}),
-      });
+      await on(
+        ctx,
+        task.from,
+        downloadFile(task.from.storage, task.bucket, task.key, task.file, {
+          signal,
+          ...onProgress,
+          ...(task.etag !== undefined ? { ifMatch: task.etag } : {}),
+        }),
+      );
       // The object's time as the file's mtime: a later `sync` then sees the two as the same.
       if (task.lastModified) await utimes(task.file, new Date(), task.lastModified).catch(() => undefined);
-      if (task.move) await storage.deleteObject(task.bucket, task.key, { signal });
+      if (task.move) await on(ctx, task.from, task.from.storage.deleteObject(task.bucket, task.key, { signal }));
       break;
     }
     case 'copy': {
-      let attributes = {};
-      if (options.contentType !== undefined || options.metadata !== undefined) {
-        // Giving any attribute replaces them all (S3's REPLACE): keep the source's others.
-        const info = await storage.headObject(task.from.bucket, task.from.key, { signal });
-        attributes = {
-          ...pickContentHeaders(info),
-          metadata: options.metadata ?? info.metadata,
-          ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
-        };
-      }
-      await storage.copyObject(task.from, task.to, { signal, ...attributes });
-      // The server reports no progress for a copy: count its bytes once it is done.
-      bar?.({ bucket: task.to.bucket, key: task.to.key, loaded: task.size, total: task.size, delta: task.size });
-      if (task.move) await storage.deleteObject(task.from.bucket, task.from.key, { signal });
+      if (storeId(task.from.store) === storeId(task.to.store)) await copyInside(ctx, task, options, bar);
+      else await copyAcrossStores(ctx, task, options, bar);
+      if (task.move) await on(ctx, task.from, task.from.storage.deleteObject(task.source.bucket, task.source.key, { signal }));
       break;
     }
   }
 }
 
-async function runDeletions(ctx: Context, tasks: (DeleteTask | UnlinkTask)[], tally: Tally): Promise<void> {
-  const { storage, signal } = ctx;
-  const byBucket = new Map<string, string[]>();
-  for (const task of tasks) {
-    if (task.op === 'delete') byBucket.set(task.bucket, [...(byBucket.get(task.bucket) ?? []), task.key]);
+/** A copy inside one store: the server copies. */
+async function copyInside(ctx: Context, task: CopyTask, options: RunOptions, bar: ProgressBar | undefined): Promise<void> {
+  const { signal } = ctx;
+  const storage = task.from.storage;
+  let attributes = {};
+  if (options.contentType !== undefined || options.metadata !== undefined) {
+    // Giving any attribute replaces them all (S3's REPLACE): keep the source's others.
+    const info = await on(ctx, task.from, storage.headObject(task.source.bucket, task.source.key, { signal }));
+    attributes = {
+      ...pickContentHeaders(info),
+      metadata: options.metadata ?? info.metadata,
+      ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
+    };
   }
-  for (const [bucket, keys] of byBucket) {
+  await on(ctx, task.to, storage.copyObject(task.source, task.target, { signal, ...attributes }));
+  // The server reports no progress for a copy: count its bytes once it is done.
+  bar?.({ bucket: task.target.bucket, key: task.target.key, loaded: task.size, total: task.size, delta: task.size });
+}
+
+/**
+ * A copy between two stores: the source's body streams into the target's put as it is read (held
+ * a chunk at a time), with its content headers and metadata unless the options replace them, as
+ * core's `copyAcross` does; here the put also reports progress to the bar.
+ */
+async function copyAcrossStores(ctx: Context, task: CopyTask, options: RunOptions, bar: ProgressBar | undefined): Promise<void> {
+  const { signal } = ctx;
+  const got = await on(
+    ctx,
+    task.from,
+    task.from.storage.getObject(task.source.bucket, task.source.key, {
+      signal,
+      ...(task.etag !== undefined ? { ifMatch: task.etag } : {}),
+    }),
+  );
+  const replace = options.contentType !== undefined || options.metadata !== undefined;
+  const attributes = replace
+    ? {
+        ...pickContentHeaders(got.info),
+        metadata: options.metadata ?? got.info.metadata,
+        ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
+      }
+    : { ...pickContentHeaders(got.info), metadata: got.info.metadata };
+  try {
+    await on(
+      ctx,
+      task.to,
+      task.to.storage.putObject(task.target.bucket, task.target.key, got.body, {
+        ...attributes,
+        size: got.info.size,
+        signal,
+        ...(bar ? { onProgress: bar } : {}),
+      }),
+    );
+  } finally {
+    got.body.destroy();
+  }
+}
+
+async function runDeletions(ctx: Context, tasks: (DeleteTask | UnlinkTask)[], tally: Tally): Promise<void> {
+  const { signal } = ctx;
+  // One batch call deletes keys of one bucket of one store.
+  const batches = new Map<string, { remote: Remote; bucket: string; keys: string[] }>();
+  for (const task of tasks) {
+    if (task.op !== 'delete') continue;
+    const id = `${storeId(task.in.store)}\0${task.bucket}`;
+    const batch = batches.get(id) ?? { remote: task.in, bucket: task.bucket, keys: [] };
+    batch.keys.push(task.key);
+    batches.set(id, batch);
+  }
+  for (const { remote, bucket, keys } of batches.values()) {
+    const storage = remote.storage;
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       if (signal.aborted) throw abortError(signal);
       const batch = keys.slice(i, i + DELETE_BATCH);
       let result: DeleteObjectsResult;
       try {
-        result =
-          batch.length === 1 ? await deleteOne(ctx, bucket, batch[0] as string) : await storage.deleteObjects(bucket, batch, { signal });
+        result = await on(
+          ctx,
+          remote,
+          batch.length === 1 ? deleteOne(ctx, remote, bucket, batch[0] as string) : storage.deleteObjects(bucket, batch, { signal }),
+        );
       } catch (error) {
         if (signal.aborted) throw abortError(signal);
         // The whole batch failed: one error line, and each key a failed action.
-        for (const [i, key] of batch.entries()) await tally.fail(error, { op: 'delete', bucket, key }, i === 0);
+        for (const [i, key] of batch.entries()) await tally.fail(error, { op: 'delete', in: remote, bucket, key }, i === 0);
         continue;
       }
-      for (const key of result.deleted) await tally.ok({ op: 'delete', bucket, key }, 'done');
-      for (const e of result.errors)
-        await tally.fail(new StorageError(e.code, e.message, { bucket, key: e.key }), { op: 'delete', bucket, key: e.key });
+      for (const key of result.deleted) await tally.ok({ op: 'delete', in: remote, bucket, key }, 'done');
+      for (const e of result.errors) {
+        const error = ctx.tag(new StorageError(e.code, e.message, { bucket, key: e.key }), remote);
+        await tally.fail(error, { op: 'delete', in: remote, bucket, key: e.key });
+      }
     }
   }
   for (const task of tasks) {
@@ -296,7 +378,7 @@ async function runDeletions(ctx: Context, tasks: (DeleteTask | UnlinkTask)[], ta
 }
 
 /** One key: `deleteObject` (S3's DeleteObject), so a single `rm` names its own error. */
-async function deleteOne(ctx: Context, bucket: string, key: string): Promise<DeleteObjectsResult> {
-  await ctx.storage.deleteObject(bucket, key, { signal: ctx.signal });
+async function deleteOne(ctx: Context, remote: Remote, bucket: string, key: string): Promise<DeleteObjectsResult> {
+  await remote.storage.deleteObject(bucket, key, { signal: ctx.signal });
   return { deleted: [key], errors: [] };
 }

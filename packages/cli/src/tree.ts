@@ -1,10 +1,10 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { type Storage, StorageError, fileError, throwIfAborted } from '@stowage/core';
-import type { Context } from './context.js';
+import { StorageError, fileError, throwIfAborted } from '@stowage/core';
+import type { Context, Remote } from './context.js';
 import { UsageError } from './errors.js';
-import { type Location, folderPrefix, formatObject } from './locations.js';
+import { type Location, folderPrefix, formatLocation, storeId } from './locations.js';
 import type { PathFilter } from './filters.js';
 import type { Plan } from './tasks.js';
 
@@ -58,7 +58,7 @@ function showUnder(shownRoot: string, rel: string): string {
  */
 export async function walkLocal(ctx: Context, root: string, shownRoot: string): Promise<Map<string, LocalEntry> | undefined> {
   const absRoot = resolve(ctx.io.cwd, root);
-  const storeRoot = ctx.storeRoot;
+  const skip = new Set(ctx.skipRoots());
   const entries = new Map<string, LocalEntry>();
   const rootStats = await stat(absRoot).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
@@ -78,7 +78,7 @@ export async function walkLocal(ctx: Context, root: string, shownRoot: string): 
     for (const dirent of dirents) {
       const path = join(dir, dirent.name);
       const rel = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
-      if (storeRoot !== undefined && path === storeRoot) continue;
+      if (skip.has(path)) continue;
       let kind: 'file' | 'dir' | 'other' = dirent.isFile() ? 'file' : dirent.isDirectory() ? 'dir' : 'other';
       if (dirent.isSymbolicLink()) {
         const target = await stat(path).catch(() => undefined);
@@ -101,13 +101,17 @@ export async function walkLocal(ctx: Context, root: string, shownRoot: string): 
   return entries;
 }
 
-/** Every object under `prefix` (a folder prefix, `''` or ending in `/`), keyed by the rest of its key. */
-export async function listRemote(storage: Storage, bucket: string, prefix: string, signal: AbortSignal): Promise<Map<string, RemoteEntry>> {
+/** Every object under `prefix` (a folder prefix, `''` or ending in `/`) in `remote`, keyed by the rest of its key. */
+export async function listRemote(ctx: Context, remote: Remote, bucket: string, prefix: string): Promise<Map<string, RemoteEntry>> {
   const entries = new Map<string, RemoteEntry>();
-  for await (const entry of storage.listObjects(bucket, { ...(prefix !== '' ? { prefix } : {}), signal })) {
-    if (entry.type !== 'object') continue;
-    const rel = entry.key.slice(prefix.length);
-    entries.set(rel, { rel, key: entry.key, size: entry.size, lastModified: entry.lastModified, etag: entry.etag });
+  try {
+    for await (const entry of remote.storage.listObjects(bucket, { ...(prefix !== '' ? { prefix } : {}), signal: ctx.signal })) {
+      if (entry.type !== 'object') continue;
+      const rel = entry.key.slice(prefix.length);
+      entries.set(rel, { rel, key: entry.key, size: entry.size, lastModified: entry.lastModified, etag: entry.etag });
+    }
+  } catch (error) {
+    throw ctx.tag(error, remote);
   }
   return entries;
 }
@@ -141,15 +145,18 @@ function changed(mode: TreeMode, source: { size: number; ms: number }, destinati
  * not upload them again.
  */
 export async function planTree(ctx: Context, source: Location, destination: Location, mode: TreeMode): Promise<Plan> {
+  for (const side of [source, destination]) {
+    if (side.kind === 'object' && side.bucket === '') throw new UsageError(`${formatLocation(side)} names no bucket: add one`);
+  }
   const plan: Plan = { tasks: [], problems: 0 };
   const tasks = plan.tasks;
-  const { storage, signal } = ctx;
   if (source.kind === 'file' && destination.kind === 'object') {
+    const to = await ctx.remote(destination.store);
     const files = await walkLocal(ctx, source.path, source.path);
     if (files === undefined) throw new StorageError('InvalidArgument', `no such file or folder: ${source.path}`);
     const prefix = folderPrefix(destination.key);
     const objects =
-      mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, prefix, signal) : new Map<string, RemoteEntry>();
+      mode.onlyChanged || mode.deleteExtra ? await listRemote(ctx, to, destination.bucket, prefix) : new Map<string, RemoteEntry>();
     for (const file of sorted(files, mode.filter)) {
       const existing = objects.get(file.rel);
       if (!changed(mode, { size: file.size, ms: file.mtimeMs }, existing && { size: existing.size, ms: existing.lastModified.getTime() }))
@@ -158,6 +165,7 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
         op: 'upload',
         file: file.path,
         shown: file.shown,
+        to,
         bucket: destination.bucket,
         key: prefix + file.rel,
         size: file.size,
@@ -166,13 +174,14 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
     }
     if (mode.deleteExtra) {
       for (const object of sorted(objects, mode.filter))
-        if (!files.has(object.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: object.key });
+        if (!files.has(object.rel)) tasks.push({ op: 'delete', in: to, bucket: destination.bucket, key: object.key });
     }
     return plan;
   }
   if (source.kind === 'object' && destination.kind === 'file') {
     const prefix = folderPrefix(source.key);
-    const objects = await listRemote(storage, source.bucket, prefix, signal);
+    const from = await ctx.remote(source.store);
+    const objects = await listRemote(ctx, from, source.bucket, prefix);
     const files =
       mode.onlyChanged || mode.deleteExtra
         ? ((await walkLocal(ctx, destination.path, destination.path)) ?? new Map<string, LocalEntry>())
@@ -184,7 +193,10 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
         // A "folder" marker (an empty object whose key ends in /) is how some tools show folders: nothing to do.
         if (object.size === 0 && object.rel.endsWith('/')) continue;
         ctx.report(
-          new StorageError('InvalidKey', 'skipped: the key is not a valid local file name', { bucket: source.bucket, key: object.key }),
+          ctx.tag(
+            new StorageError('InvalidKey', 'skipped: the key is not a valid local file name', { bucket: source.bucket, key: object.key }),
+            from,
+          ),
         );
         plan.problems++;
         continue;
@@ -196,6 +208,7 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
         continue;
       tasks.push({
         op: 'download',
+        from,
         bucket: source.bucket,
         key: object.key,
         file: join(root, local),
@@ -213,16 +226,18 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
     return plan;
   }
   if (source.kind === 'object' && destination.kind === 'object') {
-    const from = folderPrefix(source.key);
-    const to = folderPrefix(destination.key);
-    if (source.bucket === destination.bucket && (from.startsWith(to) || to.startsWith(from))) {
+    const fromPrefix = folderPrefix(source.key);
+    const toPrefix = folderPrefix(destination.key);
+    const [from, to] = await Promise.all([ctx.remote(source.store), ctx.remote(destination.store)]);
+    const sameStore = storeId(source.store) === storeId(destination.store);
+    if (sameStore && source.bucket === destination.bucket && (fromPrefix.startsWith(toPrefix) || toPrefix.startsWith(fromPrefix))) {
       throw new UsageError(
-        `${formatObject(source.bucket, from)} and ${formatObject(destination.bucket, to)} overlap: one is inside the other`,
+        `${from.format(source.bucket, fromPrefix)} and ${to.format(destination.bucket, toPrefix)} overlap: one is inside the other`,
       );
     }
-    const objects = await listRemote(storage, source.bucket, from, signal);
+    const objects = await listRemote(ctx, from, source.bucket, fromPrefix);
     const existing =
-      mode.onlyChanged || mode.deleteExtra ? await listRemote(storage, destination.bucket, to, signal) : new Map<string, RemoteEntry>();
+      mode.onlyChanged || mode.deleteExtra ? await listRemote(ctx, to, destination.bucket, toPrefix) : new Map<string, RemoteEntry>();
     for (const object of sorted(objects, mode.filter)) {
       const there = existing.get(object.rel);
       if (
@@ -235,19 +250,22 @@ export async function planTree(ctx: Context, source: Location, destination: Loca
         continue;
       tasks.push({
         op: 'copy',
-        from: { bucket: source.bucket, key: object.key },
-        to: { bucket: destination.bucket, key: to + object.rel },
+        from,
+        source: { bucket: source.bucket, key: object.key },
+        to,
+        target: { bucket: destination.bucket, key: toPrefix + object.rel },
         size: object.size,
+        etag: object.etag,
         move: mode.move,
       });
     }
     if (mode.deleteExtra) {
       for (const there of sorted(existing, mode.filter))
-        if (!objects.has(there.rel)) tasks.push({ op: 'delete', bucket: destination.bucket, key: there.key });
+        if (!objects.has(there.rel)) tasks.push({ op: 'delete', in: to, bucket: destination.bucket, key: there.key });
     }
     return plan;
   }
-  throw new UsageError('one side must be a stow:// location and the other a local folder, or both stow:// locations');
+  throw new UsageError('one side must be a store location (stow://, s3://, NAME:) and the other a local folder, or both store locations');
 }
 
 /**

@@ -19,7 +19,7 @@ let target: StoreTarget;
 let cwd: string;
 let binDir: string;
 
-const env = (extra: Record<string, string> = {}) => ({ STOWAGE_STORE: target.url, ...extra });
+const env = (extra: Record<string, string> = {}) => ({ STOWAGE_STORE: target.url, STOWAGE_CONFIG: join(cwd, 'config.toml'), ...extra });
 const candidates = async (line: string, extra: Record<string, string> = {}): Promise<string[]> => {
   const r = await runCli(['__complete', '--line', line], { cwd, env: env(extra) });
   expect(r).toMatchObject({ code: 0, stderr: '' });
@@ -61,6 +61,8 @@ beforeAll(async () => {
   await writeFile(join(binDir, 'stowage'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
   await chmod(join(binDir, 'stowage'), 0o755);
   await writeFile(join(cwd, 'cat.jpg'), 'meow');
+  // A named store: the same local folder under another name.
+  await writeFile(join(cwd, 'config.toml'), `[stores.disk]\nurl = "${target.url}"\n`);
   const run = (args: string[]) => runCli(args, { cwd, env: env() });
   for (const bucket of ['photos', 'physics', 'music']) expect((await run(['mb', `stow://${bucket}`])).code).toBe(0);
   expect((await run(['cp', 'cat.jpg', 'stow://photos/cat.jpg'])).code).toBe(0);
@@ -93,7 +95,7 @@ describe('__complete', () => {
   });
 
   it("options: the command's and the global ones; the values of an option with a fixed set", async () => {
-    expect(await candidates('stowage cp --re')).toEqual(['--recursive', '--retries']);
+    expect(await candidates('stowage cp --re')).toEqual(['--recursive', '--region', '--retries']);
     expect(await candidates('stowage sync --d')).toEqual(['--delete', '--dry-run', '--debug']);
     expect(await candidates('stowage presign --method ')).toEqual(['GET', 'PUT']);
     expect(await candidates('stowage completion ')).toEqual(['bash', 'zsh', 'fish']);
@@ -107,6 +109,10 @@ describe('__complete', () => {
     expect(await candidates('stowage ls stow://photos/')).toEqual(['stow://photos/2024/', 'stow://photos/cat.jpg']);
     expect(await candidates('stowage cat stow://photos/2024/b')).toEqual(['stow://photos/2024/beach.jpg']);
     expect(await candidates(`stowage --store ${target.url} rb stow://m`, { STOWAGE_STORE: '' })).toEqual(['stow://music/']);
+    // Named stores of the config file: their names, then their buckets and keys.
+    expect(await candidates('stowage ls di')).toEqual(['disk:']);
+    expect(await candidates('stowage ls disk:')).toEqual(['disk:music/', 'disk:photos/', 'disk:physics/']);
+    expect(await candidates('stowage cp disk:photos/c')).toEqual(['disk:photos/cat.jpg']);
     // A local path: nothing, so the shell completes files.
     expect(await candidates('stowage cp ./c')).toEqual([]);
   });
@@ -139,6 +145,7 @@ describe('bash', () => {
     expect(tab('stowage rm --rec')).toEqual(['--recursive']);
     // bash's current word here is "//ph" (after "stow" and ":"): the replies fit that word.
     expect(tab('stowage ls stow://ph')).toEqual(['//photos/', '//physics/']);
+    expect(tab('stowage ls disk:ph')).toEqual(['photos/', 'physics/']);
     expect(tab('stowage cat stow://photos/2024/')).toEqual(['//photos/2024/beach.jpg']);
     expect(tab('stowage cp ./cat.jpg st')).toEqual(['stow://music/', 'stow://photos/', 'stow://physics/']);
   });

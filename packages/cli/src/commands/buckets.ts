@@ -1,11 +1,11 @@
 import { type Command, SHARED } from '../command.js';
-import { formatObject, requireBucket } from '../locations.js';
+import { requireBucket } from '../locations.js';
 
 /** `mb`: make a bucket. */
 export const mb: Command = {
   name: 'mb',
   summary: 'make a bucket',
-  usage: ['mb stow://BUCKET'],
+  usage: ['mb stow://BUCKET', 'mb s3://BUCKET', 'mb NAME:BUCKET'],
   description:
     "Creates a bucket. Names follow S3's rules: 3 to 63 characters, lower-case letters, digits, dots and hyphens. " +
     'Fails with BucketAlreadyExists if it exists.',
@@ -16,9 +16,10 @@ export const mb: Command = {
   ],
   arity: { min: 1, max: 1 },
   async run(ctx, args) {
-    const bucket = requireBucket(args.positionals[0] as string);
-    await ctx.storage.createBucket(bucket, { signal: ctx.signal });
-    await ctx.action({ type: 'action', op: 'make_bucket', status: 'done', location: formatObject(bucket) });
+    const { store, bucket } = requireBucket(args.positionals[0] as string);
+    const remote = await ctx.remote(store);
+    await remote.storage.createBucket(bucket, { signal: ctx.signal });
+    await ctx.action({ type: 'action', op: 'make_bucket', status: 'done', location: remote.format(bucket) });
   },
 };
 
@@ -40,9 +41,10 @@ export const rb: Command = {
   ],
   arity: { min: 1, max: 1 },
   async run(ctx, args) {
-    const name = requireBucket(args.positionals[0] as string);
+    const { store, bucket } = requireBucket(args.positionals[0] as string);
+    const remote = await ctx.remote(store);
     const { Bucket } = await import('@stowage/core');
-    await new Bucket(ctx.storage, name).delete({ force: args.flag('force'), signal: ctx.signal });
-    await ctx.action({ type: 'action', op: 'remove_bucket', status: 'done', location: formatObject(name) });
+    await new Bucket(remote.storage, bucket).delete({ force: args.flag('force'), signal: ctx.signal });
+    await ctx.action({ type: 'action', op: 'remove_bucket', status: 'done', location: remote.format(bucket) });
   },
 };

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatObject, requireObject } from '../locations.js';
+import { formatIn, requireObject } from '../locations.js';
 
 /** `cat`: objects' bytes to stdout, streamed. */
 export const cat: Command = {
@@ -19,7 +19,7 @@ export const cat: Command = {
   async run(ctx, args) {
     const locations = args.positionals.map((arg) => {
       const location = requireObject(arg, 'an object');
-      if (location.key === '') throw new UsageError(`${formatObject(location.bucket)} is a bucket: name an object in it`);
+      if (location.key === '') throw new UsageError(`${formatIn(location.store, location.bucket)} is a bucket: name an object in it`);
       return location;
     });
     const { streamToStdout } = await import('./transfer.js');

@@ -17,7 +17,6 @@ export const completion: Command = {
     ['fish', 'stowage completion fish > ~/.config/fish/completions/stowage.fish'],
   ],
   arity: { min: 1, max: 1 },
-  opensStore: false,
   async run(ctx, args) {
     await ctx.out.write(completionScript(args.positionals[0] as string));
   },

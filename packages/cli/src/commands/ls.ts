@@ -1,9 +1,9 @@
 import type { ListEntry } from '@stowage/core';
 import type { Args } from '../args.js';
 import { type Command, SHARED } from '../command.js';
-import type { Context } from '../context.js';
+import type { Context, Remote } from '../context.js';
 import { humanSize, SHORT_DATE_WIDTH, shortDate } from '../human.js';
-import { formatObject, requireObject } from '../locations.js';
+import { DEFAULT_STORE, type ObjectLocation, requireObject } from '../locations.js';
 
 const SIZE_WIDTH = 10;
 
@@ -11,7 +11,7 @@ const SIZE_WIDTH = 10;
 export const ls: Command = {
   name: 'ls',
   summary: 'list buckets, or the objects and folders under a prefix',
-  usage: ['ls [options]', 'ls [options] stow://BUCKET[/PREFIX]'],
+  usage: ['ls [options] [s3:// | NAME:]', 'ls [options] stow://BUCKET[/PREFIX]'],
   description:
     'With no location, lists the buckets. With a bucket or prefix, lists what is directly under it: ' +
     'folders (common prefixes, shown as PRE name/) and objects, with their time and size, names relative to ' +
@@ -25,6 +25,7 @@ export const ls: Command = {
   },
   examples: [
     ['the buckets', 'stowage ls'],
+    ['the buckets of Amazon S3, and of a store named in the config file', 'stowage ls s3:// && stowage ls backup:'],
     ['what is at the top of a bucket', 'stowage ls stow://photos'],
     ['inside a folder', 'stowage ls stow://photos/cats/'],
     ['every object, with a total', 'stowage ls --recursive --summarize stow://photos'],
@@ -33,18 +34,19 @@ export const ls: Command = {
   arity: { min: 0, max: 1 },
   async run(ctx, args) {
     const [arg] = args.positionals;
-    if (arg === undefined) await listBuckets(ctx, args);
-    else await listObjects(ctx, args, arg);
+    const location = arg === undefined ? undefined : requireObject(arg, 'a location', true);
+    if (location === undefined || location.bucket === '') await listBuckets(ctx, args, await ctx.remote(location?.store ?? DEFAULT_STORE));
+    else await listObjects(ctx, args, location);
   },
 };
 
-async function listBuckets(ctx: Context, args: Args): Promise<void> {
-  const buckets = await ctx.storage.listBuckets({ signal: ctx.signal });
+async function listBuckets(ctx: Context, args: Args, remote: Remote): Promise<void> {
+  const buckets = await remote.storage.listBuckets({ signal: ctx.signal });
   if (args.flag('json')) {
     await ctx.out.json(
       buckets.map((b) => ({
         name: b.name,
-        location: formatObject(b.name),
+        location: remote.format(b.name),
         ...(b.createdAt ? { createdAt: b.createdAt.toISOString() } : {}),
       })),
     );
@@ -56,13 +58,14 @@ async function listBuckets(ctx: Context, args: Args): Promise<void> {
   }
 }
 
-async function listObjects(ctx: Context, args: Args, arg: string): Promise<void> {
-  const { bucket, key: prefix } = requireObject(arg);
+async function listObjects(ctx: Context, args: Args, location: ObjectLocation): Promise<void> {
+  const { bucket, key: prefix } = location;
+  const remote = await ctx.remote(location.store);
   const recursive = args.flag('recursive');
   const json = args.flag('json');
   // Names are shown relative to the folder being listed (the prefix up to its last `/`).
   const base = recursive ? '' : prefix.slice(0, prefix.lastIndexOf('/') + 1);
-  const entries = ctx.storage.listObjects(bucket, {
+  const entries = remote.storage.listObjects(bucket, {
     ...(prefix !== '' ? { prefix } : {}),
     ...(recursive ? {} : { delimiter: '/' }),
     signal: ctx.signal,
@@ -76,7 +79,7 @@ async function listObjects(ctx: Context, args: Args, arg: string): Promise<void>
       count++;
       bytes += entry.size;
     }
-    if (array) await array.item(toJson(bucket, entry));
+    if (array) await array.item(toJson(remote, bucket, entry));
     else if (entry.type === 'prefix')
       await ctx.out.line(`${''.padEnd(SHORT_DATE_WIDTH)} ${'PRE'.padStart(SIZE_WIDTH)} ${entry.prefix.slice(base.length)}`);
     else await ctx.out.line(`${shortDate(entry.lastModified)} ${size(entry.size)} ${entry.key.slice(base.length)}`);
@@ -90,8 +93,8 @@ async function listObjects(ctx: Context, args: Args, arg: string): Promise<void>
 }
 
 /** A listing entry as JSON: exact sizes, ISO times, and its `stow://` location. */
-function toJson(bucket: string, entry: ListEntry): Record<string, unknown> {
-  if (entry.type === 'prefix') return { type: 'prefix', prefix: entry.prefix, location: formatObject(bucket, entry.prefix) };
+function toJson(remote: Remote, bucket: string, entry: ListEntry): Record<string, unknown> {
+  if (entry.type === 'prefix') return { type: 'prefix', prefix: entry.prefix, location: remote.format(bucket, entry.prefix) };
   const { type: _type, lastModified, ...info } = entry;
-  return { type: 'object', location: formatObject(bucket, entry.key), ...info, lastModified: lastModified.toISOString() };
+  return { type: 'object', location: remote.format(bucket, entry.key), ...info, lastModified: lastModified.toISOString() };
 }

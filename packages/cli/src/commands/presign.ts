@@ -1,7 +1,7 @@
 import { type Command, SHARED } from '../command.js';
 import type { JsonPresigned } from '../json.js';
 import { UsageError } from '../errors.js';
-import { formatObject, requireObject } from '../locations.js';
+import { formatIn, requireObject } from '../locations.js';
 
 /** `presign`: a URL that downloads (or uploads) one object without credentials, for a while. */
 export const presign: Command = {
@@ -24,13 +24,14 @@ export const presign: Command = {
   ],
   arity: { min: 1, max: 1 },
   async run(ctx, args) {
-    const { bucket, key } = requireObject(args.positionals[0] as string, 'an object');
-    if (key === '') throw new UsageError(`${formatObject(bucket)} is a bucket: name an object in it`);
+    const { store, bucket, key } = requireObject(args.positionals[0] as string, 'an object');
+    if (key === '') throw new UsageError(`${formatIn(store, bucket)} is a bucket: name an object in it`);
     const method = (args.string('method') ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'PUT') throw new UsageError(`--method is GET or PUT, not ${JSON.stringify(args.string('method'))}`);
     const expiresIn = args.integer('expires-in', 3600, 1);
     const contentType = args.string('content-type');
-    const storage = ctx.storage;
+    const remote = await ctx.remote(store);
+    const storage = remote.storage;
     if (!storage.capabilities.presign || storage.presign === undefined) {
       const { StorageError } = await import('@stowage/core');
       throw new StorageError('NotSupported', `the ${storage.name} store cannot presign URLs; use an s3:// store`, { bucket, key });
@@ -41,7 +42,7 @@ export const presign: Command = {
     const presigned: JsonPresigned = {
       type: 'url',
       url,
-      location: formatObject(bucket, key),
+      location: remote.format(bucket, key),
       method,
       expiresIn,
       expiresAt: new Date(signedAt + expiresIn * 1000).toISOString(),

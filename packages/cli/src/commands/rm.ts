@@ -1,6 +1,6 @@
 import { type Command, SHARED } from '../command.js';
 import { UsageError } from '../errors.js';
-import { folderPrefix, formatObject, requireObject } from '../locations.js';
+import { folderPrefix, formatIn, requireObject } from '../locations.js';
 import type { Task } from '../tasks.js';
 
 /** `rm`: delete an object, or with `--recursive` every object under a prefix. */
@@ -31,16 +31,20 @@ export const rm: Command = {
     const filter = (await import('../filters.js')).commandFilter(args, recursive);
     const tasks: Task[] = [];
     for (const arg of args.positionals) {
-      const { bucket, key } = requireObject(arg, 'an object');
+      const { store, bucket, key } = requireObject(arg, 'an object');
+      if (!recursive && key === '') {
+        throw new UsageError(`${formatIn(store, bucket)} is a bucket: add --recursive to delete its objects, or use rb`);
+      }
+      const remote = await ctx.remote(store);
       if (!recursive) {
-        if (key === '') throw new UsageError(`${formatObject(bucket)} is a bucket: add --recursive to delete its objects, or use rb`);
-        tasks.push({ op: 'delete', bucket, key });
+        tasks.push({ op: 'delete', in: remote, bucket, key });
         continue;
       }
       const prefix = folderPrefix(key);
-      for await (const entry of ctx.storage.listObjects(bucket, { ...(prefix !== '' ? { prefix } : {}), signal: ctx.signal })) {
-        if (entry.type === 'object' && (!filter || filter(entry.key.slice(prefix.length))))
-          tasks.push({ op: 'delete', bucket, key: entry.key });
+      for await (const entry of remote.storage.listObjects(bucket, { ...(prefix !== '' ? { prefix } : {}), signal: ctx.signal })) {
+        if (entry.type === 'object' && (!filter || filter(entry.key.slice(prefix.length)))) {
+          tasks.push({ op: 'delete', in: remote, bucket, key: entry.key });
+        }
       }
     }
     const { runTasks } = await import('../tasks.js');

@@ -1,8 +1,8 @@
 import type { CONTENT_HEADER_NAMES, ObjectInfo } from '@stowage/core';
 import { type Command, SHARED } from '../command.js';
-import type { Context } from '../context.js';
+import type { Context, Remote } from '../context.js';
 import { humanSize } from '../human.js';
-import { formatObject, requireObject } from '../locations.js';
+import { requireObject } from '../locations.js';
 
 // HTTP's names for the content headers, as `aws s3api head-object` and curl show them.
 const HEADER_LABELS: Record<(typeof CONTENT_HEADER_NAMES)[number], string> = {
@@ -28,22 +28,23 @@ export const stat: Command = {
   ],
   arity: { min: 1, max: 1 },
   async run(ctx, args) {
-    const { bucket, key } = requireObject(args.positionals[0] as string, 'an object or bucket');
-    if (key === '') return statBucket(ctx, bucket, args.flag('json'));
-    const info = await ctx.storage.headObject(bucket, key, { signal: ctx.signal });
+    const { store, bucket, key } = requireObject(args.positionals[0] as string, 'an object or bucket');
+    const remote = await ctx.remote(store);
+    if (key === '') return statBucket(ctx, remote, bucket, args.flag('json'));
+    const info = await remote.storage.headObject(bucket, key, { signal: ctx.signal });
     if (args.flag('json')) {
-      await ctx.out.json({ location: formatObject(bucket, key), bucket, ...info, lastModified: info.lastModified.toISOString() });
+      await ctx.out.json({ location: remote.format(bucket, key), bucket, ...info, lastModified: info.lastModified.toISOString() });
       return;
     }
     const { CONTENT_HEADER_NAMES } = await import('@stowage/core');
-    for (const line of describeObject(bucket, info, CONTENT_HEADER_NAMES)) await ctx.out.line(line);
+    for (const line of describeObject(remote.format(bucket, info.key), info, CONTENT_HEADER_NAMES)) await ctx.out.line(line);
   },
 };
 
 /** The lines of `stat`: aligned `Name: value`, then the metadata indented. */
-function describeObject(bucket: string, info: ObjectInfo, headerNames: typeof CONTENT_HEADER_NAMES): string[] {
+function describeObject(location: string, info: ObjectInfo, headerNames: typeof CONTENT_HEADER_NAMES): string[] {
   const rows: [string, string][] = [
-    ['Location', formatObject(bucket, info.key)],
+    ['Location', location],
     ['Size', `${info.size} bytes (${humanSize(info.size)})`],
     ['ETag', info.etag],
     ['Last-Modified', info.lastModified.toISOString()],
@@ -60,17 +61,17 @@ function describeObject(bucket: string, info: ObjectInfo, headerNames: typeof CO
   return lines;
 }
 
-async function statBucket(ctx: Context, bucket: string, json: boolean): Promise<void> {
-  const found = (await ctx.storage.listBuckets({ signal: ctx.signal })).find((b) => b.name === bucket);
+async function statBucket(ctx: Context, remote: Remote, bucket: string, json: boolean): Promise<void> {
+  const found = (await remote.storage.listBuckets({ signal: ctx.signal })).find((b) => b.name === bucket);
   if (!found) throw new (await import('@stowage/core')).StorageError('NoSuchBucket', `bucket ${bucket} does not exist`, { bucket });
   if (json) {
     await ctx.out.json({
-      location: formatObject(bucket),
+      location: remote.format(bucket),
       bucket,
       ...(found.createdAt ? { createdAt: found.createdAt.toISOString() } : {}),
     });
     return;
   }
-  await ctx.out.line(`Location: ${formatObject(bucket)}`);
+  await ctx.out.line(`Location: ${remote.format(bucket)}`);
   await ctx.out.line(`Created:  ${found.createdAt ? found.createdAt.toISOString() : '(not recorded by this store)'}`);
 }

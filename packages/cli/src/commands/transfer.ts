@@ -5,7 +5,7 @@ import { abortableChunks, fileError } from '@stowage/core';
 import type { Args } from '../args.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { type Location, type ObjectLocation, formatObject, keyBaseName, parseLocation } from '../locations.js';
+import { type Location, type ObjectLocation, formatLocation, keyBaseName, parseLocation, storeId } from '../locations.js';
 import { type Plan, type RunOptions, runTasks } from '../tasks.js';
 import { commandFilter } from '../filters.js';
 import { planTree } from '../tree.js';
@@ -60,9 +60,9 @@ export async function copyOrMove(ctx: Context, args: Args, move: boolean): Promi
 
 /** The key of a location that must name one object. */
 function objectKey(location: ObjectLocation, verb: string): ObjectLocation {
-  if (location.key === '' || location.key.endsWith('/')) {
+  if (location.bucket === '' || location.key === '' || location.key.endsWith('/')) {
     throw new UsageError(
-      `${formatObject(location.bucket, location.key)} is a bucket or folder: name an object, or add --recursive to ${verb} what is under it`,
+      `${formatLocation(location)} is a bucket or folder: name an object, or add --recursive to ${verb} what is under it`,
     );
   }
   return location;
@@ -85,16 +85,27 @@ async function planOne(
   const verb = move ? 'mv' : 'cp';
   if (source.kind === 'file' && destination.kind === 'object') {
     const key = targetKey(destination, basename(source.path));
+    const to = await ctx.remote(destination.store);
     return {
       tasks: [
-        { op: 'upload', file: resolve(ctx.io.cwd, source.path), shown: source.path, bucket: destination.bucket, key, size: fileSize, move },
+        {
+          op: 'upload',
+          file: resolve(ctx.io.cwd, source.path),
+          shown: source.path,
+          to,
+          bucket: destination.bucket,
+          key,
+          size: fileSize,
+          move,
+        },
       ],
       problems: 0,
     };
   }
   if (source.kind === 'object' && destination.kind === 'file') {
     const { bucket, key } = objectKey(source, verb);
-    const info = await ctx.storage.headObject(bucket, key, { signal: ctx.signal });
+    const from = await ctx.remote(source.store);
+    const info = await from.storage.headObject(bucket, key, { signal: ctx.signal }).catch((e: unknown) => Promise.reject(ctx.tag(e, from)));
     const name = keyBaseName(key);
     const intoFolder =
       /[/\\]$/.test(destination.path) ||
@@ -107,6 +118,7 @@ async function planOne(
       tasks: [
         {
           op: 'download',
+          from,
           bucket,
           key,
           file: resolve(ctx.io.cwd, shown),
@@ -121,35 +133,37 @@ async function planOne(
     };
   }
   if (source.kind === 'object' && destination.kind === 'object') {
-    const from = objectKey(source, verb);
-    const to = { bucket: destination.bucket, key: targetKey(destination, keyBaseName(from.key)) };
-    if (from.bucket === to.bucket && from.key === to.key) {
+    const { bucket, key } = objectKey(source, verb);
+    const target = { bucket: destination.bucket, key: targetKey(destination, keyBaseName(key)) };
+    const [from, to] = await Promise.all([ctx.remote(source.store), ctx.remote(destination.store)]);
+    if (storeId(source.store) === storeId(destination.store) && bucket === target.bucket && key === target.key) {
       // Copying an object onto itself only makes sense to change its attributes (S3 refuses otherwise).
       if (move || !changesAttributes) {
         throw new UsageError(
-          `source and destination are the same object: ${formatObject(to.bucket, to.key)}${move ? '' : ' (give --content-type or --metadata to change its attributes)'}`,
+          `source and destination are the same object: ${to.format(target.bucket, target.key)}${move ? '' : ' (give --content-type or --metadata to change its attributes)'}`,
         );
       }
     }
-    const info = await ctx.storage.headObject(from.bucket, from.key, { signal: ctx.signal });
-    return { tasks: [{ op: 'copy', from: { bucket: from.bucket, key: from.key }, to, size: info.size, move }], problems: 0 };
+    const info = await from.storage.headObject(bucket, key, { signal: ctx.signal }).catch((e: unknown) => Promise.reject(ctx.tag(e, from)));
+    return {
+      tasks: [{ op: 'copy', from, source: { bucket, key }, to, target, size: info.size, etag: info.etag, move }],
+      problems: 0,
+    };
   }
-  throw new UsageError(`${verb} needs a stow:// location on at least one side`);
+  throw new UsageError(`${verb} needs a store location (stow://, s3://, NAME:) on at least one side`);
 }
 
 /** `cp - stow://b/k`: standard input to an object, streamed; an interrupted upload stores nothing. */
 async function uploadStdin(ctx: Context, destination: ObjectLocation, options: RunOptions): Promise<void> {
-  if (destination.key === '' || destination.key.endsWith('/')) {
-    throw new UsageError(
-      `${formatObject(destination.bucket, destination.key)} is a bucket or folder: name the object to store standard input as`,
-    );
+  if (destination.bucket === '' || destination.key === '' || destination.key.endsWith('/')) {
+    throw new UsageError(`${formatLocation(destination)} is a bucket or folder: name the object to store standard input as`);
   }
-  const action = { type: 'action', op: 'upload', source: '-', destination: formatObject(destination.bucket, destination.key) } as const;
+  const action = { type: 'action', op: 'upload', source: '-', destination: formatLocation(destination) } as const;
   if (options.dryRun) {
     await ctx.action({ ...action, status: 'dryrun' });
     return;
   }
-  const info = await ctx.storage.putObject(destination.bucket, destination.key, ctx.io.stdin, {
+  const info = await (await ctx.remote(destination.store)).storage.putObject(destination.bucket, destination.key, ctx.io.stdin, {
     signal: ctx.signal,
     ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
     ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
@@ -163,7 +177,7 @@ async function uploadStdin(ctx: Context, destination: ObjectLocation, options: R
  */
 export async function streamToStdout(ctx: Context, location: ObjectLocation): Promise<void> {
   const { bucket, key } = location;
-  const result = await ctx.storage.getObject(bucket, key, { signal: ctx.signal });
+  const result = await (await ctx.remote(location.store)).storage.getObject(bucket, key, { signal: ctx.signal });
   try {
     for await (const chunk of abortableChunks(result.body, ctx.signal, { bucket, key })) await ctx.out.writeBytes(chunk);
   } finally {
