@@ -123,7 +123,10 @@ export class FsDriver implements StorageDriver {
       const temp = path.join(layout.tmpDir, name);
       try {
         const stat = await this.fs.lstat(temp);
-        // A temp with a second link was already linked into place (ifNoneMatch commit): its record is live.
+        // Every temporary is a file whose record (named after its inode) must go with it, unless the
+        // file has another name: a create-if-absent's temporary already linked into place, or the
+        // guard an overwrite puts on the file it replaces (publish.ts) before that rename happened.
+        // With one link it is a dead write's data, a deleted object, or an overwrite's replaced file.
         if (owner && stat.nlink <= 1) await this.fs.unlink(layout.sidecarPath(owner.bucket, stat)).catch(() => undefined);
         await this.fs.rm(temp, { recursive: true, force: true });
       } catch {
@@ -392,16 +395,25 @@ export class FsDriver implements StorageDriver {
         throw fsError(error, bucket, key);
       }
       if (!stat.isFile()) return false; // a folder (or a link) is not an object
+      // Moved among the temporaries rather than unlinked: the object is gone at once, and a crash
+      // before its record is removed leaves a temporary whose record the next open removes with it.
+      const gone = layout.tempPath(bucket);
       try {
-        await this.fs.unlink(file);
+        await this.fs.rename(file, gone);
       } catch (error) {
         if (isMissing(error)) return false;
         throw fsError(error, bucket, key);
       }
       const record = layout.sidecarPath(bucket, stat);
       this.records.forget(record);
-      // Independent of each other: one round trip instead of two.
-      await Promise.all([this.fs.unlink(record).catch(() => undefined), this.pruneEmptyFolders(layout, bucket, segments)]);
+      // The record before the temporary (a crash between them leaves the temporary, never the
+      // record alone); the folders are pruned meanwhile.
+      const removed = this.fs
+        .unlink(record)
+        .catch(() => undefined)
+        .then(() => this.fs.unlink(gone))
+        .catch(() => undefined); // a temporary left here goes with the next open's clean-up
+      await Promise.all([removed, this.pruneEmptyFolders(layout, bucket, segments)]);
       return true;
     });
     if (pruned === false) await this.pruneEmptyFolders(layout, bucket, segments);

@@ -83,13 +83,10 @@ export class Publisher {
               // link() fails if the name exists: create-if-absent that holds across processes too.
               await this.fs.link(temp.path, file);
               await this.fs.unlink(temp.path);
+            } else if (current?.isFile()) {
+              await this.replace(layout, bucket, temp.path, file, current);
             } else {
               await this.fs.rename(temp.path, file);
-              if (current?.isFile()) {
-                const replaced = layout.sidecarPath(bucket, current);
-                this.records.forget(replaced);
-                await this.fs.unlink(replaced).catch(() => undefined);
-              }
             }
             this.records.remember(sidecar, temp.stat, record);
             return;
@@ -115,6 +112,33 @@ export class Publisher {
       if (isMissing(error)) await this.folders.requireBucket(layout, bucket);
       throw fsError(error, bucket, key);
     }
+  }
+
+  /**
+   * Renames `temp` over the file `current` statted at `file`, then removes the replaced file's
+   * record. A crash between the two must not leave that record behind for ever, so the replaced
+   * file is first given a second name among the temporaries: a crash before the rename leaves a
+   * temporary with two links (its record is live, and stays), one after it a temporary with one
+   * link, whose record the next open removes with it (layout.ts, `removeStaleTemporaries`). Where
+   * the file system has no hard links the write goes on without that guard.
+   */
+  private async replace(layout: Layout, bucket: string, temp: string, file: string, current: FsStats): Promise<void> {
+    const guard = layout.tempPath(bucket);
+    const guarded = await this.fs.link(file, guard).then(
+      () => true,
+      () => false,
+    );
+    try {
+      await this.fs.rename(temp, file);
+    } catch (error) {
+      if (guarded) await this.fs.unlink(guard).catch(() => undefined);
+      throw error;
+    }
+    const replaced = layout.sidecarPath(bucket, current);
+    this.records.forget(replaced);
+    // The record before its guard: a crash between them leaves the guard, never the record alone.
+    await this.fs.unlink(replaced).catch(() => undefined);
+    if (guarded) await this.fs.unlink(guard).catch(() => undefined);
   }
 
   async syncFile(file: string): Promise<void> {

@@ -48,11 +48,13 @@ function runAndKill(round: number): Promise<void> {
 }
 
 describe('LocalStorage after a writer is killed with SIGKILL', () => {
-  it(`never shows a torn object, mismatched metadata or a temporary file (${KILLS} kills)`, async () => {
+  it(`never shows a torn object, mismatched metadata, a temporary file or an orphaned record (${KILLS} kills)`, async () => {
     for (let round = 1; round <= KILLS; round++) {
       await runAndKill(round);
       const storage = new LocalStorage({ root: path.join(root, 'store') }); // the next open: recovers
+      let objects = 0;
       for await (const entry of storage.listObjects('crash')) {
+        objects++;
         expect(entry.type).toBe('object');
         if (entry.type !== 'object') continue;
         expect(entry.key).toMatch(/^k[0-3]$/);
@@ -62,6 +64,8 @@ describe('LocalStorage after a writer is killed with SIGKILL', () => {
         expect(Buffer.from(await got.bytes()).equals(versionBody(version))).toBe(true);
       }
       expect(await readdir(path.join(root, 'store', '.stowage', 'tmp'))).toEqual([]);
+      // One record per object: none orphaned by a kill between an overwrite or delete and its record's removal.
+      expect(await readdir(path.join(root, 'store', '.stowage', 'meta', 'crash'))).toHaveLength(objects);
     }
   }, 300_000);
 });

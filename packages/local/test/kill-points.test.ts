@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FrontDoor, isStorageError, type Storage } from '@stowage/core';
+import { FS_CAPABILITIES, FsDriver } from '../src/index.js';
+import { versionBody } from './fixtures/crash-body.js';
+import { BUCKET, SCENARIOS } from './fixtures/kill-point-scenarios.js';
+
+// Each scenario's operation is run in a child process that SIGKILLs itself right after its 1st file
+// system call returns, then after its 2nd, and so on until the operation ends before the kill: every
+// point between two calls. After each kill the store is opened again (which recovers), and must
+// hold the key's old or new state whole, one record per object and no other (no orphan), and no
+// temporary.
+
+let base: string;
+let child: string;
+
+beforeAll(async () => {
+  base = await mkdtemp(path.join(tmpdir(), 'stowage-kill-points-'));
+  child = path.join(base, 'kill-point-child.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./fixtures/kill-point-child.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: child,
+    alias: { '@stowage/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)) },
+    logLevel: 'error',
+  });
+});
+afterAll(() => rm(base, { recursive: true, force: true }));
+
+class MarkerDriver extends FsDriver {
+  override readonly capabilities = { ...FS_CAPABILITIES, emptySegments: true };
+}
+
+/** Runs the scenario killed after call `killAfter`: the number of calls if it finished first, else `undefined`. */
+function runChild(root: string, scenario: string, killAfter: number): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [child, root, scenario, String(killAfter)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    proc.once('error', reject);
+    proc.once('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(undefined);
+      else if (code === 0 && /calls:(\d+)/.test(out)) resolve(Number(/calls:(\d+)/.exec(out)?.[1]));
+      else reject(new Error(`${scenario} (kill after ${killAfter}) exited with ${code ?? signal}: ${out}`));
+    });
+  });
+}
+
+/** The state of `key`: its version (by its metadata, checked against its bytes), `'marker'` or `'none'`. */
+async function stateOf(storage: Storage, key: string): Promise<number | 'marker' | 'none'> {
+  try {
+    const got = await storage.getObject(BUCKET, key);
+    const bytes = Buffer.from(await got.bytes());
+    if (key.endsWith('/')) {
+      expect(bytes.byteLength).toBe(0);
+      return 'marker';
+    }
+    const v = Number(got.info.metadata.v);
+    expect(bytes.equals(versionBody(v)), `${key} holds the bytes of version ${v}`).toBe(true);
+    return v;
+  } catch (error) {
+    if (isStorageError(error, 'NoSuchKey')) return 'none';
+    throw error;
+  }
+}
+
+describe('LocalStorage killed between any two file system calls of a write or delete', () => {
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    it(`${name}: after reopening, old or new state whole, no orphaned record, no temporary`, async () => {
+      let total: number | undefined;
+      for (let killAfter = 1; total === undefined; killAfter++) {
+        const root = path.join(base, `${name.replace(/\W/g, '-')}-${killAfter}`);
+        total = await runChild(root, name, killAfter);
+        const storage = new FrontDoor(new MarkerDriver({ fs, root, name: 'local' })); // the next open: recovers
+        const state = await stateOf(storage, scenario.key);
+        expect(scenario.outcomes, `killed after call ${killAfter}`).toContain(state);
+        let objects = 0;
+        for await (const entry of storage.listObjects(BUCKET)) {
+          if (entry.type !== 'object') continue;
+          objects++;
+          expect(await stateOf(storage, entry.key)).not.toBe('none');
+        }
+        const records = await readdir(path.join(root, '.stowage', 'meta', BUCKET));
+        expect(records, `killed after call ${killAfter}: one record per object`).toHaveLength(objects);
+        expect(await readdir(path.join(root, '.stowage', 'tmp'))).toEqual([]);
+        await rm(root, { recursive: true, force: true });
+      }
+      expect(total).toBeGreaterThan(1);
+    }, 120_000);
+  }
+});
