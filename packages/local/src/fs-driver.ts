@@ -41,6 +41,7 @@ import { isFolderMarker, keySegments } from './key-path.js';
 import { Layout, parseTempName } from './layout.js';
 import { holdsObject, walkKeys, type WalkEntry } from './list.js';
 import { ObjectRecords, corrupted } from './object-records.js';
+import { ProcessLocks } from './process-lock.js';
 import { Publisher } from './publish.js';
 import { FileRangeReadable } from './read-stream.js';
 import type { SidecarRecord } from './sidecar.js';
@@ -111,7 +112,9 @@ export class FsDriver implements StorageDriver {
     const layout = new Layout(await this.fs.realpath(this.rootOption));
     await this.fs.mkdir(layout.tmpDir, { recursive: true });
     await this.fs.mkdir(layout.metaRoot, { recursive: true });
+    await this.fs.mkdir(layout.locksDir, { recursive: true });
     await this.removeStaleTemporaries(layout);
+    await new ProcessLocks(this.fs, layout.locksDir).removeDeadOwners();
     return layout;
   }
 
@@ -267,7 +270,7 @@ export class FsDriver implements StorageDriver {
     await expectEmptyBody(chunks, bucket, key);
     const digest = (await createDigest()).finish();
     const record: SidecarRecord = { v: 2, size: 0, digest, headers, metadata, modified: Date.now() };
-    await this.publisher.exclusive(bucket, key, async () => {
+    await this.publisher.guarded(layout, bucket, key, options, async () => {
       throwIfAborted(options.signal, { bucket, key });
       await this.markers.put(layout, bucket, key, segments, record, options);
     });

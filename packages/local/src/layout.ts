@@ -11,16 +11,19 @@ export const INTERNAL_DIR = '.stowage';
  *   after the data file's inode and creation time, which a rename keeps and an in-place edit does
  *   not change — so a reader that stats the data file finds exactly the record written for it, and
  *   a reused inode (a new creation time) never finds an old record;
- * - `<root>/.stowage/tmp/`: files being written, renamed into place when complete.
+ * - `<root>/.stowage/tmp/`: files being written, renamed into place when complete;
+ * - `<root>/.stowage/locks/`: the locks of conditional writes shared by processes (process-lock.ts).
  */
 export class Layout {
   readonly internalDir: string;
   readonly tmpDir: string;
   readonly metaRoot: string;
+  readonly locksDir: string;
 
   constructor(readonly root: string) {
     this.internalDir = path.join(root, INTERNAL_DIR);
     this.tmpDir = path.join(this.internalDir, 'tmp');
+    this.locksDir = path.join(this.internalDir, 'locks');
     this.metaRoot = path.join(this.internalDir, 'meta');
   }
 

@@ -5,6 +5,7 @@ import { fsError, isMissing, keyConflict } from './fs-errors.js';
 import { KeyLock } from './key-lock.js';
 import type { Layout } from './layout.js';
 import type { ObjectRecords } from './object-records.js';
+import { ProcessLocks } from './process-lock.js';
 import { encodeSidecar, type SidecarRecord } from './sidecar.js';
 import type { TempFile } from './write.js';
 
@@ -17,6 +18,7 @@ const RENAME_ATTEMPTS = 5;
  */
 export class Publisher {
   private readonly locks = new KeyLock();
+  private processLocks: ProcessLocks | undefined;
 
   constructor(
     private readonly fs: FsPromises,
@@ -28,6 +30,24 @@ export class Publisher {
   /** Runs `work` while no other write or delete of `bucket/key` in this process runs. */
   exclusive<T>(bucket: string, key: string, work: () => Promise<T>): Promise<T> {
     return this.locks.run(`${bucket}/${key}`, work);
+  }
+
+  /**
+   * {@link exclusive}, and for a conditional write (`ifMatch`, `ifNoneMatch`) also no other
+   * conditional write of that key in any process sharing the root: its check and its publish are
+   * one step for all of them. Unconditional writes take no lock file (they check nothing).
+   */
+  guarded<T>(
+    layout: Layout,
+    bucket: string,
+    key: string,
+    options: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch'>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    if (options.ifMatch === undefined && options.ifNoneMatch === undefined) return this.exclusive(bucket, key, work);
+    this.processLocks ??= new ProcessLocks(this.fs, layout.locksDir);
+    const locks = this.processLocks;
+    return this.exclusive(bucket, key, () => locks.run(`${bucket}\u0000${key}`, work));
   }
 
   /**
@@ -62,7 +82,7 @@ export class Publisher {
     ready.catch(() => undefined);
     try {
       const file = layout.objectPath(bucket, segments);
-      await this.exclusive(bucket, key, async () => {
+      await this.guarded(layout, bucket, key, options, async () => {
         for (let attempt = 1; ; attempt++) {
           await this.folders.ensureParent(layout, bucket, key, segments);
           const parentChecked = this.folders.checkTargetParent(layout, bucket, key, segments);

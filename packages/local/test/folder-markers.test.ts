@@ -3,16 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrontDoor, isStorageError, type ListOptions, type Storage, type StorageError } from '@stowage/core';
-import { FS_CAPABILITIES, FsDriver, memoryVolume, type FileSystem } from '../src/index.js';
+import { isStorageError, type ListOptions, type Storage, type StorageError } from '@stowage/core';
+import { LocalStorage, memoryVolume, type FileSystem } from '../src/index.js';
 import fs from 'node:fs';
 
-// Core's front door refuses a key ending in "/" for a store without `emptySegments`, so these tests
-// put the driver behind a front door that lets such keys through (and with them `a//b`, which no
-// test here uses). Everything else is the real driver on the real disk (and on memfs).
-class MarkerDriver extends FsDriver {
-  override readonly capabilities = { ...FS_CAPABILITIES, emptySegments: true };
-}
+// Folder markers on the real disk and on memfs (capabilities.folderMarkers, without bodies).
 
 const bases: string[] = [];
 afterAll(() => Promise.all(bases.map((base) => rm(base, { recursive: true, force: true }))));
@@ -28,11 +23,11 @@ const targets: Record<string, () => Promise<Target>> = {
   disk: async () => {
     const base = await mkdtemp(path.join(tmpdir(), 'stowage-markers-'));
     bases.push(base);
-    return { storage: new FrontDoor(new MarkerDriver({ fs, root: base, name: 'local' })), root: base, fs };
+    return { storage: new LocalStorage({ root: base }), root: base, fs };
   },
   memfs: async () => {
     const volume = memoryVolume();
-    return { storage: new FrontDoor(new MarkerDriver({ fs: volume, root: '/store', name: 'local' })), root: '/store', fs: volume };
+    return { storage: new LocalStorage({ root: '/store', fs: volume }), root: '/store', fs: volume };
   },
 };
 
@@ -225,7 +220,7 @@ describe('folder markers on the disk', () => {
   it('keep their ETag, headers and metadata across instances; a hand-made empty folder is no marker', async () => {
     const base = await mkdtemp(path.join(tmpdir(), 'stowage-markers-'));
     bases.push(base);
-    const open = () => new FrontDoor(new MarkerDriver({ fs, root: base, name: 'local' }));
+    const open = () => new LocalStorage({ root: base });
     const put = await open()
       .createBucket('keep')
       .then(() => open().putObject('keep', 'x/', '', { metadata: { a: 'b' } }));

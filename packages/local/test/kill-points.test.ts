@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrontDoor, isStorageError, type Storage } from '@stowage/core';
-import { FS_CAPABILITIES, FsDriver } from '../src/index.js';
+import { isStorageError, type Storage } from '@stowage/core';
+import { LocalStorage } from '../src/index.js';
 import { versionBody } from './fixtures/crash-body.js';
 import { BUCKET, SCENARIOS } from './fixtures/kill-point-scenarios.js';
 
@@ -15,7 +14,8 @@ import { BUCKET, SCENARIOS } from './fixtures/kill-point-scenarios.js';
 // system call returns, then after its 2nd, and so on until the operation ends before the kill: every
 // point between two calls. After each kill the store is opened again (which recovers), and must
 // hold the key's old or new state whole, one record per object and no other (no orphan), and no
-// temporary.
+// temporary; and a conditional write of the key must go through (a lock the dead process held, in
+// the conditional scenarios, is taken over), leaving no lock of the dead process behind.
 
 let base: string;
 let child: string;
@@ -35,10 +35,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => rm(base, { recursive: true, force: true }));
-
-class MarkerDriver extends FsDriver {
-  override readonly capabilities = { ...FS_CAPABILITIES, emptySegments: true };
-}
 
 /** Runs the scenario killed after call `killAfter`: the number of calls if it finished first, else `undefined`. */
 function runChild(root: string, scenario: string, killAfter: number): Promise<number | undefined> {
@@ -79,10 +75,11 @@ describe('LocalStorage killed between any two file system calls of a write or de
   for (const [name, scenario] of Object.entries(SCENARIOS)) {
     it(`${name}: after reopening, old or new state whole, no orphaned record, no temporary`, async () => {
       let total: number | undefined;
+      let deadLocks = 0; // kills that left the dead process holding a lock
       for (let killAfter = 1; total === undefined; killAfter++) {
         const root = path.join(base, `${name.replace(/\W/g, '-')}-${killAfter}`);
         total = await runChild(root, name, killAfter);
-        const storage = new FrontDoor(new MarkerDriver({ fs, root, name: 'local' })); // the next open: recovers
+        const storage = new LocalStorage({ root }); // the next open: recovers
         const state = await stateOf(storage, scenario.key);
         expect(scenario.outcomes, `killed after call ${killAfter}`).toContain(state);
         let objects = 0;
@@ -94,9 +91,17 @@ describe('LocalStorage killed between any two file system calls of a write or de
         const records = await readdir(path.join(root, '.stowage', 'meta', BUCKET));
         expect(records, `killed after call ${killAfter}: one record per object`).toHaveLength(objects);
         expect(await readdir(path.join(root, '.stowage', 'tmp'))).toEqual([]);
+        const held = await readdir(path.join(root, '.stowage', 'locks'));
+        if (held.some((lock) => lock.endsWith('.lock'))) deadLocks++;
+        // A conditional write of the key goes through: a lock the killed process held does not block it.
+        const current = state === 'none' ? undefined : (await storage.headObject(BUCKET, scenario.key)).etag;
+        await storage.putObject(BUCKET, scenario.key, '', current ? { ifMatch: current } : { ifNoneMatch: '*' });
+        const locks = await readdir(path.join(root, '.stowage', 'locks'));
+        expect(locks.filter((name) => !name.startsWith(`${process.pid}.`))).toEqual([]);
         await rm(root, { recursive: true, force: true });
       }
       expect(total).toBeGreaterThan(1);
+      if (name.includes('ifMatch') || name.includes('ifNoneMatch')) expect(deadLocks).toBeGreaterThan(0);
     }, 120_000);
   }
 });

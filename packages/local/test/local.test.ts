@@ -108,7 +108,7 @@ describe('LocalStorage never leaves its root', () => {
     './a',
     'a/./b',
     'a//b',
-    'a/',
+    'a//',
     'nul\u0000byte',
     `${'x'.repeat(256)}/y`,
   ];
