@@ -172,7 +172,7 @@ export class Context {
    * A progress bar on stderr, only when stderr is a terminal and not `--quiet`: piped or logged
    * output stays free of progress noise. @stowage/progress is loaded only then.
    */
-  async progress(label: string, total: number): Promise<ProgressBar | undefined> {
+  async progress(label: string, total?: number): Promise<ProgressBar | undefined> {
     if (this.quiet || this.io.stderr.isTTY !== true) return undefined;
     const { progressBar } = await import('@stowage/progress');
     const stderr = this.io.stderr;
@@ -184,7 +184,7 @@ export class Context {
         return stderr.columns || 80;
       },
     };
-    const bar = progressBar({ label, total, stream });
+    const bar = progressBar({ label, ...(total !== undefined ? { total } : {}), stream });
     this.out.bar = bar;
     return bar;
   }

@@ -207,6 +207,89 @@ export async function runTasks(ctx: Context, plan: Plan, options: RunOptions): P
   if (tally.failed > 0) throw new FailuresReported(tally.failed, tasks.length + plan.problems);
 }
 
+/** Where a transfer reports its progress (the bucket and key its events carry). */
+function progressKey(task: Transfer): { bucket: string; key: string } {
+  return task.op === 'copy' ? task.target : { bucket: task.bucket, key: task.key };
+}
+
+// Stands in the progress bar for the transfers the listing has not reached yet: while it is
+// incomplete the bar cannot finish, however many of the known transfers are done.
+const LISTING = { bucket: '', key: '\0listing' } as const;
+
+/**
+ * Runs tasks as they are planned (`sync`'s stream): each transfer starts as soon as it is
+ * planned and a slot of `transfers` is free, while the planning (the listing) goes on; the
+ * progress bar's total grows with each planned transfer and is exact once the listing ends.
+ * Deletions wait until the whole plan is known (a listing that fails, or comes out of order,
+ * then deletes nothing), and run as in {@link runTasks}.
+ */
+export async function runTaskStream(
+  ctx: Context,
+  tasks: AsyncIterable<Task>,
+  options: RunOptions,
+  problems: { count: number } = { count: 0 },
+): Promise<void> {
+  const tally = new Tally(ctx);
+  const deletions: (DeleteTask | UnlinkTask)[] = [];
+  let planned = 0;
+  if (options.dryRun) {
+    for await (const task of tasks) {
+      planned++;
+      await tally.ok(task, 'dryrun');
+    }
+    tally.failed += problems.count;
+    await tally.summary(options.command, true);
+    if (problems.count > 0) throw new FailuresReported(problems.count, planned + problems.count);
+    return;
+  }
+  let bar: ProgressBar | undefined;
+  const inFlight = new Set<Promise<void>>();
+  let planning: unknown;
+  try {
+    for await (const task of tasks) {
+      planned++;
+      if (!isTransfer(task)) {
+        deletions.push(task);
+        continue;
+      }
+      if (bar === undefined && !ctx.quiet) {
+        bar = await ctx.progress(options.label);
+        bar?.({ ...LISTING, loaded: 0, total: 1, delta: 0 });
+      }
+      bar?.({ ...progressKey(task), loaded: 0, total: task.size, delta: 0 });
+      while (inFlight.size >= options.transfers) await Promise.race(inFlight);
+      if (ctx.signal.aborted) break;
+      const running: Promise<void> = runTransfer(ctx, task, options, bar)
+        .then(
+          () => tally.ok(task, 'done'),
+          (error: unknown) => (ctx.signal.aborted ? undefined : tally.fail(error, task)),
+        )
+        .finally(() => inFlight.delete(running));
+      inFlight.add(running);
+    }
+  } catch (error) {
+    planning = error;
+  }
+  bar?.({ ...LISTING, loaded: 1, total: 1, delta: 1 });
+  try {
+    await Promise.all(inFlight);
+  } finally {
+    bar?.finish();
+  }
+  if (ctx.signal.aborted) throw abortError(ctx.signal);
+  if (planning !== undefined) {
+    // The listing failed: what was copied stays, nothing is deleted, and the error says why.
+    if (tally.failed > 0 || tally.done > 0) ctx.report(planning);
+    else throw planning;
+    await tally.summary(options.command, false);
+    throw new FailuresReported(tally.failed + 1, planned + 1);
+  }
+  await runDeletions(ctx, deletions, tally);
+  tally.failed += problems.count;
+  await tally.summary(options.command, false);
+  if (tally.failed > 0) throw new FailuresReported(tally.failed, planned + problems.count);
+}
+
 function targetOf(task: Task): { bucket?: string; key?: string } {
   switch (task.op) {
     case 'upload':

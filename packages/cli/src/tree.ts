@@ -34,6 +34,8 @@ export interface TreeMode {
   onlyChanged: boolean;
   /** Compare sizes only (ignore times). */
   sizeOnly: boolean;
+  /** Downloads: a same-sized file is the same only when its time is the object's, to the second. */
+  exactTimestamps?: boolean;
   /** Also delete destination files that are not in the source. */
   deleteExtra: boolean;
   /** Delete each source once it is copied (`mv`). */
@@ -46,7 +48,7 @@ export interface TreeMode {
 }
 
 /** A local folder's path as shown in messages, joined with a relative path. */
-function showUnder(shownRoot: string, rel: string): string {
+export function showUnder(shownRoot: string, rel: string): string {
   const base = shownRoot.endsWith('/') || shownRoot.endsWith(sep) ? shownRoot.slice(0, -1) : shownRoot;
   return `${base}/${rel}`;
 }
@@ -132,10 +134,23 @@ function newer(sourceMs: number, destinationMs: number): boolean {
   return Math.floor(sourceMs / 1000) > Math.floor(destinationMs / 1000);
 }
 
-function changed(mode: TreeMode, source: { size: number; ms: number }, destination: { size: number; ms: number } | undefined): boolean {
+/**
+ * Whether a source file or object must be copied over what the destination has (`undefined`:
+ * nothing), as `aws s3 sync` decides: always when not `onlyChanged`, else when the sizes differ or
+ * the source is newer, to the second (not with `sizeOnly`). With `exactTimestamps`, a download
+ * also happens when the times differ at all, as `aws s3 sync --exact-timestamps` does.
+ */
+export function changed(
+  mode: TreeMode,
+  source: { size: number; ms: number },
+  destination: { size: number; ms: number } | undefined,
+  download = false,
+): boolean {
   if (!mode.onlyChanged || destination === undefined) return true;
   if (source.size !== destination.size) return true;
-  return !mode.sizeOnly && newer(source.ms, destination.ms);
+  if (mode.sizeOnly) return false;
+  if (download && mode.exactTimestamps) return Math.floor(source.ms / 1000) !== Math.floor(destination.ms / 1000);
+  return newer(source.ms, destination.ms);
 }
 
 /**

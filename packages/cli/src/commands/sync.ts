@@ -12,11 +12,17 @@ export const sync: Command = {
     'SRC and DST are a local folder and a stow:// prefix (either way round), or two prefixes. A file is copied when ' +
     'DST lacks it, when the sizes differ, or when the source is newer (to the second), as `aws s3 sync` decides. ' +
     "Downloads take the object's time as the file's mtime, so syncing back copies nothing. --delete also removes " +
-    "what DST has and SRC does not; --dry-run prints the plan. The store's own folder is never copied.",
+    "what DST has and SRC does not; --dry-run prints the plan. The store's own folder is never copied. Both sides " +
+    'are listed in key order and merged as they stream: transfers start while the listing goes on, and memory ' +
+    'does not grow with the number of files.',
   options: {
     delete: { type: 'boolean', description: 'delete files in DST that are not in SRC' },
     'dry-run': SHARED['dry-run'],
     'size-only': { type: 'boolean', description: 'compare sizes only, not times' },
+    'exact-timestamps': {
+      type: 'boolean',
+      description: "downloads: a same-sized file is up to date only if its time is the object's (default: unless the object is newer)",
+    },
     'content-type': SHARED['content-type'],
     metadata: SHARED.metadata,
     transfers: SHARED.transfers,
@@ -36,19 +42,27 @@ export const sync: Command = {
     const source = parseLocation(srcArg);
     const destination = parseLocation(dstArg);
     if (source.kind === 'stdio' || destination.kind === 'stdio') throw new UsageError('sync works on folders and prefixes, not on -');
-    const [{ planTree }, { runTasks }, { commandFilter }] = await Promise.all([
-      import('../tree.js'),
+    const [{ syncTasks }, { runTaskStream }, { commandFilter }] = await Promise.all([
+      import('../sync-stream.js'),
       import('../tasks.js'),
       import('../filters.js'),
     ]);
     const filter = commandFilter(args, true);
-    const plan = await planTree(ctx, source, destination, {
-      ...(filter ? { filter } : {}),
-      onlyChanged: true,
-      sizeOnly: args.flag('size-only'),
-      deleteExtra: args.flag('delete'),
-      move: false,
-    });
-    await runTasks(ctx, plan, runOptions(args, barLabel(source), 'sync'));
+    const problems = { count: 0 };
+    const tasks = syncTasks(
+      ctx,
+      source,
+      destination,
+      {
+        ...(filter ? { filter } : {}),
+        onlyChanged: true,
+        sizeOnly: args.flag('size-only'),
+        exactTimestamps: args.flag('exact-timestamps'),
+        deleteExtra: args.flag('delete'),
+        move: false,
+      },
+      problems,
+    );
+    await runTaskStream(ctx, tasks, runOptions(args, barLabel(source), 'sync'), problems);
   },
 };
