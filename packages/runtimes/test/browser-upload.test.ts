@@ -1,0 +1,209 @@
+// The browser upload example (examples/browser/) in real headless Chromium (Debian's `chromium`,
+// driven by playwright-core; no browser is downloaded): the example's server presigns with the
+// built @stowage/s3, the page uploads a 20 MiB file straight to s3rver over HTTP with
+// XMLHttpRequest (a presigned PUT, then a presigned POST form), its progress bars are driven by
+// upload progress events to 100 %, and each object is read back from Node through stowage, byte
+// for byte. The finished page's screenshot is kept in packages/runtimes/.artifacts/.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import { S3Storage } from '@stowage/s3';
+import { type S3rver, startS3rver } from '@stowage/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUT_DIR, PACKAGE_DIR } from './harness.ts';
+
+/** Debian's Chromium (`apt-get install chromium`): the only browser this test uses. */
+const CHROMIUM = '/usr/bin/chromium';
+const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/browser/', import.meta.url));
+/** The example runs from a copy here, so that its imports resolve to packages/runtimes/node_modules (the built packages). */
+const EXAMPLE_COPY = join(OUT_DIR, 'browser-example');
+export const ARTIFACTS_DIR = join(PACKAGE_DIR, '.artifacts');
+const SCREENSHOT = join(ARTIFACTS_DIR, 'browser-upload.png');
+
+const FILE_SIZE = 20 * 1024 * 1024;
+const BUCKET = 'browser-uploads';
+/**
+ * The secret key the example's server signs with. s3rver checks that the access key exists, not
+ * the signature, so any secret works there; a random one lets the test look for it everywhere.
+ */
+const SECRET = `secret-${randomBytes(12).toString('hex')}`;
+
+const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (install Debian's chromium package)`;
+if (skip) console.warn(`browser upload test skipped: ${skip}`);
+
+let s3rver: S3rver | undefined;
+let storage: S3Storage | undefined;
+let example: ChildProcess | undefined;
+let exampleOutput = '';
+let pageUrl = '';
+let browser: Browser | undefined;
+let page: Page | undefined;
+/** Every body the page received from the example's server, to search for the secret. */
+const answers: string[] = [];
+const file = randomBytes(FILE_SIZE);
+
+/** Starts examples/browser/server.mjs (from its copy) on a free port of 127.0.0.1; resolves with its URL. */
+async function startExample(endpoint: string): Promise<string> {
+  await mkdir(EXAMPLE_COPY, { recursive: true });
+  for (const name of ['index.html', 'app.js', 'server.mjs']) await copyFile(join(EXAMPLE_DIR, name), join(EXAMPLE_COPY, name));
+  const child = spawn(process.execPath, [join(EXAMPLE_COPY, 'server.mjs')], {
+    cwd: EXAMPLE_COPY,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      S3_ENDPOINT: endpoint,
+      S3_BUCKET: BUCKET,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: SECRET,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
+    },
+  });
+  example = child;
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      exampleOutput += d.toString();
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(exampleOutput)?.[1];
+      if (url) resolve(url);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the example's server exited (${code ?? signal}) before listening:\n${exampleOutput}`)),
+    );
+  });
+}
+
+beforeAll(async () => {
+  if (skip) return;
+  s3rver = await startS3rver();
+  storage = new S3Storage({ endpoint: s3rver.endpoint, credentials: s3rver.credentials });
+  await storage.createBucket(BUCKET);
+  // Without a CORS rule for the page's origin, Chromium refuses to send the PUT (its preflight
+  // fails) and hides the POST's answer. ETag is exposed so the page can show it.
+  await storage.client.send(
+    new PutBucketCorsCommand({
+      Bucket: BUCKET,
+      CORSConfiguration: {
+        CORSRules: [
+          { AllowedOrigins: ['*'], AllowedMethods: ['PUT', 'POST'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 60 },
+        ],
+      },
+    }),
+  );
+  pageUrl = await startExample(s3rver.endpoint);
+  const { chromium } = await import('playwright-core');
+  // launch() gives the browser a fresh user-data-dir of its own, removed when it closes.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 900, height: 640 } });
+  page.on('response', async (response) => {
+    if (response.url().startsWith(pageUrl)) answers.push(await response.text().catch(() => ''));
+  });
+  await page.goto(pageUrl);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (example && example.exitCode === null && example.signalCode === null && example.pid !== undefined) {
+    const exited = new Promise((resolve) => example?.once('exit', resolve));
+    process.kill(example.pid, 'SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    if (example.exitCode === null && example.signalCode === null) process.kill(example.pid, 'SIGKILL');
+  }
+  storage?.destroy();
+  await s3rver?.stop();
+  await rm(EXAMPLE_COPY, { recursive: true, force: true });
+});
+
+/** What a section of the page shows once its upload ended (done or failed). */
+async function uploadWith(section: 'put' | 'post'): Promise<{ state: string; text: string; key: string; seen: number[]; value: number }> {
+  if (!page) throw new Error('no page');
+  await page.click(`#${section} button.upload`);
+  const status = page.locator(`#${section} p.status`);
+  await expect.poll(async () => status.getAttribute('data-state'), { timeout: 90_000, interval: 100 }).toMatch(/^(done|failed)$/);
+  const bar = page.locator(`#${section} progress`);
+  return {
+    state: (await status.getAttribute('data-state')) ?? '',
+    text: (await status.textContent()) ?? '',
+    key: (await status.getAttribute('data-key')) ?? '',
+    seen: ((await bar.getAttribute('data-seen')) ?? '').split(',').filter(Boolean).map(Number),
+    value: await bar.evaluate((el) => (el as HTMLProgressElement).value),
+  };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe('browser upload (examples/browser) in headless Chromium', () => {
+  it('serves the page, and chooses a generated 20 MiB file', { timeout: 60_000 }, async (context) => {
+    if (skip || !page) return context.skip(skip);
+    expect(await page.title()).toContain('stowage');
+    await page.setInputFiles('#file', { name: 'random 20 MiB.bin', mimeType: 'application/octet-stream', buffer: file });
+    await expect.poll(() => page?.locator('#put button.upload').isEnabled()).toBe(true);
+    expect(await page.locator('#put p.status').textContent()).toContain(`${FILE_SIZE} bytes`);
+  });
+
+  for (const section of ['put', 'post'] as const) {
+    it(`uploads it with a presigned ${section.toUpperCase()}: the bar goes through upload progress to 100 %, and Node reads the same bytes back`, {
+      timeout: 120_000,
+    }, async (context) => {
+      if (skip || !page || !storage) return context.skip(skip);
+      const result = await uploadWith(section);
+      expect(result.state, result.text).toBe('done');
+      expect(result.value).toBe(100);
+      expect(await page.locator(`#${section} output.percent`).textContent()).toBe('100 %');
+      // A real bar: it started at 0, saw progress events in between, never went back, and ended at 100.
+      expect(result.seen[0]).toBe(0);
+      expect(result.seen.at(-1)).toBe(100);
+      expect(result.seen.filter((p) => p > 0 && p < 100).length, `percentages shown: ${result.seen.join(', ')}`).toBeGreaterThan(0);
+      expect(result.seen).toEqual([...result.seen].sort((a, b) => a - b));
+      console.log(`${section.toUpperCase()}: percentages shown ${result.seen.join(', ')}`);
+
+      expect(result.key).toMatch(/^uploads\/[0-9a-f-]{36}\/random_20_MiB\.bin$/);
+      const head = await storage.headObject(BUCKET, result.key);
+      expect(head.size).toBe(FILE_SIZE);
+      expect(head.contentType).toBe('application/octet-stream');
+      const got = await (await storage.getObject(BUCKET, result.key)).bytes();
+      expect(got.length).toBe(FILE_SIZE);
+      expect(sha256(got)).toBe(sha256(file));
+      expect(Buffer.compare(Buffer.from(got.buffer, got.byteOffset, got.byteLength), file)).toBe(0);
+    });
+  }
+
+  it('never shows the secret key: not in the page, its answers from the server, or the server log', async (context) => {
+    if (skip || !page) return context.skip(skip);
+    expect(answers.length).toBeGreaterThanOrEqual(4); // the page, app.js, and one presign answer per way
+    expect(answers.filter((a) => a.includes(SECRET))).toEqual([]);
+    expect(await page.content()).not.toContain(SECRET);
+    expect(exampleOutput).not.toContain(SECRET);
+    // The log holds methods, paths and statuses only: no signed URL.
+    expect(exampleOutput).not.toMatch(/X-Amz-Signature/i);
+  });
+
+  it('keeps a screenshot of the finished page', { timeout: 60_000 }, async (context) => {
+    if (skip || !page) return context.skip(skip);
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+    console.log(`screenshot: ${SCREENSHOT}`);
+  });
+});
