@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setMaxListeners } from 'node:events';
 import { main } from './main.js';
 
 // The AWS SDK announces, through process.emitWarning, that it will drop Node 20 one day. That is
@@ -13,6 +14,9 @@ process.emitWarning = function filtered(this: NodeJS.Process, warning: string | 
 // Ctrl-C (or SIGTERM) aborts through the AbortSignal every operation takes, so uploads leave no
 // object and downloads no file. A second Ctrl-C gives up waiting and exits at once.
 const controller = new AbortController();
+// Every transfer in flight listens on the signal (up to --transfers 256, a few listeners each):
+// not a leak, so no MaxListenersExceededWarning on stderr.
+setMaxListeners(4096, controller.signal);
 let interrupts = 0;
 const interrupt = (signal: NodeJS.Signals) => {
   if (++interrupts > 1) process.exit(130);

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './helpers/until.js';
 import { buildCli } from './helpers/build.js';
 import { type CliResult, cleanEnv, finished, runCli, spawnCli } from './helpers/cli.js';
 import { startStallProxy } from '@stowage/testing';
@@ -34,14 +35,6 @@ async function bigFiles(root: string, least: number): Promise<string[]> {
   }
   return out;
 }
-
-const until = async (check: () => Promise<boolean>, what: string, ms = 60_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 // A 50 MiB object streamed through `cat | sha256sum`, Ctrl-C during transfers, and the progress
 // bar on a pseudo-terminal.
