@@ -9,7 +9,7 @@ export const sync: Command = {
   summary: 'copy only new and changed files between a folder and a prefix',
   usage: ['sync [options] SRC DST'],
   description:
-    'SRC and DST are a local folder and a stow:// prefix (either way round), or two prefixes. A file is copied when ' +
+    'SRC and DST are a local folder and a prefix (stow://, s3://, NAME:), either way round, or two prefixes. A file is copied when ' +
     'DST lacks it, when the sizes differ, or when the source is newer (to the second), as `aws s3 sync` decides. ' +
     "Downloads take the object's time as the file's mtime, so syncing back copies nothing. --delete also removes " +
     "what DST has and SRC does not; --dry-run prints the plan. The store's own folder is never copied. Both sides " +
