@@ -6,6 +6,8 @@ import type { Layout } from './layout.js';
 import { encodeSidecar, readSidecar, type SidecarRecord } from './sidecar.js';
 
 const PUT_ATTEMPTS = 5;
+// Folders remembered as no marker (paths, so a few MiB at most); past this many the memory starts over.
+const UNMARKED_FOLDERS = 65_536;
 
 /** A folder marker and the folder that holds it. */
 export interface StattedMarker {
@@ -38,6 +40,13 @@ export async function expectEmptyBody(chunks: AsyncIterable<Uint8Array>, bucket:
  * place and deleting it is one unlink: a crash leaves the marker there or not, never half of it.
  */
 export class FolderMarkers {
+  /**
+   * Folders this process has seen to be no marker, and has put no marker on since: a delete that
+   * empties one removes it without looking for a record first (one call fewer). A marker another
+   * process put on it meanwhile is still found, just after the `rmdir`, and the folder made again.
+   */
+  private readonly unmarked = new Set<string>();
+
   constructor(
     private readonly fs: FsPromises,
     private readonly folders: BucketFolders,
@@ -107,6 +116,7 @@ export class FolderMarkers {
     options: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch'>,
   ): Promise<void> {
     const dir = layout.objectPath(bucket, segments.slice(0, -1));
+    this.unmarked.delete(dir);
     for (let attempt = 1; ; attempt++) {
       await this.folders.ensureParent(layout, bucket, key, segments);
       await this.folders.checkTargetParent(layout, bucket, key, segments);
@@ -158,19 +168,25 @@ export class FolderMarkers {
   /**
    * Removes the folder `dir` if it is empty and no marker; true when it was removed. The caller holds
    * the lock of the folder's marker key, so no put of that marker in this process runs meanwhile. A
-   * marker put by another process between the check and the `rmdir` names the removed folder: the
-   * folder is made again and the record moved to it, so the marker stays.
+   * marker put by another process between the check (or the last one, for a folder remembered as
+   * unmarked) and the `rmdir` names the removed folder: the folder is made again and the record
+   * moved to it, so the marker stays.
    */
   async removeIfUnmarked(layout: Layout, bucket: string, dir: string): Promise<boolean> {
     const stat = await this.fs.lstat(dir).catch(() => undefined);
     if (!stat?.isDirectory()) return false;
     const sidecar = layout.sidecarPath(bucket, stat);
-    if (await exists(this.fs, sidecar)) return false;
+    if (!this.unmarked.has(dir)) {
+      if (await exists(this.fs, sidecar)) return false;
+      if (this.unmarked.size >= UNMARKED_FOLDERS) this.unmarked.clear();
+      this.unmarked.add(dir);
+    }
     try {
       await this.fs.rmdir(dir);
     } catch {
       return false; // not empty (or already gone)
     }
+    this.unmarked.delete(dir);
     this.folders.forgetFolder(dir);
     if (await exists(this.fs, sidecar)) {
       try {

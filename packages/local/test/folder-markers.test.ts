@@ -204,6 +204,27 @@ for (const [name, make] of Object.entries(targets)) {
       expect(await codeOf(storage.putObject('b6b', 'd/', '', { ifMatch: first.etag }))).toBe('PreconditionFailed');
     });
 
+    it('a marker put by another instance on a folder this one saw unmarked survives this one emptying it', async () => {
+      const target = await make();
+      const { storage } = target;
+      // A second store on the same root: its own locks and memory, as another process has.
+      const other = name === 'disk' ? new LocalStorage({ root: target.root }) : new LocalStorage({ root: target.root, fs: target.fs });
+      await storage.createBucket('b8b');
+      await storage.putObject('b8b', 'f/a', 'a');
+      await storage.putObject('b8b', 'f/b', 'b');
+      await storage.deleteObject('b8b', 'f/a'); // this store now knows f is no marker
+      const marker = await other.putObject('b8b', 'f/', '', { metadata: { by: 'other' } });
+      await storage.deleteObject('b8b', 'f/b'); // empties f: removed, the marker's record found, f made again
+      for (const store of [storage, other]) {
+        expect(await store.headObject('b8b', 'f/')).toMatchObject({ size: 0, etag: marker.etag, metadata: { by: 'other' } });
+        expect(await names(store, 'b8b')).toEqual(['f/']);
+      }
+      await other.deleteObject('b8b', 'f/');
+      expect(await tree(target, 'b8b')).toEqual([]);
+      const records = await target.fs.promises.readdir(path.posix.join(target.root, '.stowage', 'meta', 'b8b'), { withFileTypes: true });
+      expect(records).toEqual([]);
+    });
+
     it('a marker and a file of the same name cannot both exist (fileAndFolderKeys is false): InvalidKey', async () => {
       const { storage } = await make();
       await storage.createBucket('b7b');
