@@ -68,7 +68,9 @@ export interface FsStorageOptions {
  * Writes stream to a temporary file and are renamed into place, so readers see the old version or
  * the new one, whole, with its own record. The jobs live apart: `BucketFolders` (buckets,
  * the folders above a key, symbolic links), `ObjectRecords` (each version's record),
- * `Publisher` (the atomic publish step); this class holds the layout and the operations.
+ * `Publisher` (the atomic publish step, and the cross-process lock of conditional writes),
+ * `FolderMarkers` (keys ending in `/`, kept as the folder itself); this class holds the layout and
+ * the operations. docs/local-layout.md gives the crash argument for each step.
  * See the package README for which keys are refused.
  */
 export class FsDriver implements StorageDriver {
