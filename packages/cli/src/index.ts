@@ -6,7 +6,8 @@
 export { COMMANDS, main } from './main.js';
 export type { Command } from './command.js';
 export type { Args, OptionSpec, OptionSpecs } from './args.js';
-export type { Context, Io } from './context.js';
+export type { Context, Io, Remote } from './context.js';
+export type { JsonAction, JsonOp } from './json.js';
 export type { OutStream, Output } from './output.js';
 export { EXIT, type Secrets } from './errors.js';
 export { DEFAULT_STORE_DIR, STORE_ENV, storeUrl } from './store.js';
@@ -15,6 +16,7 @@ export {
   type Location,
   type ObjectLocation,
   type StdioLocation,
+  type StoreRef,
   parseLocation,
   formatObject,
   SCHEME,
