@@ -5,7 +5,7 @@ import { StorageError, compareKeys, fileError, forEachLimited, throwIfAborted } 
 import type { Context, Remote } from './context.js';
 import { UsageError } from './errors.js';
 import { type Location, folderPrefix, formatLocation, storeId } from './locations.js';
-import type { Task } from './tasks.js';
+import type { Plan, Task } from './tasks.js';
 import { type LocalEntry, type RemoteEntry, type TreeMode, changed, keyToLocalPath, showUnder } from './tree.js';
 
 // Folders whose listing is read ahead while an earlier one is walked, and file stats at once in
@@ -146,6 +146,9 @@ async function* inOrder<T extends { rel: string }>(entries: AsyncIterable<T>, wh
   }
 }
 
+/** An empty side: what `cp -r` merges with, since it copies everything whatever the destination holds. */
+async function* nothing<T>(): AsyncGenerator<T> {}
+
 /** The two sides merged by relative path as they stream: each path once, with what each side has. */
 async function* merge<A extends { rel: string }, B extends { rel: string }>(
   left: AsyncIterable<A>,
@@ -175,10 +178,13 @@ async function* merge<A extends { rel: string }, B extends { rel: string }>(
 }
 
 /**
- * `sync`'s tasks, planned as both sides are listed (in key order, merged as they stream): a
- * transfer is yielded as soon as the merge reaches its path, so transfers start while the listing
- * goes on and memory does not grow with the number of files. Deletions come out of the same
- * stream; the runner holds them back until both listings have ended in order.
+ * The tasks of `sync` (and of `cp -r`, `mv -r`), planned as both sides are listed (in key order,
+ * merged as they stream): a transfer is yielded as soon as the merge reaches its path, so
+ * transfers start while the listing goes on and memory does not grow with the number of files.
+ * Deletions come out of the same stream; the runner holds them back until both listings have
+ * ended in order. A file is copied when the destination lacks it, its size differs, or the source
+ * is newer (as `aws s3 sync` decides); downloads set each file's mtime to the object's time, so
+ * syncing back does not upload them again.
  */
 export async function* syncTasks(
   ctx: Context,
@@ -192,6 +198,10 @@ export async function* syncTasks(
   }
   const keep = mode.filter ?? (() => true);
   const wanted = <T extends { rel: string }>(entry: T | undefined): T | undefined => (entry && keep(entry.rel) ? entry : undefined);
+  // `cp -r` and `mv -r` copy everything: the destination is listed only to compare or delete.
+  const listsDestination = mode.onlyChanged || mode.deleteExtra;
+  const destinationSide = <T extends { rel: string }>(entries: () => AsyncIterable<T>, where: string): AsyncIterable<T> =>
+    listsDestination ? inOrder(entries(), where) : nothing<T>();
   if (source.kind === 'file' && destination.kind === 'object') {
     const to = await ctx.remote(destination.store);
     const prefix = folderPrefix(destination.key);
@@ -202,7 +212,7 @@ export async function* syncTasks(
     if (!exists) throw new StorageError('InvalidArgument', `no such file or folder: ${source.path}`);
     const pairs = merge(
       inOrder(walkSorted(ctx, source.path, source.path), source.path),
-      inOrder(remoteSorted(ctx, to, destination.bucket, prefix), to.format(destination.bucket, prefix)),
+      destinationSide(() => remoteSorted(ctx, to, destination.bucket, prefix), to.format(destination.bucket, prefix)),
     );
     for await (const pair of pairs) {
       const file = wanted(pair.source);
@@ -218,6 +228,7 @@ export async function* syncTasks(
             bucket: destination.bucket,
             key: prefix + file.rel,
             size: file.size,
+            move: mode.move,
           };
         }
       } else if (there && mode.deleteExtra && !pair.source) yield { op: 'delete', in: to, bucket: destination.bucket, key: there.key };
@@ -230,7 +241,7 @@ export async function* syncTasks(
     const root = resolve(ctx.io.cwd, destination.path);
     const pairs = merge(
       inOrder(remoteSorted(ctx, from, source.bucket, prefix), from.format(source.bucket, prefix)),
-      inOrder(walkSorted(ctx, destination.path, destination.path), destination.path),
+      destinationSide(() => walkSorted(ctx, destination.path, destination.path), destination.path),
     );
     for await (const pair of pairs) {
       const object = wanted(pair.source);
@@ -261,6 +272,7 @@ export async function* syncTasks(
             size: object.size,
             lastModified: object.lastModified,
             etag: object.etag,
+            move: mode.move,
           };
         }
       } else if (file && mode.deleteExtra && !pair.source) yield { op: 'unlink', file: file.path, shown: file.shown };
@@ -282,7 +294,7 @@ export async function* syncTasks(
     }
     const pairs = merge(
       inOrder(remoteSorted(ctx, from, source.bucket, fromPrefix), from.format(source.bucket, fromPrefix)),
-      inOrder(remoteSorted(ctx, to, destination.bucket, toPrefix), to.format(destination.bucket, toPrefix)),
+      destinationSide(() => remoteSorted(ctx, to, destination.bucket, toPrefix), to.format(destination.bucket, toPrefix)),
     );
     for await (const pair of pairs) {
       const object = wanted(pair.source);
@@ -298,6 +310,7 @@ export async function* syncTasks(
             target: { bucket: destination.bucket, key: toPrefix + object.rel },
             size: object.size,
             etag: object.etag,
+            move: mode.move,
           };
         }
       } else if (there && mode.deleteExtra && !pair.source) yield { op: 'delete', in: to, bucket: destination.bucket, key: there.key };
@@ -305,4 +318,15 @@ export async function* syncTasks(
     return;
   }
   throw new UsageError('one side must be a store location (stow://, s3://, NAME:) and the other a local folder, or both store locations');
+}
+
+/**
+ * A recursive copy's or move's whole plan (`cp -r`, `mv -r`): the same tasks, collected first so
+ * the progress bar knows the total.
+ */
+export async function planTree(ctx: Context, source: Location, destination: Location, mode: TreeMode): Promise<Plan> {
+  const problems = { count: 0 };
+  const tasks: Task[] = [];
+  for await (const task of syncTasks(ctx, source, destination, mode, problems)) tasks.push(task);
+  return { tasks, problems: problems.count };
 }

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { type Location, type ObjectLocation, formatLocation, keyBaseName, parseLocation, storeId } from '../locations.js';
 import { type Plan, type RunOptions, runTasks } from '../tasks.js';
 import { commandFilter } from '../filters.js';
-import { planTree } from '../tree.js';
+import { planTree } from '../sync-stream.js';
 import { barLabel, runOptions } from './copy.js';
 
 /** `cp` and `mv`: plans the copies the command line asks for and runs them. */
