@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { codeOf } from '@stowage/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isStorageError, type ListOptions, type Storage, type StorageError } from '@stowage/core';
+import { isStorageError, type ListOptions, type Storage } from '@stowage/core';
 import { LocalStorage, memoryVolume, type FileSystem } from '../src/index.js';
 import fs from 'node:fs';
 
@@ -35,16 +36,6 @@ async function names(storage: Storage, bucket: string, options: ListOptions = {}
   const out: string[] = [];
   for await (const entry of storage.listObjects(bucket, options)) out.push(entry.type === 'object' ? entry.key : `prefix:${entry.prefix}`);
   return out;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isStorageError(error)).toBe(true);
-    return (error as StorageError).code;
-  }
-  return 'resolved';
 }
 
 async function tree(target: Target, bucket: string): Promise<string[]> {

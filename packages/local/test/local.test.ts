@@ -1,24 +1,15 @@
 import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { codeOf } from '@stowage/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isStorageError, type StorageError } from '@stowage/core';
+import { isStorageError } from '@stowage/core';
 import { LocalStorage } from '@stowage/local';
 
 let base: string;
 let root: string;
 let outside: string;
 let storage: LocalStorage;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isStorageError(error)).toBe(true);
-    return (error as StorageError).code;
-  }
-  return 'resolved';
-}
 
 /** Every file and folder below `dir`, relative, sorted. */
 async function tree(dir: string): Promise<string[]> {

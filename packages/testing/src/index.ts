@@ -8,6 +8,7 @@ export { S3RVER_PROFILE, freePort, startS3rver, type S3rver } from './s3rver.js'
 export { CEPH_PROFILE, abortOpenUploads, cephTarget, envTarget, openUploads, type EnvTarget, type S3Endpoint } from './s3-targets.js';
 export { isBooleanCapability, serverProfile, type BooleanCapability, type ServerProfile } from './server-profile.js';
 export { countCommands } from './count-commands.js';
+export { codeOf } from './error-code.js';
 export { hostileAnswer } from './echo-server.js';
 export { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 export { DroppingProxy, type DropRule, type SeenRequest } from './dropping-proxy.js';
