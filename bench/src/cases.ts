@@ -20,6 +20,7 @@ import {
 } from './adapters.js';
 import { seededRandom } from '@stowage/core';
 import { cliStartCase } from './cli-start.js';
+import { cliSyncCase } from './cli-sync.js';
 import { layersCases } from './layers-cases.js';
 import { S3_PART_SIZE, S3_QUEUE_SIZE, type BenchConfig, type ServerInfo } from './config.js';
 import { rawS3Client } from './raw-s3.js';
@@ -780,6 +781,7 @@ export const CASES: CaseDef[] = [
   ...s3Cases('s3rver'),
   ...s3Cases('ceph'),
   cliStartCase,
+  cliSyncCase,
   ...layersCases,
   {
     kind: 'rss',
