@@ -91,3 +91,4 @@ export { StoredObject } from './stored-object.js';
 export { Bucket, type DeleteBucketOptions, type ObjectsOptions } from './bucket.js';
 export { type BucketCollection, StorageResource, allBuckets, resource } from './resources.js';
 export { seededRandom } from './seeded-random.js';
+export { parseDuration } from './durations.js';

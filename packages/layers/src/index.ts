@@ -14,7 +14,8 @@ export {
   layered,
   withSignal,
 } from './layer.js';
-export { type TimeoutOptions, parseDuration, timeout } from './timeout.js';
+export { type TimeoutOptions, timeout } from './timeout.js';
+export { parseDuration } from '@stowage/core';
 export { concurrencyLimit } from './concurrency-limit.js';
 export { type LogLevel, type Logger, type LoggingOptions, type OperationEvent, type OperationOutcome, logging } from './logging.js';
 export { TRACER_NAME, type TracerLike, type TracingOptions, tracing } from './tracing.js';

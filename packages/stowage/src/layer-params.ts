@@ -1,5 +1,5 @@
-import { StorageError, type Storage } from '@stowage/core';
-import { type Layer, layered, parseDuration, prefixed, readOnly, retry, timeout } from '@stowage/layers';
+import { StorageError, type Storage, parseDuration } from '@stowage/core';
+import type { Layer } from '@stowage/layers';
 
 /** The layers a storage URL can ask for, on any scheme (`&prefix=tenant-a/&retries=5&timeout=30s`). */
 export interface LayerParams {
@@ -54,10 +54,12 @@ export function takeLayerParams(params: Map<string, string>, scheme: string): La
 
 /**
  * `storage` in the layers the URL asked for, in the order docs/layers.md gives: each attempt's
- * `timeout` inside `retry`, then `prefixed`, then `readOnly` outermost.
+ * `timeout` inside `retry`, then `prefixed`, then `readOnly` outermost. `@stowage/layers` is
+ * loaded only when a URL asks for a layer: opening a URL without one does not load it.
  */
-export function applyLayerParams(storage: Storage, params: LayerParams | undefined): Storage {
+export async function applyLayerParams(storage: Storage, params: LayerParams | undefined): Promise<Storage> {
   if (params === undefined) return storage;
+  const { layered, prefixed, readOnly, retry, timeout } = await import('@stowage/layers');
   const layers: Layer[] = [];
   if (params.timeoutMs !== undefined) layers.push(timeout(params.timeoutMs));
   if (params.retries !== undefined && params.retries > 0) layers.push(retry({ maxAttempts: params.retries + 1 }));
