@@ -362,7 +362,7 @@ export function groupTitle(group: string): string {
         memfs: 'Local driver on memfs (memoryVolume)',
         s3rver: 'S3 on s3rver 3.7.1',
         ceph: 'S3 on Ceph RGW 16.2',
-        cli: 'CLI start-up',
+        cli: 'CLI: start-up and sync',
       } as Record<string, string>
     )[group] ?? group
   );
