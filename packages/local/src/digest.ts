@@ -14,11 +14,18 @@ export interface Digest {
 // A hasher is a small WebAssembly instance: reuse them rather than instantiate one per object.
 const idle: IHasher[] = [];
 
-let hashWasm: Promise<typeof import('hash-wasm')> | undefined;
+type XXHash128 = Pick<typeof import('hash-wasm'), 'createXXHash128'>;
+let hashWasm: Promise<XXHash128> | undefined;
 
-/** A fresh digest. hash-wasm is loaded on the first one: a command that writes nothing never pays for it. */
+/**
+ * A fresh digest. hash-wasm is loaded on the first one, so a command that writes nothing never
+ * pays for it; and only its XXH3-128 build, not the whole package's CommonJS entry, which Node
+ * scans for exports on every import.
+ */
 export async function createDigest(): Promise<Digest> {
-  hashWasm ??= import('hash-wasm');
+  // The path as a plain string: hash-wasm declares types for its main entry only. A UMD file's
+  // exports come as the CommonJS module's `default`.
+  hashWasm ??= (import('hash-wasm/dist/xxhash128.umd.min.js' as string) as Promise<{ default: XXHash128 }>).then((m) => m.default);
   const hasher = idle.pop() ?? (await (await hashWasm).createXXHash128());
   hasher.init();
   let done = false;
