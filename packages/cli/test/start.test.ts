@@ -67,12 +67,15 @@ describe('the built binary loads what a command needs', () => {
     expect(matching(modules, /(@stowage\/|packages\/)(core|local|memory|s3)\/|@aws-sdk|mime-types|hash-wasm/)).toEqual([]);
   });
 
-  it('ls on a local store loads the local driver only: no memory driver, no AWS SDK, no memfs', async () => {
+  it('ls on a local store loads the local driver only: no memory driver, no AWS SDK, no memfs, no layers, no digest, no node:crypto', async () => {
     const store = pathToFileURL(join(work, 'store')).href;
     await loaded('--store', store, 'mb', 'stow://photos');
     const { stdout, modules } = await loaded('--store', store, 'ls');
     expect(stdout).toContain('photos');
     expect(matching(modules, /(@stowage\/|packages\/)local\//).length).toBeGreaterThan(0);
     expect(matching(modules, /(@stowage\/|packages\/)(memory|s3)\/|@aws-sdk|sorted-btree|\/memfs\//)).toEqual([]);
+    // Loaded on first use: the layers when a flag or URL asks for one, hash-wasm and node:crypto
+    // with the first write, mime-types with the first content-type guess.
+    expect(matching(modules, /(@stowage\/|packages\/)layers\/|hash-wasm|mime-types|^node:crypto$/)).toEqual([]);
   });
 });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -56,6 +55,8 @@ export async function downloadFile(
   throwIfAborted(signal, details); // an abort during the HEAD would not reach the listener below
 
   const target = resolve(path);
+  // node:crypto is loaded by the first download, not by every program that imports core.
+  const { randomBytes } = await import('node:crypto');
   const temp = join(dirname(target), `.${basename(target).slice(0, 200)}.${randomBytes(6).toString('hex')}.stowage-download`);
   const progress = new ProgressThrottle({ bucket, key, total: info.size, onProgress: options.onProgress });
   // Fires when the caller aborts or when one range fails for good, so the others stop too.

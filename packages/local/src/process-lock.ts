@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, type FsPromises } from './fs-api.js';
@@ -62,6 +61,8 @@ export class ProcessLocks {
 
   /** Runs `work` holding the lock `name` (any string; hashed to a file name). */
   async run<T>(name: string, work: () => Promise<T>): Promise<T> {
+    // node:crypto is loaded here, by the first conditional write, not by every command that opens a store.
+    const { createHash } = await import('node:crypto');
     const lock = path.join(this.dir, `${createHash('sha256').update(name).digest('hex').slice(0, 40)}.lock`);
     await this.acquire(lock);
     try {
