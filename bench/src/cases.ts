@@ -21,6 +21,7 @@ import {
 import { seededRandom } from '@stowage/core';
 import { cliStartCase } from './cli-start.js';
 import { cliSyncCase } from './cli-sync.js';
+import { localListRssCase } from './local-list-rss.js';
 import { layersCases } from './layers-cases.js';
 import { S3_PART_SIZE, S3_QUEUE_SIZE, type BenchConfig, type ServerInfo } from './config.js';
 import { rawS3Client } from './raw-s3.js';
@@ -782,6 +783,7 @@ export const CASES: CaseDef[] = [
   ...s3Cases('ceph'),
   cliStartCase,
   cliSyncCase,
+  localListRssCase,
   ...layersCases,
   {
     kind: 'rss',
