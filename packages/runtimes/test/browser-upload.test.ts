@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { S3Storage } from '@stowage/s3';
-import { type S3rver, startS3rver } from '@stowage/testing';
+import { type S3rver, type SlowProxy, startS3rver, startSlowProxy } from '@stowage/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUT_DIR, PACKAGE_DIR } from './harness.ts';
@@ -26,6 +26,12 @@ export const ARTIFACTS_DIR = join(PACKAGE_DIR, '.artifacts');
 const SCREENSHOT = join(ARTIFACTS_DIR, 'browser-upload.png');
 
 const FILE_SIZE = 20 * 1024 * 1024;
+/**
+ * The page's uplink: on the loopback a 20 MiB upload can end before Chromium's first progress
+ * event (it fires them at most every 50 ms), so the page reaches s3rver through a proxy passing
+ * 10 MiB/s, and each upload takes about two seconds, as over a real network.
+ */
+const UPLINK_BYTES_PER_SECOND = 10 * 1024 * 1024;
 const BUCKET = 'browser-uploads';
 /**
  * The secret key the example's server signs with. s3rver checks that the access key exists, not
@@ -37,6 +43,7 @@ const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (install
 if (skip) console.warn(`browser upload test skipped: ${skip}`);
 
 let s3rver: S3rver | undefined;
+let uplink: SlowProxy | undefined;
 let storage: S3Storage | undefined;
 let example: ChildProcess | undefined;
 let exampleOutput = '';
@@ -99,7 +106,8 @@ beforeAll(async () => {
       },
     }),
   );
-  pageUrl = await startExample(s3rver.endpoint);
+  uplink = await startSlowProxy(Number(new URL(s3rver.endpoint).port), UPLINK_BYTES_PER_SECOND);
+  pageUrl = await startExample(uplink.endpoint);
   const { chromium } = await import('playwright-core');
   // launch() gives the browser a fresh user-data-dir of its own, removed when it closes.
   browser = await chromium.launch({
@@ -133,6 +141,7 @@ afterAll(async () => {
     if (example.exitCode === null && example.signalCode === null) process.kill(example.pid, 'SIGKILL');
   }
   storage?.destroy();
+  await uplink?.close();
   await s3rver?.stop();
   await rm(EXAMPLE_COPY, { recursive: true, force: true });
 });
@@ -197,7 +206,7 @@ describe('browser upload (examples/browser) in headless Chromium', () => {
     const answer = answers.find((a) => a.path === '/presign-post');
     expect(answer).toBeDefined();
     const { url, key, fields } = JSON.parse(answer?.body ?? '{}') as { url: string; key: string; fields: Record<string, string> };
-    expect(url).toBe(`${s3rver?.endpoint}/${BUCKET}`);
+    expect(url).toBe(`${uplink?.endpoint}/${BUCKET}`);
     const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
     expect(policy.conditions).toContainEqual(['content-length-range', 0, FILE_SIZE]);
     expect(policy.conditions).toContainEqual({ 'Content-Type': 'application/octet-stream' });

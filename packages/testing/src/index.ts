@@ -13,6 +13,7 @@ export { hostileAnswer } from './echo-server.js';
 export { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 export { DroppingProxy, type DropRule, type SeenRequest } from './dropping-proxy.js';
 export { startStallProxy, type StallProxy } from './stall-proxy.js';
+export { startSlowProxy, type SlowProxy } from './slow-proxy.js';
 export { hostileBucket, hostileKey, roundTripsOrIsRefused } from './hostile-input.js';
 /** The seeded generator the fault proxy and the faults layer draw from (`seededRandom` of @stowage/core). */
 export { seededRandom as prng } from '@stowage/core';
