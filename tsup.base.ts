@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Options } from 'tsup';
 
 /**
@@ -10,8 +12,40 @@ export const libraryBuild: Options = {
   format: ['esm', 'cjs'],
   dts: true,
   target: 'node20',
-  clean: true,
+  // dist/web is the web build's, made beside this one.
+  clean: ['!web/**'],
   sourcemap: true,
   // import.meta.url in the CommonJS build, for the packages that require a dependency on first use.
   shims: true,
+};
+
+/**
+ * Swaps a source module for its web variant: an import of `./x.js` whose folder holds `x.web.ts`
+ * gets that file. A variant exports the same names with web-standard APIs only (or, for what has
+ * no web meaning, such as file transfers, functions that reject with `NotSupported`).
+ */
+const webVariants: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'web-variants',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const variant = resolve(args.resolveDir, args.path.replace(/\.(js|ts)$/, '.web.ts'));
+      return existsSync(variant) ? { path: variant } : undefined;
+    });
+  },
+};
+
+/**
+ * The build for browsers and edge workers (the `browser`, `worker` and `workerd` export
+ * conditions): ESM from the same entry, with each module that needs Node swapped for its web
+ * variant, so the bundle imports no Node built-in. It shares the Node build's type declarations.
+ */
+export const webBuild: Options = {
+  entry: ['src/index.ts'],
+  outDir: 'dist/web',
+  format: ['esm'],
+  platform: 'browser',
+  target: 'es2022',
+  clean: true,
+  sourcemap: true,
+  esbuildPlugins: [webVariants],
 };

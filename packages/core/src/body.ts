@@ -1,7 +1,8 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { raceAbort } from './abort.js';
+import { utf8Bytes } from './bytes.js';
 import { StorageError, type StorageErrorDetails } from './errors.js';
-import { readableChunks } from './readable-chunks.js';
+import { ownReadableChunks, readableFrom } from './node-streams.js';
 import type { BodyInput } from './storage.js';
 
 /** A body in the one shape drivers consume: chunks, and the length when it is known up front. */
@@ -13,12 +14,11 @@ export interface NormalizedBody {
 
 function isNodeReadable(body: unknown): body is Readable {
   return (
-    body instanceof Readable ||
-    (typeof body === 'object' &&
-      body !== null &&
-      typeof (body as Readable).pipe === 'function' &&
-      typeof (body as Readable).on === 'function' &&
-      typeof (body as Readable).read === 'function')
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as Readable).pipe === 'function' &&
+    typeof (body as Readable).on === 'function' &&
+    typeof (body as Readable).read === 'function'
   );
 }
 
@@ -48,7 +48,7 @@ async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Ui
 async function* byteChunks(source: AsyncIterable<unknown>, details: StorageErrorDetails): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     if (chunk instanceof Uint8Array) yield chunk;
-    else if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
+    else if (typeof chunk === 'string') yield utf8Bytes(chunk);
     else {
       throw new StorageError(
         'InvalidArgument',
@@ -69,7 +69,7 @@ async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
  */
 export function normalizeBody(body: BodyInput, details: StorageErrorDetails = {}): NormalizedBody {
   if (typeof body === 'string') {
-    const bytes = Buffer.from(body, 'utf8');
+    const bytes = utf8Bytes(body);
     return { size: bytes.byteLength, chunks: single(bytes) };
   }
   if (body instanceof Uint8Array) return { size: body.byteLength, chunks: single(body) };
@@ -78,7 +78,8 @@ export function normalizeBody(body: BodyInput, details: StorageErrorDetails = {}
   }
   // Node's own Readables by their `data` events (no copy, see readable-chunks.ts); look-alikes
   // (another realm, readable-stream) by async iteration.
-  if (body instanceof Readable) return { chunks: readableChunks(body, details) };
+  const own = ownReadableChunks(body, details);
+  if (own) return { chunks: own };
   if (isNodeReadable(body)) return { chunks: byteChunks(body, details) };
   if (isWebStream(body)) return { chunks: byteChunks(webChunks(body), details) };
   if (isAsyncIterable(body)) return { chunks: byteChunks(body, details) };
@@ -122,5 +123,5 @@ export async function* abortableChunks(
 /** A Node Readable over any body, for APIs that want one. */
 export function bodyToReadable(body: BodyInput, signal?: AbortSignal): Readable {
   if (isNodeReadable(body) && !signal) return body;
-  return Readable.from(abortableChunks(normalizeBody(body).chunks, signal), { objectMode: false });
+  return readableFrom(abortableChunks(normalizeBody(body).chunks, signal));
 }

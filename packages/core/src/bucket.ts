@@ -3,7 +3,8 @@ import { StorageError } from './errors.js';
 import { assertBucketName } from './keys.js';
 import type { ListOptions, Signal, Storage } from './storage.js';
 import { StoredObject } from './stored-object.js';
-import { type TransferResult, type UploadFileOptions, uploadFile } from './upload-file.js';
+import type { TransferResult } from './transfer-config.js';
+import { type UploadFileOptions, uploadFile } from './upload-file.js';
 
 /** Options of {@link Bucket.objects}: a listing without a delimiter (every object, no folders). */
 export type ObjectsOptions = Omit<ListOptions, 'delimiter'>;

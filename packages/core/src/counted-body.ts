@@ -1,5 +1,6 @@
 import { abortError } from './abort.js';
 import { abortableChunks, normalizeBody } from './body.js';
+import { utf8Bytes, utf8Length } from './bytes.js';
 import { StorageError, type StorageErrorDetails } from './errors.js';
 import { reportProgress } from './progress.js';
 import type { BodyInput, ProgressEvent } from './storage.js';
@@ -44,7 +45,7 @@ export class CountedBody {
     let known: number | undefined;
     if (typeof body === 'string') {
       this.whole = body;
-      known = Buffer.byteLength(body, 'utf8');
+      known = utf8Length(body);
     } else if (body instanceof Uint8Array) {
       this.whole = body;
       known = body.byteLength;
@@ -72,7 +73,7 @@ export class CountedBody {
   async *chunks(): AsyncGenerator<Uint8Array> {
     this.claim();
     const details = this.details();
-    const source = this.source ?? single(typeof this.whole === 'string' ? Buffer.from(this.whole, 'utf8') : (this.whole as Uint8Array));
+    const source = this.source ?? single(typeof this.whole === 'string' ? utf8Bytes(this.whole) : (this.whole as Uint8Array));
     const iterator = abortableChunks(source, this.options.signal, details)[Symbol.asyncIterator]();
     let done = false;
     let sinceTurn = 0;

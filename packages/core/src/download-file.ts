@@ -8,8 +8,8 @@ import { StorageError, isStorageError } from './errors.js';
 import { fileError } from './file-errors.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import type { ObjectInfo, ProgressEvent, Storage } from './storage.js';
-import { type TransferConfig, resolveTransferConfig } from './transfer-config.js';
-import type { TransferResult } from './upload-file.js';
+import { type Part, splitIntoParts } from './parts.js';
+import { type TransferConfig, type TransferResult, resolveTransferConfig } from './transfer-config.js';
 
 /** Options of `downloadFile`. */
 export interface DownloadFileOptions extends TransferConfig {
@@ -18,14 +18,6 @@ export interface DownloadFileOptions extends TransferConfig {
   onProgress?: (event: ProgressEvent) => void;
   /** Download only if the object's ETag is this one (else `PreconditionFailed`). */
   ifMatch?: string;
-}
-
-/** A byte range of an object, one of the parts a transfer splits it into. */
-export interface Part {
-  /** First byte. */
-  offset: number;
-  /** Bytes in the part. */
-  length: number;
 }
 
 /**
@@ -134,13 +126,6 @@ export async function downloadFile(
  */
 export function rangeSize(size: number, partSize: number, concurrency: number): number {
   return partSize * Math.max(1, Math.floor(size / (partSize * concurrency * 2)));
-}
-
-/** Cuts `size` bytes into parts of `partSize` (the last one shorter). */
-export function splitIntoParts(size: number, partSize: number): Part[] {
-  const parts: Part[] = [];
-  for (let offset = 0; offset < size; offset += partSize) parts.push({ offset, length: Math.min(partSize, size - offset) });
-  return parts;
 }
 
 interface PartContext {

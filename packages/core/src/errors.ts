@@ -76,3 +76,8 @@ export function describeLocation(bucket?: string, key?: string): string {
   if (bucket === undefined) return key ?? '';
   return key === undefined ? bucket : `${bucket}/${key}`;
 }
+
+/** The error of an API that needs Node (files on disk, Node streams) when called in a browser or worker. */
+export function nodeOnly(what: string): StorageError {
+  return new StorageError('NotSupported', `${what} needs Node (it is not in the browser and worker build)`);
+}

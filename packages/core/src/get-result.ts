@@ -1,14 +1,17 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { abortError } from './abort.js';
+import { bytesView, concatBytes, utf8Bytes } from './bytes.js';
 import type { ObjectRead } from './driver.js';
+import { readableFrom, readableToWeb } from './node-streams.js';
 import type { GetResult, ObjectInfo } from './storage.js';
 
 /** Reads a stream to its end into one byte array. */
 export async function collectBytes(stream: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream)
-    parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  const parts: Uint8Array[] = [];
+  for await (const chunk of stream) parts.push(typeof chunk === 'string' ? utf8Bytes(chunk) : chunk);
+  const only = parts.length === 1 ? (parts[0] as Uint8Array) : undefined;
+  // One chunk is handed back as it is (a Buffer view in Node, as a joined result would be).
+  return only ? bytesView(only.buffer, only.byteOffset, only.byteLength) : concatBytes(parts);
 }
 
 /** An {@link ObjectRead} over a body stream that is already open (a file, an HTTP response). */
@@ -70,7 +73,7 @@ export class FrontGetResult implements GetResult {
   }
 
   webStream(): ReadableStream<Uint8Array> {
-    if (this.made || !this.read.webStream) return Readable.toWeb(this.body) as unknown as ReadableStream<Uint8Array>;
+    if (this.made || !this.read.webStream) return readableToWeb(this.body);
     this.throwIfAborted();
     return this.read.webStream();
   }
@@ -101,7 +104,7 @@ export function bytesRead(info: ObjectInfo, bytes: Uint8Array, range?: { offset:
   return {
     info,
     ...(range ? { range } : {}),
-    stream: () => Readable.from(chunks(), { objectMode: false }),
+    stream: () => readableFrom(chunks()),
     bytes: () => view.slice(),
     text: () => decoder.decode(view),
   };

@@ -33,6 +33,7 @@ export {
   type StorageErrorDetails,
   describeLocation,
   isStorageError,
+  nodeOnly,
 } from './errors.js';
 export {
   type KeyCapabilities,
@@ -47,8 +48,8 @@ export {
   keyProblem,
   keyProblemFor,
   keyShapeProblem,
-  utf8Length,
 } from './keys.js';
+export { allocBytes, allocOwnBytes, bytesView, concatBytes, utf8Bytes, utf8Length, writeUtf8 } from './bytes.js';
 export { abortError, abortableDelay, raceAbort, raceSignal, throwIfAborted } from './abort.js';
 export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
 export { FrontGetResult, bytesRead, collectBytes, createGetResult, streamRead } from './get-result.js';
@@ -76,6 +77,7 @@ export {
 export {
   DEFAULT_TRANSFER_CONFIG,
   type TransferConfig,
+  type TransferResult,
   resolveTransferConfig,
 } from './transfer-config.js';
 export { ProgressThrottle, type ProgressThrottleOptions } from './progress-throttle.js';
@@ -84,8 +86,9 @@ export { assertListOptions } from './list-options.js';
 export { type ListWindow, listSorted } from './listing.js';
 export { progressFailed, reportProgress } from './progress.js';
 export { fileError } from './file-errors.js';
-export { type TransferResult, type UploadFileOptions, guessContentType, uploadFile } from './upload-file.js';
-export { type DownloadFileOptions, type Part, downloadFile, splitIntoParts } from './download-file.js';
+export { type UploadFileOptions, guessContentType, uploadFile } from './upload-file.js';
+export { type DownloadFileOptions, downloadFile } from './download-file.js';
+export { type Part, splitIntoParts } from './parts.js';
 export { copyAcross } from './copy-across.js';
 export { StoredObject } from './stored-object.js';
 export { Bucket, type DeleteBucketOptions, type ObjectsOptions } from './bucket.js';

@@ -1,5 +1,6 @@
 import { StorageError } from './errors.js';
 import type { Capabilities } from './capabilities.js';
+import { utf8Length } from './bytes.js';
 
 /** S3's limit on a key's length, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
@@ -51,24 +52,6 @@ export function assertBucketName(name: unknown): asserts name is string {
   throw new StorageError('InvalidBucketName', `invalid bucket name ${shown}: ${problem}`, {
     ...(typeof name === 'string' ? { bucket: name } : {}),
   });
-}
-
-/** The length of `s` in UTF-8 bytes, without encoding it. */
-export function utf8Length(s: string): number {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 /** Why `key` is not a valid S3 key, or `undefined` when it is. */

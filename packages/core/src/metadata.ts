@@ -1,5 +1,5 @@
 import { StorageError, type StorageErrorDetails } from './errors.js';
-import { utf8Length } from './keys.js';
+import { utf8Length } from './bytes.js';
 import type { ContentHeaders } from './storage.js';
 
 /** S3's limit on user metadata: names and values together, in UTF-8 bytes. */

@@ -14,7 +14,8 @@ import type {
   Signal,
   Storage,
 } from './storage.js';
-import { type TransferResult, type UploadFileOptions, uploadFile } from './upload-file.js';
+import type { TransferResult } from './transfer-config.js';
+import { type UploadFileOptions, uploadFile } from './upload-file.js';
 import { copyAcross } from './copy-across.js';
 
 /** What a listing tells about an object; the rest needs `load()`. */

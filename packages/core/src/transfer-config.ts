@@ -43,3 +43,13 @@ export function resolveTransferConfig(config: TransferConfig, details: { bucket?
   }
   return out;
 }
+
+/** What a finished transfer did. */
+export interface TransferResult {
+  bucket: string;
+  key: string;
+  /** Bytes transferred. */
+  size: number;
+  /** The object's ETag. */
+  etag: string;
+}

@@ -6,7 +6,7 @@ import { fileError } from './file-errors.js';
 import { pickContentHeaders } from './metadata.js';
 import { ProgressThrottle } from './progress-throttle.js';
 import type { ContentHeaders, ProgressEvent, Storage } from './storage.js';
-import { type TransferConfig, resolveTransferConfig } from './transfer-config.js';
+import { type TransferConfig, type TransferResult, resolveTransferConfig } from './transfer-config.js';
 
 /** Options of `uploadFile`: boto3's `ExtraArgs`, `Callback` and `Config` in one object. */
 export interface UploadFileOptions extends TransferConfig, ContentHeaders {
@@ -19,16 +19,6 @@ export interface UploadFileOptions extends TransferConfig, ContentHeaders {
   signal?: AbortSignal;
   /** Progress, throttled to at most ~20 events a second; the last one has `loaded === total`. */
   onProgress?: (event: ProgressEvent) => void;
-}
-
-/** What a finished transfer did. */
-export interface TransferResult {
-  bucket: string;
-  key: string;
-  /** Bytes transferred. */
-  size: number;
-  /** The object's ETag. */
-  etag: string;
 }
 
 /**

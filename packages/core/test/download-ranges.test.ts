@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rangeSize, splitIntoParts } from '../src/download-file.js';
+import { rangeSize } from '../src/download-file.js';
+import { splitIntoParts } from '../src/parts.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,36 +1,9 @@
-import { createHash, hash } from 'node:crypto';
-
 /**
  * The two digests every stored version carries: the ETag (MD5 of the bytes, as S3 computes it for
  * a single PUT, so apps that compare ETags with their own MD5 work) and, per block, a check that
  * catches bytes changed at rest on every read of that block. Re-hashing MD5 on every read would
  * cost a read several times what serving it does, so the check is a much cheaper hash.
  */
-
-/** An MD5 that is fed chunk by chunk; `hex()` finishes it. */
-export interface Md5 {
-  update(chunk: Uint8Array): void;
-  hex(): string;
-}
-
-const oneShot: ((algorithm: string, data: Uint8Array, encoding: 'hex') => string) | undefined =
-  typeof hash === 'function' ? hash : undefined;
-
-/** MD5 of one buffer, as lower-case hex. */
-export function md5Hex(bytes: Uint8Array): string {
-  return oneShot ? oneShot('md5', bytes, 'hex') : createHash('md5').update(bytes).digest('hex');
-}
-
-/** An incremental MD5 (node:crypto's). */
-export function createMd5(): Md5 {
-  const md5 = createHash('md5');
-  return {
-    update: (chunk) => {
-      md5.update(chunk);
-    },
-    hex: () => md5.digest('hex'),
-  };
-}
 
 /**
  * The at-rest check of one block (`length` bytes of `buffer` from `offset`): a 32-bit hash over its

@@ -1,5 +1,6 @@
-import type { CountedBody } from '@stowage/core';
-import { checkOf, createMd5, md5Hex } from './digests.js';
+import { type CountedBody, allocOwnBytes, writeUtf8 } from '@stowage/core';
+import { checkOf } from './digests.js';
+import { createMd5, md5Hex } from './md5.js';
 import type { Slabs } from './slab.js';
 
 /**
@@ -63,7 +64,7 @@ function own(bytes: Uint8Array, slabs: Slabs): Uint8Array {
 function encode(text: string, size: number, slabs: Slabs): Uint8Array {
   if (size === 0) return EMPTY;
   const bytes = slabs.allocate(size);
-  bytes.write(text, 'utf8');
+  writeUtf8(text, bytes);
   return bytes;
 }
 
@@ -119,7 +120,7 @@ class BlockWriter {
   /** The next block: a whole one, or what is left of a body of known size. Not zero-filled: every byte is written before it is read. */
   private allocate(): Uint8Array {
     const left = this.expected === undefined ? BLOCK_BYTES : this.expected - this.blocks.length * BLOCK_BYTES;
-    return Buffer.allocUnsafeSlow(left > 0 && left < BLOCK_BYTES ? left : BLOCK_BYTES);
+    return allocOwnBytes(left > 0 && left < BLOCK_BYTES ? left : BLOCK_BYTES);
   }
 
   private seal(block: Uint8Array): void {

@@ -1,6 +1,7 @@
-import { Readable } from 'node:stream';
-import { abortError, type ObjectInfo, type ObjectRead } from '@stowage/core';
+import type { Readable } from 'node:stream';
+import { abortError, allocBytes, type ObjectInfo, type ObjectRead } from '@stowage/core';
 import { BLOCK_BYTES } from './ingest.js';
+import { piecesReadable } from './pieces-readable.js';
 import { objectInfo, verifyBlock, type StoredVersion } from './version.js';
 
 /** What a read covers: one version, from `offset` for `length` bytes. */
@@ -28,14 +29,14 @@ function eachPart(span: ReadSpan, each: (part: Uint8Array) => void): void {
 }
 
 /**
- * The whole span as one Buffer of the reader's own, copied straight from the blocks (one copy,
- * nothing concatenated). `Buffer.allocUnsafe`: not zero-filled (every byte is written here), and
- * below 4 KiB from Node's pool, as `Buffer.from` gives. Not from the store's slabs: a reader may
+ * The whole span as one byte array of the reader's own, copied straight from the blocks (one copy,
+ * nothing concatenated). `allocBytes`: not zero-filled (every byte is written here), and in Node a
+ * Buffer, below 4 KiB from Node's pool, as `Buffer.from` gives. Not from the store's slabs: a reader may
  * keep what it read for as long as it likes, and larger shared slabs were measured to cost more
  * page faults (freed in bulk by the GC, then handed back to the system by the C allocator).
  */
-export function spanBytes(span: ReadSpan): Buffer {
-  const out = Buffer.allocUnsafe(span.length);
+export function spanBytes(span: ReadSpan): Uint8Array {
+  const out = allocBytes(span.length);
   const end = span.offset + span.length;
   let at = 0;
   for (let index = Math.floor(span.offset / BLOCK_BYTES), start = index * BLOCK_BYTES; start < end; index++, start += BLOCK_BYTES) {
@@ -75,30 +76,10 @@ function* spanPieces(span: ReadSpan): Generator<Uint8Array> {
     const block = verifyBlock(span.version, index, span.bucket, span.key);
     const from = Math.max(0, span.offset - start);
     const to = Math.min(block.byteLength, end - start);
-    const piece = Buffer.allocUnsafe(to - from);
+    const piece = allocBytes(to - from);
     piece.set(block.subarray(from, to));
     yield piece;
   }
-}
-
-/**
- * A Node stream of a span, a block per read; a changed block ends it with `ChecksumMismatch`.
- * It may hold up to two blocks ahead of its reader, so the next block is checked and copied while
- * the reader still works on the last (a file write, say, on the thread pool).
- */
-function spanReadable(span: ReadSpan): Readable {
-  const pieces = spanPieces(span);
-  return new Readable({
-    highWaterMark: 2 * BLOCK_BYTES,
-    read() {
-      try {
-        const next = pieces.next();
-        this.push(next.done ? null : next.value);
-      } catch (error) {
-        this.destroy(error as Error);
-      }
-    },
-  });
 }
 
 /**
@@ -130,8 +111,9 @@ export class MemoryRead implements ObjectRead, ReadSpan {
     return this.made;
   }
 
+  /** A Node stream of the span, a block per read; a changed block ends it with `ChecksumMismatch`. */
   stream(): Readable {
-    return spanReadable(this);
+    return piecesReadable(spanPieces(this), BLOCK_BYTES);
   }
 
   bytes(): Uint8Array {

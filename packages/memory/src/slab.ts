@@ -1,3 +1,5 @@
+import { allocOwnBytes, bytesView } from '@stowage/core';
+
 /**
  * Memory for small byte arrays, cut from shared slabs. Every ArrayBuffer costs an allocation
  * outside V8's heap and bookkeeping for the garbage collector, several times what copying a few
@@ -20,22 +22,22 @@ export class Slabs {
   ) {}
 
   /**
-   * `n` (at most `maxBytes`) bytes, not zero-filled, as a Buffer; they start on a multiple of 8,
+   * `n` (at most `maxBytes`) bytes, not zero-filled (a Buffer in Node); they start on a multiple of 8,
    * so any typed array can view them.
    */
-  take(n: number): Buffer {
+  take(n: number): Uint8Array {
     let slab = this.slab;
     if (slab === undefined || this.used + n > this.slabBytes) {
-      slab = this.slab = Buffer.allocUnsafeSlow(this.slabBytes).buffer;
+      slab = this.slab = allocOwnBytes(this.slabBytes).buffer as ArrayBuffer;
       this.used = 0;
     }
-    const out = Buffer.from(slab, this.used, n);
+    const out = bytesView(slab, this.used, n);
     this.used = (this.used + n + 7) & ~7;
     return out;
   }
 
   /** `n` bytes of memory of their own (from a slab when `n` is small enough), not zero-filled. */
-  allocate(n: number): Buffer {
-    return n <= this.maxBytes ? this.take(n) : Buffer.allocUnsafeSlow(n);
+  allocate(n: number): Uint8Array {
+    return n <= this.maxBytes ? this.take(n) : allocOwnBytes(n);
   }
 }

@@ -33,6 +33,13 @@ export const EXPECTED_SKIPS: readonly (Expectation & { reasonIncludes: string })
     reason: 'a worker is one bundle, with no import.meta.resolve: the workerd test checks the bundle’s inputs instead',
     reasonIncludes: 'import.meta.resolve',
   },
+  {
+    runtime: 'workerd',
+    driver: '*',
+    case: 'get: body is a Node Readable that async-iterates the bytes',
+    reason: 'a worker bundle takes the web build (the `workerd` export condition), whose GetResult has web streams only',
+    reasonIncludes: 'the web build has no Node streams',
+  },
   ...(
     [
       ['put ifNoneMatch * over an existing key is PreconditionFailed', 'conditionalPut'],
