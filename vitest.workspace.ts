@@ -19,6 +19,7 @@ const packageNames: Record<string, string> = {
 /** Entry points below a package's main one, by import name: listed first, so `stowage` does not swallow them. */
 const subpaths: Record<string, string> = {
   'stowage/s3': 'stowage/src/s3.ts',
+  '@stowage/core/md5': 'core/src/md5.ts',
 };
 
 // Exact matches (`^name$`): an import of `stowage/s3` must not resolve through `stowage`'s entry.

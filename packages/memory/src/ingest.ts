@@ -1,6 +1,6 @@
 import { type CountedBody, allocOwnBytes, writeUtf8 } from '@stowage/core';
 import { checkOf } from './digests.js';
-import { createMd5, md5Hex } from './md5.js';
+import { createMd5, md5Hex } from '@stowage/core/md5';
 import type { Slabs } from './slab.js';
 
 /**

@@ -8,6 +8,10 @@ export function md5Hex(bytes: Uint8Array): string {
   return bytesToHex(md5(bytes));
 }
 
+export function md5Bytes(bytes: Uint8Array): Uint8Array {
+  return md5(bytes);
+}
+
 export function createMd5(): Md5 {
   const hash = md5.create();
   return {
@@ -15,5 +19,6 @@ export function createMd5(): Md5 {
       hash.update(chunk);
     },
     hex: () => bytesToHex(hash.digest()),
+    digest: () => hash.digest(),
   };
 }
