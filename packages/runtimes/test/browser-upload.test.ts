@@ -15,10 +15,8 @@ import { S3Storage } from '@stowage/s3';
 import { type S3rver, type SlowProxy, startS3rver, startSlowProxy } from '@stowage/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUT_DIR, PACKAGE_DIR } from './harness.ts';
+import { OUT_DIR, PACKAGE_DIR, chromiumSkip, launchChromium } from './harness.ts';
 
-/** Debian's Chromium (`apt-get install chromium`): the only browser this test uses. */
-const CHROMIUM = '/usr/bin/chromium';
 const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/browser/', import.meta.url));
 /** The example runs from a copy here, so that its imports resolve to packages/runtimes/node_modules (the built packages). */
 const EXAMPLE_COPY = join(OUT_DIR, 'browser-example');
@@ -39,7 +37,7 @@ const BUCKET = 'browser-uploads';
  */
 const SECRET = `secret-${randomBytes(12).toString('hex')}`;
 
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (install Debian's chromium package)`;
+const skip = chromiumSkip;
 if (skip) console.warn(`browser upload test skipped: ${skip}`);
 
 let s3rver: S3rver | undefined;
@@ -108,21 +106,7 @@ beforeAll(async () => {
   );
   uplink = await startSlowProxy(Number(new URL(s3rver.endpoint).port), UPLINK_BYTES_PER_SECOND);
   pageUrl = await startExample(uplink.endpoint);
-  const { chromium } = await import('playwright-core');
-  // launch() gives the browser a fresh user-data-dir of its own, removed when it closes.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 900, height: 640 } });
   page.on('response', async (response) => {
     if (response.url().startsWith(pageUrl)) {

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire, builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -192,8 +193,8 @@ export const awsXmlParserWithoutDomParser: import('esbuild').Plugin = {
 export async function bundle(
   entry: string,
   outfile: string,
-  options: { target: 'node' | 'workerd' },
-): Promise<{ file: string; inputs: string[] }> {
+  options: { target: 'node' | 'workerd' | 'browser' },
+): Promise<{ file: string; inputs: string[]; externals: { importer: string; path: string }[] }> {
   const esbuild = await import('esbuild');
   await mkdir(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, outfile);
@@ -208,27 +209,66 @@ export async function bundle(
     ...(options.target === 'node'
       ? // Node: only the suite is bundled; every package is imported from node_modules as Node resolves it.
         { platform: 'node', packages: 'external' }
-      : // workerd, as wrangler bundles for it: the browser platform (so the `browser` field's file
-        // swaps apply: the AWS SDK's fetch-based runtime config) with the workerd and worker
-        // conditions first, Node built-ins left to nodejs_compat. CommonJS code that requires a built-in (mime-types requires `path`) gets a
-        // `require` made by node:module's createRequire, which workerd's nodejs_compat provides.
-        {
-          platform: 'browser',
-          conditions: ['workerd', 'worker', 'browser'],
-          mainFields: ['browser', 'module', 'main'],
-          external: NODE_BUILTINS,
-          plugins: [awsXmlParserWithoutDomParser],
-          banner: {
-            js: "import { createRequire as __smokeCreateRequire } from 'node:module'; const require = __smokeCreateRequire('/');",
-          },
-        }),
+      : options.target === 'browser'
+        ? // A browser, as a web app's bundler sees it: the `browser` condition and field (the packages'
+          // web builds, the AWS SDK's fetch runtime; a bare `buffer` is the npm package the SDK
+          // depends on). `node:` built-ins and `stowage` (whose entry re-exports the disk driver)
+          // stay out, imported only by the suite's own Node-only cases: the test checks that no
+          // package imports them.
+          {
+            platform: 'browser',
+            conditions: ['browser'],
+            mainFields: ['browser', 'module', 'main'],
+            external: ['node:*', 'stowage'],
+          }
+        : // workerd, as wrangler bundles for it: the browser platform (so the `browser` field's file
+          // swaps apply: the AWS SDK's fetch-based runtime config) with the workerd and worker
+          // conditions first, Node built-ins left to nodejs_compat. CommonJS code that requires a built-in (mime-types requires `path`) gets a
+          // `require` made by node:module's createRequire, which workerd's nodejs_compat provides.
+          {
+            platform: 'browser',
+            conditions: ['workerd', 'worker', 'browser'],
+            mainFields: ['browser', 'module', 'main'],
+            external: NODE_BUILTINS,
+            plugins: [awsXmlParserWithoutDomParser],
+            banner: {
+              js: "import { createRequire as __smokeCreateRequire } from 'node:module'; const require = __smokeCreateRequire('/');",
+            },
+          }),
   });
   const repo = join(PACKAGE_DIR, '..', '..');
   const inputs = Object.keys(result.metafile.inputs).map((i) => relative(repo, join(PACKAGE_DIR, i)));
-  return { file, inputs };
+  const externals = Object.entries(result.metafile.inputs).flatMap(([input, { imports }]) =>
+    imports.filter((i) => i.external).map((i) => ({ importer: relative(repo, join(PACKAGE_DIR, input)), path: i.path })),
+  );
+  return { file, inputs, externals };
 }
 
 /** The inputs of a bundle that come from a package's sources instead of its dist (the suite's own aside). */
 export function sourceInputs(inputs: string[]): string[] {
   return inputs.filter((i) => /^packages\/[^/]+\/src\//.test(i) && !i.startsWith('packages/runtimes/'));
+}
+
+/** Debian's Chromium (`apt-get install chromium`): the only browser the tests use; none is downloaded. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here, or `undefined`. */
+export const chromiumSkip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (install Debian's chromium package)`;
+
+/** Headless Chromium through playwright-core, with a fresh profile of its own (removed when it closes). */
+export async function launchChromium(): Promise<import('playwright-core').Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 }
