@@ -1,7 +1,9 @@
 // @ts-check
-// The page's script: no framework, no build step. For each way (PUT, POST) it asks the server
-// (server.mjs) to presign an upload of the chosen file, then sends the file straight to S3 with
-// XMLHttpRequest, whose `upload.onprogress` reports the bytes sent (fetch has no upload progress).
+// The page's script: no framework, no build step. For the first two ways (PUT, POST) it asks the
+// server (server.mjs) to presign an upload of the chosen file, then sends the file straight to S3
+// with XMLHttpRequest, whose `upload.onprogress` reports the bytes sent (fetch has no upload
+// progress). For the third it asks the server for a grant and runs stowage's S3 driver
+// (/direct.js, bundled by the server from direct.js), whose `onProgress` drives the bar.
 //
 // What the page shows is also written where a test can read it: each <progress> keeps every
 // percentage it showed in `data-seen` (comma-separated), and each status line has `data-state`
@@ -52,20 +54,37 @@ function showStatus(section, state, text) {
 }
 
 /**
- * Asks the server to presign an upload of `file`.
- * @param {'put' | 'post'} method
+ * Asks the server for an upload of `file`: a presigned request (`presign-put`, `presign-post`) or
+ * a grant for the driver (`grant`).
+ * @param {string} path
  * @param {File} file
- * @returns {Promise<PresignedPut | PresignedPost>}
  */
-async function presign(method, file) {
-  const response = await fetch(`presign-${method}`, {
+async function ask(path, file) {
+  const response = await fetch(path, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ name: file.name, type: file.type, size: file.size }),
   });
   const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
-  if (!response.ok) throw new Error(`the server refused to presign: ${answer.error ?? `HTTP ${response.status}`}`);
+  if (!response.ok) throw new Error(`the server refused: ${answer.error ?? `HTTP ${response.status}`}`);
   return answer;
+}
+
+/**
+ * Uploads `file` with stowage's S3 driver running in this page.
+ * @param {HTMLElement} section
+ * @param {File} file
+ * @returns {Promise<{ key: string, etag: string }>}
+ */
+async function uploadThroughDriver(section, file) {
+  const grant = await ask('grant', file);
+  showStatus(section, 'uploading', `Uploading ${file.size} bytes to ${grant.key}…`);
+  const { uploadDirect } = await import('./direct.js');
+  const etag = await uploadDirect(file, grant, (loaded, total) => {
+    const of = total ?? file.size;
+    if (of > 0) showPercent(section, Math.floor((loaded / of) * 100));
+  });
+  return { key: grant.key, etag };
 }
 
 /**
@@ -97,7 +116,7 @@ function send(section, method, url, headers, body) {
 /**
  * Uploads the chosen file one way.
  * @param {HTMLElement} section
- * @param {'put' | 'post'} method
+ * @param {'put' | 'post' | 'direct'} method
  */
 async function upload(section, method) {
   const file = fileInput.files?.[0];
@@ -108,8 +127,17 @@ async function upload(section, method) {
   bar.dataset.seen = '';
   showPercent(section, 0);
   try {
+    if (method === 'direct') {
+      showStatus(section, 'presigning', 'Asking the server for a grant…');
+      const { key, etag } = await uploadThroughDriver(section, file);
+      showPercent(section, 100);
+      widgets(section).status.dataset.key = key;
+      showStatus(section, 'done', `Uploaded ${file.size} bytes to ${key} (ETag ${etag}).`);
+      return;
+    }
     showStatus(section, 'presigning', 'Asking the server to presign…');
-    const presigned = await presign(method, file);
+    /** @type {PresignedPut | PresignedPost} */
+    const presigned = await ask(`presign-${method}`, file);
     showStatus(section, 'uploading', `Uploading ${file.size} bytes to ${presigned.key}…`);
     let result;
     if (presigned.method === 'PUT') {
@@ -137,7 +165,7 @@ async function upload(section, method) {
 }
 
 for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('section[data-method]'))) {
-  const method = section.dataset.method === 'post' ? 'post' : 'put';
+  const method = section.dataset.method === 'post' ? 'post' : section.dataset.method === 'direct' ? 'direct' : 'put';
   widgets(section).button.addEventListener('click', () => upload(section, method));
 }
 

@@ -4,6 +4,8 @@
 //
 //   POST /presign-put   {name, type, size} -> {method: 'PUT', url, key, headers}
 //   POST /presign-post  {name, type, size} -> {method: 'POST', url, key, fields}
+//   POST /grant         {name, type, size} -> {endpoint, region, bucket, key, credentials}
+//                       (the third way: the page runs the S3 driver itself, GET /direct.js)
 //
 // Configuration (environment):
 //   S3_BUCKET              the bucket to upload into (required; its CORS must allow this page's origin)
@@ -14,6 +16,10 @@
 //   MAX_UPLOAD_BYTES       the largest upload presigned: default 104857600 (100 MiB)
 //   KEY_PREFIX             where uploads go in the bucket: default uploads/
 //   EXPIRES_IN             seconds a presigned upload stays valid: default 300
+//   BROWSER_ACCESS_KEY_ID, BROWSER_SECRET_ACCESS_KEY, BROWSER_SESSION_TOKEN
+//                          credentials handed to the page for the third way, meant to allow no more
+//                          than PutObject and multipart uploads under KEY_PREFIX (on AWS: short-lived
+//                          ones from STS with such a session policy); unset: the third way is off
 //
 // Once listening it prints one line, `listening on http://HOST:PORT/`. Each request logs its
 // method, path and status only: never a URL it signed, a field of a policy, or a credential.
@@ -45,6 +51,36 @@ const storage = new S3Storage({
   ...(process.env.S3_ENDPOINT ? { endpoint: process.env.S3_ENDPOINT } : {}),
   ...(process.env.S3_REGION ? { region: process.env.S3_REGION } : {}),
 });
+
+// The third way's credentials: never the server's own.
+const browserCredentials =
+  process.env.BROWSER_ACCESS_KEY_ID && process.env.BROWSER_SECRET_ACCESS_KEY
+    ? {
+        accessKeyId: process.env.BROWSER_ACCESS_KEY_ID,
+        secretAccessKey: process.env.BROWSER_SECRET_ACCESS_KEY,
+        ...(process.env.BROWSER_SESSION_TOKEN ? { sessionToken: process.env.BROWSER_SESSION_TOKEN } : {}),
+      }
+    : undefined;
+const region = process.env.S3_REGION || (process.env.S3_ENDPOINT ? 'us-east-1' : process.env.AWS_REGION || 'us-east-1');
+
+/**
+ * direct.js bundled for the browser, made once at start: @stowage/s3 resolves to its web build
+ * and the AWS SDK to its fetch-based browser files (the `browser` condition and field).
+ */
+async function bundleDirect() {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [new URL('direct.js', here).pathname],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]?.contents ?? new Uint8Array(0);
+}
+const directBundle = browserCredentials ? await bundleDirect() : undefined;
 
 /** The page's files: nothing else is served. */
 const STATIC_FILES = {
@@ -109,6 +145,18 @@ async function handle(request, response) {
     const [name, type] = file;
     response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
     response.end(await readFile(new URL(name, here)));
+    return;
+  }
+  if (request.method === 'GET' && path === '/direct.js' && directBundle) {
+    response.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
+    response.end(directBundle);
+    return;
+  }
+  if (request.method === 'POST' && path === '/grant') {
+    if (!browserCredentials) throw new HttpError(404, 'uploads through the driver are off (BROWSER_ACCESS_KEY_ID is not set)');
+    const { key } = await uploadRequest(request);
+    const endpoint = process.env.S3_ENDPOINT;
+    sendJson(response, 200, { ...(endpoint ? { endpoint } : {}), region, bucket, key, credentials: browserCredentials });
     return;
   }
   if (request.method === 'POST' && path === '/presign-put') {

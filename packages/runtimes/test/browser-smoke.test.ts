@@ -64,7 +64,7 @@ describe('headless Chromium', () => {
   it('bundles the web builds, and no package imports a Node built-in', (context) => {
     if (chromiumSkip || !bundled) return context.skip(chromiumSkip);
     expect(sourceInputs(bundled.inputs)).toEqual([]);
-    for (const pkg of ['core', 'memory']) expect(bundled.inputs).toContain(`packages/${pkg}/dist/web/index.js`);
+    for (const pkg of ['core', 'memory', 's3', 'layers', 'stowage']) expect(bundled.inputs).toContain(`packages/${pkg}/dist/web/index.js`);
     // Only the suite's own Node-only cases import what the page cannot load.
     expect(bundled.externals.filter((e) => e.importer !== 'packages/runtimes/src/smoke.ts')).toEqual([]);
   });

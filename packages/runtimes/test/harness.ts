@@ -212,14 +212,13 @@ export async function bundle(
       : options.target === 'browser'
         ? // A browser, as a web app's bundler sees it: the `browser` condition and field (the packages'
           // web builds, the AWS SDK's fetch runtime; a bare `buffer` is the npm package the SDK
-          // depends on). `node:` built-ins and `stowage` (whose entry re-exports the disk driver)
-          // stay out, imported only by the suite's own Node-only cases: the test checks that no
-          // package imports them.
+          // depends on). `node:` built-ins stay out, imported only by the suite's own Node-only
+          // case: the test checks that no package imports one.
           {
             platform: 'browser',
             conditions: ['browser'],
             mainFields: ['browser', 'module', 'main'],
-            external: ['node:*', 'stowage'],
+            external: ['node:*'],
           }
         : // workerd, as wrangler bundles for it: the browser platform (so the `browser` field's file
           // swaps apply: the AWS SDK's fetch-based runtime config) with the workerd and worker

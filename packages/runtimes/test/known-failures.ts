@@ -18,17 +18,9 @@ export interface Expectation {
 
 /**
  * Cases that fail in a runtime because stowage's own code needs something the runtime lacks, each
- * with the module that causes it.
+ * with the module that causes it. None at present.
  */
-export const KNOWN_FAILURES: readonly Expectation[] = [
-  {
-    runtime: 'chromium',
-    driver: '*',
-    case: "openStorage (stowage) opens the driver's kind from a URL",
-    reason:
-      'the umbrella `stowage` has no web build: its entry re-exports @stowage/local (the disk, Node only; packages/stowage/src/index.ts), so the browser bundle leaves it out',
-  },
-];
+export const KNOWN_FAILURES: readonly Expectation[] = [];
 
 /** Cases a run may skip: each names why, and the summary's reason must name the same capability. */
 export const EXPECTED_SKIPS: readonly (Expectation & { reasonIncludes: string })[] = [

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export * from '@stowage/core';
-export { type FileSystem, LocalStorage, type LocalStorageOptions, memoryVolume, type MemoryVolume } from '@stowage/local';
+export { type FileSystem, LocalStorage, type LocalStorageOptions, memoryVolume, type MemoryVolume } from './local.js';
 export { MemoryStorage } from '@stowage/memory';
 export type { S3StorageOptions } from '@stowage/s3';
 export * from '@stowage/layers';

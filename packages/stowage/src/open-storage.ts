@@ -3,6 +3,7 @@ import type { LocalStorageOptions } from '@stowage/local';
 import type { MemoryStorage } from '@stowage/memory';
 import type { S3StorageOptions } from '@stowage/s3';
 import { applyLayerParams } from './layer-params.js';
+import { openLocal } from './open-local.js';
 import { type StorageUrl, parseStorageUrl } from './parse-url.js';
 
 /** Options of {@link openStorage}; each applies only to the schemes it names. */
@@ -60,14 +61,12 @@ async function openStore(parsed: StorageUrl, options: OpenStorageOptions): Promi
       namedMemory.set(parsed.name, store);
       return store;
     }
-    case 'file': {
-      const { LocalStorage } = await import('@stowage/local');
-      return new LocalStorage({
+    case 'file':
+      return openLocal({
         ...options.local,
         root: parsed.root,
         ...(parsed.fsync !== undefined ? { fsync: parsed.fsync } : {}),
       });
-    }
     case 's3': {
       const { S3Storage } = await import('@stowage/s3');
       return new S3Storage({
