@@ -18,6 +18,7 @@ import {
   type Storage,
   ERROR_CODES,
   type ErrorCode,
+  utf8Length,
 } from '@stowage/core';
 
 /** Wraps a store: takes a `Storage` and returns a `Storage` with some behaviour around it. */
@@ -77,7 +78,7 @@ export interface OperationCall {
 /** The bytes of a body when they are known without reading it. */
 export function knownSize(body: BodyInput, options: PutOptions): number | undefined {
   if (options.size !== undefined) return options.size;
-  if (typeof body === 'string') return Buffer.byteLength(body, 'utf8');
+  if (typeof body === 'string') return utf8Length(body);
   if (body instanceof Uint8Array) return body.byteLength;
   if (typeof Blob !== 'undefined' && body instanceof Blob) return body.size;
   return undefined;

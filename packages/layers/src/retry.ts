@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type BodyInput,
   type ErrorCode,
@@ -18,8 +17,11 @@ import {
   isStorageError,
   normalizeBody,
   reportProgress,
+  utf8Bytes,
 } from '@stowage/core';
+import { md5Hex } from '@stowage/core/md5';
 import { InterceptingStorage, type Layer, type OperationCall, type OperationName, knownSize, withSignal } from './layer.js';
+import { sameBytes } from './same-bytes.js';
 
 /** What {@link RetryOptions.onRetry} is told before each retry. */
 export interface RetryEvent {
@@ -189,13 +191,9 @@ function isBodyForm(body: BodyInput, details: StorageErrorDetails): boolean {
 }
 
 async function bytesOf(body: string | Uint8Array | Blob): Promise<Uint8Array> {
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (typeof body === 'string') return utf8Bytes(body);
   if (body instanceof Uint8Array) return body;
   return new Uint8Array(await body.arrayBuffer());
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 class RetryStorage extends InterceptingStorage {
@@ -348,7 +346,7 @@ class RetryStorage extends InterceptingStorage {
     }
     if (info.size !== bytes.byteLength) return undefined;
     const found = { etag: info.etag, size: info.size };
-    if (this.capabilities.md5Etags && bareEtag(info.etag) === createHash('md5').update(bytes).digest('hex')) return found;
+    if (this.capabilities.md5Etags && bareEtag(info.etag) === md5Hex(bytes)) return found;
     for (let read = 0; read < 2; read++) {
       let stored: Uint8Array;
       try {

@@ -1,6 +1,6 @@
 import { StorageError, abortError, isStorageError, type ListEntry, type ListOptions, type Storage } from '@stowage/core';
-import { setMaxListeners } from 'node:events';
 import { InterceptingStorage, type Layer, type OperationCall, type OperationName } from './layer.js';
+import { allowManyListeners } from './listener-limit.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -87,7 +87,7 @@ class SharedDeadline {
     delay: number,
   ) {
     // Every call of the slice listens on this one signal while it runs.
-    setMaxListeners(0, this.signal);
+    allowManyListeners(this.signal);
     this.timer = setTimeout(() => this.fire(), delay);
     // A deadline with nothing running must not keep the process alive.
     refTimer(this.timer, false);
