@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import {
   type BodyInput,
   type BucketInfo,
@@ -20,9 +19,9 @@ import {
   type StorageErrorDetails,
   abortableDelay,
   seededRandom,
-  createGetResult,
 } from '@stowage/core';
 import { ForwardingStorage, type Layer, type OperationName, WRITE_OPERATIONS } from './layer.js';
+import { bodyChunks, resultOfChunks } from './node-bodies.js';
 
 /** The faults {@link faults} can inject. */
 export const FAULT_KINDS = ['unavailable', 'latency', 'cutBody', 'corruptBody', 'afterEffect'] as const;
@@ -147,9 +146,9 @@ function injected(what: string, details: StorageErrorDetails): StorageError {
 }
 
 /** `source`'s bytes with the one at `index` flipped (every bit), or cut short with an error at `index`. */
-async function* alter(source: Readable, index: number, cut: StorageError | undefined): AsyncGenerator<Uint8Array> {
+async function* alter(source: AsyncIterable<Uint8Array>, index: number, cut: StorageError | undefined): AsyncGenerator<Uint8Array> {
   let seen = 0;
-  for await (const chunk of source as AsyncIterable<Uint8Array>) {
+  for await (const chunk of source) {
     if (index >= seen && index < seen + chunk.byteLength) {
       const offset = index - seen;
       if (cut) {
@@ -257,8 +256,7 @@ class FaultyStorage extends ForwardingStorage {
       this.source.stats[cut ? 'cutBody' : 'corruptBody'] += 1;
       const index = Math.floor(draw.at * length);
       const error = cut ? injected(`the body of ${bucket}/${key} was cut after ${index} of ${length} bytes`, details) : undefined;
-      const body = Readable.from(alter(got.body, index, error), { objectMode: false });
-      return createGetResult(got.info, body, got.range);
+      return resultOfChunks(got.info, alter(bodyChunks(got), index, error), got.range);
     });
   }
 

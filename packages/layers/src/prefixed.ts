@@ -26,8 +26,9 @@ import {
   keyShapeProblem,
   utf8Length,
 } from '@stowage/core';
-import { PassThrough, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ForwardingStorage, type Layer } from './layer.js';
+import { errorMappedBody, errorMappedWebStream } from './node-bodies.js';
 
 /**
  * Scopes a store to a prefix: every key of every bucket lives under `prefix`, and nothing outside
@@ -256,7 +257,8 @@ class PrefixedStorage extends ForwardingStorage {
 /**
  * A get's result whose `info.key` is the caller's, and whose body's errors (a checksum that fails
  * at the end, an abort) name the caller's key too. `bytes()` and `text()` keep the inner result's
- * fast paths; the body is the inner one piped through, made when first asked for.
+ * fast paths; the body is the inner one piped through, made when first asked for, and `webStream()`
+ * is that body's (the inner web stream, errors mapped, in the web build: see `node-bodies.ts`).
  */
 class KeyedGetResult implements GetResult {
   declare readonly range?: { offset: number; length: number };
@@ -276,17 +278,8 @@ class KeyedGetResult implements GetResult {
     return this.keyed;
   }
   get body(): Readable {
-    if (this.made) return this.made;
-    const source = this.inner.body;
-    const out = new PassThrough();
-    source.on('error', (error) => out.destroy(this.mapError(error) as Error));
-    // A consumer that stops early (destroys the body) releases the object beneath.
-    out.on('close', () => {
-      if (!source.destroyed) source.destroy();
-    });
-    source.pipe(out);
-    this.made = out;
-    return out;
+    this.made ??= errorMappedBody(this.inner.body, this.mapError);
+    return this.made;
   }
   async text(): Promise<string> {
     if (this.made) return new TextDecoder().decode(await collectBytes(this.made));
@@ -303,6 +296,6 @@ class KeyedGetResult implements GetResult {
     });
   }
   webStream(): ReadableStream<Uint8Array> {
-    return Readable.toWeb(this.body) as unknown as ReadableStream<Uint8Array>;
+    return errorMappedWebStream(this, this.inner, this.mapError);
   }
 }
