@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { isStorageError, quoteEtag } from '@stowage/core';
+import { md5Hex } from '@stowage/core/md5';
 
 /**
  * True when `error` came from a request the SDK sent more than once. An earlier attempt may have
@@ -21,5 +21,5 @@ export function serverErrorName(error: unknown): string | undefined {
 
 /** The ETag S3 gives a single PUT of `bytes`: the quoted MD5 of them. */
 export function singlePutEtag(bytes: Uint8Array): string {
-  return quoteEtag(createHash('md5').update(bytes).digest('hex'));
+  return quoteEtag(md5Hex(bytes));
 }

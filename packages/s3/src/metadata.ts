@@ -1,3 +1,5 @@
+import { base64ToUtf8, latin1ToUtf8, utf8ToBase64 } from './encodings.js';
+
 /**
  * User metadata travels as `x-amz-meta-*` HTTP headers, which carry only visible ASCII reliably
  * (Node refuses characters above U+00FF; servers trim surrounding whitespace and mangle Latin-1).
@@ -18,7 +20,7 @@ export function encodeMetadataValue(value: string): string {
   // An empty value is sent as is; a value that already looks like an encoded word is encoded
   // again, so decoding gives back exactly what was written.
   if (SAFE_VALUE.test(value) && !looksEncoded(value)) return value;
-  return `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+  return `=?UTF-8?B?${utf8ToBase64(value)}?=`;
 }
 
 /** One metadata value as received: encoded words (B or Q) decoded, anything else unchanged. */
@@ -29,10 +31,10 @@ export function decodeMetadataValue(value: string): string {
   if (kind?.toLowerCase() === 'b') {
     // Only accept well-formed base64, so a value that merely resembles an encoded word survives.
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return value;
-    return Buffer.from(text, 'base64').toString('utf8');
+    return base64ToUtf8(text);
   }
   const bytes = text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
+  return latin1ToUtf8(bytes);
 }
 
 /** Metadata (names already normalized) as sent to S3. */
