@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import {
   bareEtag,
@@ -7,7 +5,6 @@ import {
   rangeHeader,
   resolveRange,
   StorageError,
-  streamRead,
   type ByteRange,
   type GetOptions,
   type HeadOptions,
@@ -16,9 +13,12 @@ import {
   type ReadConditions,
 } from '@stowage/core';
 import { httpStatus, redact, safeCause, toStorageError } from './errors.js';
-import { etagIsMd5, md5OfEtag, verifiedBody, type BodyResume } from './integrity.js';
+import type { BodyResume } from './body-checks.js';
+import { etagIsMd5, md5OfEtag } from './integrity.js';
 import { objectInfo } from './object-info.js';
+import { bodyRead, discardBody, responseBody, sliceBody, type ResponseBody } from './response-body.js';
 import { call, type DriverContext } from './send.js';
+import { verifiedBody } from './verified-body.js';
 
 function conditionInput(conditions: ReadConditions) {
   return {
@@ -74,36 +74,10 @@ function parseContentRange(value: string | undefined): { offset: number; length:
   return { offset, length, ...(match[3] !== '*' ? { size: Number(match[3]) } : {}) };
 }
 
-/** The bytes `[offset, offset + length)` of a stream, counted from its first byte. */
-function slice(body: Readable, offset: number, length: number): Readable {
-  async function* window() {
-    let position = 0;
-    for await (const chunk of body as AsyncIterable<Uint8Array>) {
-      const start = Math.max(0, offset - position);
-      const end = Math.min(chunk.byteLength, offset + length - position);
-      position += chunk.byteLength;
-      if (end > start) yield chunk.subarray(start, end);
-      if (position >= offset + length) break;
-    }
-  }
-  return Readable.from(window(), { objectMode: false });
-}
-
 /**
  * GetObject with a range and conditions. Everything that can fail (missing key, conditions,
  * range) fails before this returns; the body is the response stream itself, never buffered.
  */
-/**
- * The SDK's response body as a Node stream. In Node it is one; where the SDK runs on `fetch` (a
- * worker, a browser bundle) it is a web `ReadableStream`, or a `Blob` where streams are missing.
- */
-function nodeStream(body: unknown): Readable | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (body instanceof Readable || typeof (body as Readable).pipe === 'function') return body as Readable;
-  if (typeof Blob !== 'undefined' && body instanceof Blob) return Readable.fromWeb(body.stream() as NodeReadableStream<Uint8Array>);
-  return Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
-}
-
 export async function getObject(ctx: DriverContext, bucket: string, key: string, options: GetOptions): Promise<ObjectRead> {
   const details = { bucket, key };
   const { signal, range } = options;
@@ -116,7 +90,7 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
       ),
     );
   let out = await request(range, options);
-  let body = nodeStream(out.Body);
+  let body = responseBody(out.Body);
   try {
     if (!body) throw new StorageError('Unavailable', `GetObject ${bucket}/${key}: the response has no body`, details);
     body = checkedBody(ctx, body, out, range === undefined, details, resumeFrom(ctx, bucket, key, out, signal));
@@ -125,27 +99,28 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
     const info = objectInfo(key, out, size);
     // Also checked here, since some S3-compatible servers (s3rver) ignore If-Match and friends.
     checkReadConditions(info, options, details);
-    if (!range) return streamRead(info, body);
+    const watch = { bucket, key, signal };
+    if (!range) return bodyRead(info, body, undefined, watch);
 
     const wanted = resolveRange(range, size, details);
     if (!served) {
       // The server ignored the Range header and sent the whole object: cut the range out.
-      body = slice(body, wanted.offset, wanted.length);
+      body = sliceBody(body, wanted.offset, wanted.length);
       served = wanted;
     } else if (served.offset !== wanted.offset || served.length !== wanted.length) {
       if (served.offset <= wanted.offset && served.offset + served.length >= wanted.offset + wanted.length) {
         // More than asked (s3rver answers `bytes=0-0` with the whole object): cut it down.
-        body = slice(body, wanted.offset - served.offset, wanted.length);
+        body = sliceBody(body, wanted.offset - served.offset, wanted.length);
       } else {
         // Other bytes than asked (s3rver answers a suffix range with the first bytes): ask again
         // for the explicit range of this same version of the object.
-        body.destroy();
+        discardBody(body);
         out = await request({ offset: wanted.offset, length: wanted.length }, { ifMatch: info.etag });
-        const retried = nodeStream(out.Body);
+        const retried = responseBody(out.Body);
         body = retried === undefined ? undefined : checkedBody(ctx, retried, out, false, details);
         const again = parseContentRange(out.ContentRange);
         if (!body || !again || again.offset > wanted.offset || again.offset + again.length < wanted.offset + wanted.length) {
-          body?.destroy();
+          if (body) discardBody(body);
           throw new StorageError(
             'Unavailable',
             `GetObject ${bucket}/${key}: the server answered a different range than requested`,
@@ -153,13 +128,13 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
           );
         }
         if (again.offset !== wanted.offset || again.length !== wanted.length)
-          body = slice(body, wanted.offset - again.offset, wanted.length);
+          body = sliceBody(body, wanted.offset - again.offset, wanted.length);
       }
       served = wanted;
     }
-    return streamRead(info, body, { offset: served.offset, length: served.length });
+    return bodyRead(info, body, { offset: served.offset, length: served.length }, watch);
   } catch (error) {
-    body?.destroy();
+    if (body) discardBody(body);
     throw toStorageError(error, context, ctx.secrets);
   }
 }
@@ -171,12 +146,12 @@ export async function getObject(ctx: DriverContext, bucket: string, key: string,
  */
 function checkedBody(
   ctx: DriverContext,
-  body: Readable,
+  body: ResponseBody,
   out: GetObjectCommandOutput,
   whole: boolean,
   details: { bucket: string; key: string },
-  resume?: BodyResume,
-): Readable {
+  resume?: BodyResume<ResponseBody>,
+): ResponseBody {
   const md5 =
     whole && ctx.integrity.verifyDownloads && etagIsMd5(out.ServerSideEncryption, out.SSECustomerAlgorithm)
       ? md5OfEtag(out.ETag)
@@ -206,7 +181,7 @@ function resumeFrom(
   key: string,
   out: GetObjectCommandOutput,
   signal: AbortSignal | undefined,
-): BodyResume | undefined {
+): BodyResume<ResponseBody> | undefined {
   const attempts = ctx.bodyResumes ?? 0;
   const etag = out.ETag;
   const length = out.ContentLength;
@@ -221,7 +196,7 @@ function resumeFrom(
         ctx.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: rangeHeader(wanted), IfMatch: etag }), { abortSignal }),
       );
       const served = parseContentRange(again.ContentRange);
-      const body = nodeStream(again.Body);
+      const body = responseBody(again.Body);
       if (
         !body ||
         !served ||
@@ -229,7 +204,7 @@ function resumeFrom(
         served.length !== wanted.length ||
         bareEtag(again.ETag ?? '') !== bareEtag(etag)
       ) {
-        body?.destroy();
+        if (body) discardBody(body);
         throw new StorageError(
           'Unavailable',
           `GetObject ${bucket}/${key}: the server did not resume the body with the requested range of the same object`,

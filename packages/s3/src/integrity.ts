@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { finished, type Readable, Transform } from 'node:stream';
 import { PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
-import { StorageError } from '@stowage/core';
+import { utf8Bytes } from '@stowage/core';
+import { md5Bytes } from '@stowage/core/md5';
+import { base64OfBytes, hexOfBytes } from './encodings.js';
 
 /**
  * What the S3 driver verifies, beyond what the SDK does by itself. Every check is on by default;
@@ -60,7 +60,7 @@ export function etagIsMd5(serverSideEncryption: string | undefined, customerAlgo
 /** The body bytes of a request input, when they are in memory; `undefined` for streams. */
 function bytesOf(body: unknown): Uint8Array | undefined {
   if (body instanceof Uint8Array) return body;
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (typeof body === 'string') return utf8Bytes(body);
   return undefined;
 }
 
@@ -109,9 +109,9 @@ function addUploadChecks(command: CommandWithStack, options: ResolvedIntegrityOp
     (next: Next) => async (args: Md5Args) => {
       const bytes = bytesOf(args.input.Body);
       if (!bytes || args.input.ContentMD5 !== undefined) return next(args);
-      const digest = createHash('md5').update(bytes).digest();
-      md5Hex = digest.toString('hex');
-      return next({ ...args, input: { ...args.input, ContentMD5: digest.toString('base64') } });
+      const digest = md5Bytes(bytes);
+      md5Hex = hexOfBytes(digest);
+      return next({ ...args, input: { ...args.input, ContentMD5: base64OfBytes(digest) } });
     },
     { step: 'initialize', name: 'stowageContentMd5', priority: 'low', override: true },
   );
@@ -170,135 +170,4 @@ export function integrityClient(client: S3Client, options: ResolvedIntegrityOpti
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-}
-
-/** What a response body must turn out to be. */
-export interface BodyExpectation {
-  /** Bytes the response announced (`Content-Length`); fewer at the end is a failure. */
-  length?: number;
-  /** Hex MD5 of the whole body (a full read of a single-part object), when it is to be checked. */
-  md5?: string;
-}
-
-/**
- * `source` (a response body) as a stream that delivers the same bytes and fails, instead of
- * ending cleanly, when they were not the announced ones: `Unavailable` when the body stops short
- * of `Content-Length` or the connection breaks or stalls mid-body (reset, socket timeout), and
- * `ChecksumMismatch` when the MD5 of a full read differs from the ETag. The error comes before any
- * `end`, so a pipeline into a file rejects. `fail` turns a cause into the driver's error.
- */
-export function verifiedBody(
-  first: Readable,
-  expect: BodyExpectation,
-  fail: (code: 'Unavailable' | 'ChecksumMismatch', message: string, cause?: unknown) => Error,
-  resume?: BodyResume,
-): Readable {
-  const hash = expect.md5 !== undefined ? createHash('md5') : undefined;
-  // Bytes handed to `out` so far: where a resumption starts. Counted as they arrive, not as
-  // `out` transforms them, since `out` may still hold some in its buffer.
-  let received = 0;
-  let seen = 0;
-  let current = first;
-  let left = resume && expect.length !== undefined ? resume.attempts : 0;
-  const out = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.byteLength;
-      hash?.update(chunk);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      if (expect.length !== undefined && seen !== expect.length) {
-        return callback(fail('Unavailable', `the response ended after ${seen} of ${expect.length} bytes`));
-      }
-      if (hash) {
-        const actual = hash.digest('hex');
-        if (actual !== expect.md5) {
-          return callback(fail('ChecksumMismatch', `the body's MD5 is ${actual}, its ETag says ${expect.md5}: the bytes were corrupted`));
-        }
-      }
-      callback();
-    },
-  });
-
-  // Each response is piped straight into `out` (no extra stream between them); when its
-  // connection breaks (reset, socket timeout, a clean close short of the length) the rest is
-  // fetched with `resume` from the first missing byte, up to `attempts` times with backoff.
-  const attach = (body: Readable, round: number): void => {
-    current = body;
-    body.on('data', (chunk: Uint8Array) => {
-      received += chunk.byteLength;
-    });
-    body.pipe(out, { end: false });
-    finished(body, (error) => {
-      body.unpipe(out);
-      if (out.destroyed) return;
-      if (!error && (expect.length === undefined || received >= expect.length)) {
-        out.end();
-        return;
-      }
-      const failure = error ?? new Error(`the response ended after ${received} of ${expect.length ?? '?'} bytes`);
-      if (!body.destroyed) body.destroy();
-      if (!resume || left <= 0 || !connectionFailure(failure)) {
-        out.destroy(bodyFailure(failure, received, expect, fail));
-        return;
-      }
-      left -= 1;
-      resume.onResume?.(received, failure);
-      const pause = Math.min(2_000, 100 * 2 ** round) * (0.5 + Math.random() / 2);
-      setTimeout(() => {
-        if (out.destroyed) return;
-        resume.from(received).then(
-          (next) => {
-            if (out.destroyed) next.destroy();
-            else attach(next, round + 1);
-          },
-          (resumeError: unknown) => {
-            // Could not go on: the connection's failure is what the reader needs to hear about,
-            // unless the resumption said something definite (the object changed, access denied).
-            const reason = resumeError instanceof StorageError && resumeError.code !== 'Unavailable' ? resumeError : failure;
-            out.destroy(bodyFailure(reason, received, expect, fail));
-          },
-        );
-      }, pause);
-    });
-  };
-  // A reader that stops early frees the connection at once.
-  out.once('close', () => {
-    if (!current.destroyed) current.destroy();
-  });
-  attach(first, 0);
-  return out;
-}
-
-function bodyFailure(
-  error: unknown,
-  seen: number,
-  expect: BodyExpectation,
-  fail: (code: 'Unavailable' | 'ChecksumMismatch', message: string, cause?: unknown) => Error,
-): Error {
-  if (error instanceof StorageError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  // The SDK's own response checksum validation (x-amz-checksum-*), when it is on.
-  if (/checksum mismatch/i.test(message)) return fail('ChecksumMismatch', `the body did not match its checksum: ${message}`, error);
-  const of = expect.length !== undefined ? ` of ${expect.length}` : '';
-  return fail('Unavailable', `the connection failed after ${seen}${of} bytes of the body: ${message}`, error);
-}
-
-/** How to go on with a body whose connection broke: a new body from a byte position on. */
-export interface BodyResume {
-  /** Times to resume one body, at most. */
-  attempts: number;
-  /** The rest of the body from `position` (counted from this response's first byte), same object version. */
-  from(position: number): Promise<Readable>;
-  /** Called before each resumption, with the failure (for tests and logs). */
-  onResume?(position: number, cause: unknown): void;
-}
-
-/** A failure of the connection (not of the bytes, not an abort): worth resuming. */
-function connectionFailure(error: unknown): boolean {
-  if (error instanceof StorageError) return error.code === 'Unavailable';
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name === 'AbortError') return false;
-  const message = error instanceof Error ? error.message : String(error);
-  return !/checksum mismatch/i.test(message);
 }

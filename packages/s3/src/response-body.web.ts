@@ -1,0 +1,135 @@
+import { abortError, collectBytes, nodeOnly, type ObjectInfo, type ObjectRead } from '@stowage/core';
+import type { ReadWatch } from './response-body.js';
+
+/**
+ * The web variant of `response-body.ts`: the body is a web stream, and the read offers it through
+ * `webStream()` and `bytes()` (there is no Node stream here), ending it with `Aborted` when the
+ * signal fires.
+ */
+export type ResponseBody = ReadableStream<Uint8Array>;
+
+export function responseBody(body: unknown): ResponseBody | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof Blob !== 'undefined' && body instanceof Blob) return body.stream();
+  if (typeof (body as ResponseBody).getReader === 'function') return body as ResponseBody;
+  // A request handler of the caller's that answers with a Node stream: every Node stream is async-iterable.
+  if (typeof body === 'object' && Symbol.asyncIterator in body)
+    return streamOf((body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]());
+  return undefined;
+}
+
+export function sliceBody(body: ResponseBody, offset: number, length: number): ResponseBody {
+  const reader = body.getReader();
+  const end = offset + length;
+  let position = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) {
+          controller.close();
+          return;
+        }
+        const chunk = next.value;
+        const from = Math.max(0, offset - position);
+        const to = Math.min(chunk.byteLength, end - position);
+        position += chunk.byteLength;
+        if (to > from) controller.enqueue(chunk.subarray(from, to));
+        if (position >= end) {
+          controller.close();
+          void reader.cancel().catch(() => undefined);
+          return;
+        }
+        if (to > from) return;
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+export function discardBody(body: ResponseBody): void {
+  void body.cancel().catch(() => undefined);
+}
+
+export function bodyRead(
+  info: ObjectInfo,
+  body: ResponseBody,
+  range: { offset: number; length: number } | undefined,
+  watch: ReadWatch,
+): ObjectRead {
+  const webStream = () => untilAborted(body, watch);
+  return {
+    info,
+    ...(range ? { range } : {}),
+    stream: () => {
+      throw nodeOnly('a Node stream (use webStream(), bytes() or text())');
+    },
+    webStream,
+    bytes: () => collectBytes(chunksOf(webStream())),
+  };
+}
+
+/** A web stream of an iterator's chunks; cancelling it returns the iterator (closing its source). */
+function streamOf(chunks: AsyncIterator<Uint8Array>): ResponseBody {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
+}
+
+/** The chunks of a web stream, by its reader (not every browser's streams are async-iterable). */
+async function* chunksOf(stream: ResponseBody): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      done = next.done;
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // A consumer that stops early frees the connection.
+    if (!done) void reader.cancel().catch(() => undefined);
+  }
+}
+
+/** `body`, ending with `Aborted` (and cancelling the response) when the signal fires, also when it fired before. */
+function untilAborted(body: ResponseBody, { signal, bucket, key }: ReadWatch): ResponseBody {
+  if (!signal) return body;
+  const reader = body.getReader();
+  let onAbort = (): void => undefined;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      onAbort = () => {
+        controller.error(abortError(signal, { bucket, key }));
+        void reader.cancel(signal.reason).catch(() => undefined);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    },
+    async pull(controller) {
+      const next = await reader.read().catch((error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        throw error;
+      });
+      if (signal.aborted) return;
+      if (!next.done) {
+        controller.enqueue(next.value);
+        return;
+      }
+      signal.removeEventListener('abort', onAbort);
+      controller.close();
+    },
+    cancel(reason) {
+      signal.removeEventListener('abort', onAbort);
+      return reader.cancel(reason);
+    },
+  });
+}
