@@ -1,7 +1,6 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { S3_CAPABILITIES, StorageError, type Capabilities } from '@stowage/core';
+import { maxAttemptsInEnvironment, newClient, requestHandlerFor } from './client-runtime.js';
 import type { S3IntegrityOptions } from './integrity.js';
 
 /** How the driver reaches S3 when it builds the client itself. */
@@ -161,7 +160,7 @@ export function resolveCapabilities(overrides: Partial<Capabilities> | undefined
 
 /**
  * The `S3Client` settings the driver uses for `options`: path-style addressing, a region and
- * `WHEN_REQUIRED` checksums for custom endpoints, and keep-alive agents with `TCP_NODELAY`.
+ * `WHEN_REQUIRED` checksums for custom endpoints, and in Node keep-alive agents with `TCP_NODELAY`.
  */
 export function clientConfigFor(options: S3ClientOptions): S3ClientConfig {
   const custom = options.endpoint !== undefined || options.clientConfig?.endpoint !== undefined;
@@ -173,7 +172,7 @@ export function clientConfigFor(options: S3ClientOptions): S3ClientConfig {
   set('endpoint', options.endpoint);
   set('forcePathStyle', options.forcePathStyle ?? config.forcePathStyle ?? (custom ? true : undefined));
   set('credentials', options.credentials);
-  set('maxAttempts', options.maxAttempts ?? config.maxAttempts ?? (process.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS));
+  set('maxAttempts', options.maxAttempts ?? config.maxAttempts ?? (maxAttemptsInEnvironment() ? undefined : DEFAULT_MAX_ATTEMPTS));
   set('retryMode', options.retryMode);
   // The SDK's default (WHEN_SUPPORTED) sends streamed bodies as aws-chunked with a trailing CRC:
   // s3rver stores the chunk framing inside the object, Ceph RGW answers 411, Swift 501.
@@ -186,40 +185,19 @@ export function clientConfigFor(options: S3ClientOptions): S3ClientConfig {
     options.responseChecksumValidation ?? config.responseChecksumValidation ?? (custom ? 'WHEN_REQUIRED' : undefined),
   );
   if (config.requestHandler === undefined) {
-    // The SDK's own agents keep connections alive but leave Nagle's algorithm on; against a
-    // server that delays ACKs, every small request then waits ~40 ms (measured on Ceph RGW:
-    // a 100 KB GET took 34.5 ms with the default agent, 6.3 ms with noDelay).
-    const agentOptions = { keepAlive: true, noDelay: true, maxSockets: 50 };
-    config.requestHandler = {
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
+    const handler = requestHandlerFor({
       // Without these a stalled server holds a request (or a body) forever.
       connectionTimeout: positiveInteger('connectionTimeout', options.connectionTimeout, DEFAULT_CONNECTION_TIMEOUT),
       socketTimeout: positiveInteger('socketTimeout', options.socketTimeout, DEFAULT_SOCKET_TIMEOUT),
-    };
+    });
+    if (handler !== undefined) config.requestHandler = handler;
   }
   return config;
 }
 
-/**
- * Builds an `S3Client`, keeping the SDK's `NodeVersionSupportWarning` (it announces that future
- * SDK releases need Node 22; it says nothing about this release) out of the caller's output.
- */
+/** Builds an `S3Client` for `options`. */
 export function createClient(options: S3ClientOptions): S3Client {
-  const config = clientConfigFor(options);
-  const emitWarning = process.emitWarning;
-  // The SDK emits the warning synchronously from the constructor, once per process; only that
-  // warning is dropped, and only while the constructor runs.
-  process.emitWarning = function filtered(this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
-    const text = typeof warning === 'string' ? warning : warning.message;
-    if (text.startsWith('NodeVersionSupportWarning')) return;
-    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-  } as typeof process.emitWarning;
-  try {
-    return new S3Client(config);
-  } finally {
-    process.emitWarning = emitWarning;
-  }
+  return newClient(clientConfigFor(options));
 }
 
 /** Throws `InvalidArgument` when both a client and options to build one are given. */
