@@ -1,5 +1,3 @@
-import { setMaxListeners } from 'node:events';
-import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -14,6 +12,7 @@ import {
   abortError,
   bareEtag,
   checkPutConditions,
+  concatBytes,
   isStorageError,
   quoteEtag,
   raceSignal,
@@ -28,6 +27,7 @@ import { headObject } from './get.js';
 import { failedAfterRetry, singlePutEtag } from './lost-answers.js';
 import { attributeInput } from './object-info.js';
 import { call, type DriverContext } from './send.js';
+import { allowAbortListeners, uploadStream } from './upload-stream.js';
 
 /** The context of a put: the driver's, plus its transfer defaults. */
 export interface UploadContext extends DriverContext {
@@ -135,7 +135,7 @@ export async function putObject(
 
   if (ended) {
     const chunks = prefix as Uint8Array[];
-    const data = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, buffered);
+    const data = concatBytes(chunks);
     try {
       const out = await call(ctx, { operation: 'PutObject', bucket, key, signal }, (abortSignal) =>
         ctx.client.send(new PutObjectCommand({ ...params, Body: data, ContentLength: data.byteLength }), { abortSignal }),
@@ -189,11 +189,11 @@ function uploadClient(client: S3Client, stop: AbortController, beforeComplete: (
 }
 
 /**
- * The body as lib-storage reads it: the chunks read ahead, then the rest of the source, as a Node
+ * The body as lib-storage reads it: the chunks read ahead, then the rest of the source, as a
  * stream holding at most one chunk ahead (so progress follows what the upload took). When `stop`
  * fires, a pending read is abandoned and the stream fails, so a body that stalls is not waited for.
  */
-function uploadBody(source: BodySource, prefix: (Uint8Array | undefined)[], stop: AbortSignal): Readable {
+function uploadBody(source: BodySource, prefix: (Uint8Array | undefined)[], stop: AbortSignal): ReturnType<typeof uploadStream> {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < prefix.length; i++) {
       const chunk = prefix[i] as Uint8Array;
@@ -206,7 +206,7 @@ function uploadBody(source: BodySource, prefix: (Uint8Array | undefined)[], stop
       if (chunk.byteLength > 0) yield chunk;
     }
   }
-  return Readable.from(chunks(), { objectMode: true, highWaterMark: 1 });
+  return uploadStream(chunks());
 }
 
 /**
@@ -231,7 +231,7 @@ async function multipartPut(
   const context = { operation: 'multipart upload', bucket, key, signal };
   // Fires on the caller's abort and on the first failed request.
   const stop = new AbortController();
-  setMaxListeners(16 + 4 * queueSize, stop.signal);
+  allowAbortListeners(stop.signal, 16 + 4 * queueSize);
   const forwardAbort = () => stop.abort(abortError(signal, { bucket, key }));
   signal?.addEventListener('abort', forwardAbort, { once: true });
   const upload = new Upload({
