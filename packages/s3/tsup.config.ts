@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
-import { libraryBuild } from '../../tsup.base.ts';
+import { libraryBuild, webBuild } from '../../tsup.base.ts';
 
-export default defineConfig(libraryBuild);
+export default defineConfig([libraryBuild, webBuild]);

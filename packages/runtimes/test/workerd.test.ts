@@ -47,7 +47,7 @@ describe('workerd (miniflare)', () => {
     expect(sourceInputs(inputs)).toEqual([]);
     // The packages with a web build give a worker that one (the `workerd` export condition).
     for (const pkg of ['core', 'memory']) expect(inputs).toContain(`packages/${pkg}/dist/web/index.js`);
-    for (const pkg of ['s3', 'stowage']) expect(inputs).toContain(`packages/${pkg}/dist/index.js`);
+    for (const pkg of ['s3', 'stowage']) expect(inputs).toContain(`packages/${pkg}/dist/web/index.js`);
   });
 
   it.for<DriverName>(['memory', 's3rver'])('passes the smoke suite on %s', { timeout: 150_000 }, async (driver, context) => {
