@@ -1,5 +1,6 @@
 import { abortError, collectBytes, nodeOnly, type ObjectInfo, type ObjectRead } from '@stowage/core';
 import type { ReadWatch } from './response-body.js';
+import { chunksOf, streamOfChunks } from './web-streams.js';
 
 /**
  * The web variant of `response-body.ts`: the body is a web stream, and the read offers it through
@@ -13,8 +14,7 @@ export function responseBody(body: unknown): ResponseBody | undefined {
   if (typeof Blob !== 'undefined' && body instanceof Blob) return body.stream();
   if (typeof (body as ResponseBody).getReader === 'function') return body as ResponseBody;
   // A request handler of the caller's that answers with a Node stream: every Node stream is async-iterable.
-  if (typeof body === 'object' && Symbol.asyncIterator in body)
-    return streamOf((body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]());
+  if (typeof body === 'object' && Symbol.asyncIterator in body) return streamOfChunks(body as AsyncIterable<Uint8Array>, 1);
   return undefined;
 }
 
@@ -67,37 +67,6 @@ export function bodyRead(
     webStream,
     bytes: () => collectBytes(chunksOf(webStream())),
   };
-}
-
-/** A web stream of an iterator's chunks; cancelling it returns the iterator (closing its source). */
-function streamOf(chunks: AsyncIterator<Uint8Array>): ResponseBody {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    async cancel() {
-      await chunks.return?.();
-    },
-  });
-}
-
-/** The chunks of a web stream, by its reader (not every browser's streams are async-iterable). */
-async function* chunksOf(stream: ResponseBody): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const next = await reader.read();
-      done = next.done;
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    // A consumer that stops early frees the connection.
-    if (!done) void reader.cancel().catch(() => undefined);
-  }
 }
 
 /** `body`, ending with `Aborted` (and cancelling the response) when the signal fires, also when it fired before. */
