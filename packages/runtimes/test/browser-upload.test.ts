@@ -1,9 +1,10 @@
 // The browser upload example (examples/browser/) in real headless Chromium (Debian's `chromium`,
 // driven by playwright-core; no browser is downloaded): the example's server presigns with the
 // built @stowage/s3, the page uploads a 20 MiB file straight to s3rver over HTTP with
-// XMLHttpRequest (a presigned PUT, then a presigned POST form), its progress bars are driven by
-// upload progress events to 100 %, and each object is read back from Node through stowage, byte
-// for byte. The finished page's screenshot is kept in packages/runtimes/.artifacts/.
+// XMLHttpRequest (a presigned PUT, then a presigned POST form), driven by upload progress events,
+// and then with @stowage/s3 itself running in the page (its web build, bundled by the example's
+// server; a multipart upload driven by `onProgress`); each bar reaches 100 %, and each object is
+// read back from Node through stowage, byte for byte. The finished page's screenshot is kept in packages/runtimes/.artifacts/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -36,6 +37,8 @@ const BUCKET = 'browser-uploads';
  * the signature, so any secret works there; a random one lets the test look for it everywhere.
  */
 const SECRET = `secret-${randomBytes(12).toString('hex')}`;
+/** The secret the server grants the page for the third way (not its own). */
+const BROWSER_SECRET = `browser-${randomBytes(12).toString('hex')}`;
 
 const skip = chromiumSkip;
 if (skip) console.warn(`browser upload test skipped: ${skip}`);
@@ -55,7 +58,7 @@ const file = randomBytes(FILE_SIZE);
 /** Starts examples/browser/server.mjs (from its copy) on a free port of 127.0.0.1; resolves with its URL. */
 async function startExample(endpoint: string): Promise<string> {
   await mkdir(EXAMPLE_COPY, { recursive: true });
-  for (const name of ['index.html', 'app.js', 'server.mjs']) await copyFile(join(EXAMPLE_DIR, name), join(EXAMPLE_COPY, name));
+  for (const name of ['index.html', 'app.js', 'direct.js', 'server.mjs']) await copyFile(join(EXAMPLE_DIR, name), join(EXAMPLE_COPY, name));
   const child = spawn(process.execPath, [join(EXAMPLE_COPY, 'server.mjs')], {
     cwd: EXAMPLE_COPY,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,6 +69,8 @@ async function startExample(endpoint: string): Promise<string> {
       S3_BUCKET: BUCKET,
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: SECRET,
+      BROWSER_ACCESS_KEY_ID: 'S3RVER',
+      BROWSER_SECRET_ACCESS_KEY: BROWSER_SECRET,
       HOST: '127.0.0.1',
       PORT: '0',
       MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
@@ -99,7 +104,13 @@ beforeAll(async () => {
       Bucket: BUCKET,
       CORSConfiguration: {
         CORSRules: [
-          { AllowedOrigins: ['*'], AllowedMethods: ['PUT', 'POST'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 60 },
+          {
+            AllowedOrigins: ['*'],
+            AllowedMethods: ['PUT', 'POST', 'DELETE'],
+            AllowedHeaders: ['*'],
+            ExposeHeaders: ['ETag'],
+            MaxAgeSeconds: 60,
+          },
         ],
       },
     }),
@@ -131,7 +142,9 @@ afterAll(async () => {
 });
 
 /** What a section of the page shows once its upload ended (done or failed). */
-async function uploadWith(section: 'put' | 'post'): Promise<{ state: string; text: string; key: string; seen: number[]; value: number }> {
+async function uploadWith(
+  section: 'put' | 'post' | 'direct',
+): Promise<{ state: string; text: string; key: string; seen: number[]; value: number }> {
   if (!page) throw new Error('no page');
   await page.click(`#${section} button.upload`);
   const status = page.locator(`#${section} p.status`);
@@ -158,8 +171,9 @@ describe('browser upload (examples/browser) in headless Chromium', () => {
     expect(await page.locator('#put p.status').textContent()).toContain(`${FILE_SIZE} bytes`);
   });
 
-  for (const section of ['put', 'post'] as const) {
-    it(`uploads it with a presigned ${section.toUpperCase()}: the bar goes through upload progress to 100 %, and Node reads the same bytes back`, {
+  for (const section of ['put', 'post', 'direct'] as const) {
+    const way = section === 'direct' ? 'the S3 driver in the page' : `a presigned ${section.toUpperCase()}`;
+    it(`uploads it with ${way}: the bar goes through upload progress to 100 %, and Node reads the same bytes back`, {
       timeout: 120_000,
     }, async (context) => {
       if (skip || !page || !storage) return context.skip(skip);
@@ -220,8 +234,11 @@ describe('browser upload (examples/browser) in headless Chromium', () => {
 
   it('never shows the secret key: not in the page, its answers from the server, or the server log', async (context) => {
     if (skip || !page) return context.skip(skip);
-    expect(answers.length).toBeGreaterThanOrEqual(4); // the page, app.js, and one presign answer per way
+    expect(answers.length).toBeGreaterThanOrEqual(6); // the page, app.js, direct.js, and one answer per way
     expect(answers.filter((a) => a.body.includes(SECRET)).map((a) => a.path)).toEqual([]);
+    // The page's own credentials reach it in the grant, and nowhere else.
+    expect(answers.filter((a) => a.body.includes(BROWSER_SECRET)).map((a) => a.path)).toEqual(['/grant']);
+    expect(exampleOutput).not.toContain(BROWSER_SECRET);
     expect(await page.content()).not.toContain(SECRET);
     expect(exampleOutput).not.toContain(SECRET);
     // The log holds methods, paths and statuses only: no signed URL.
