@@ -6,6 +6,7 @@
 
 /** The part of Node's `Buffer` these helpers call, looked up at run time (a browser has none). */
 interface NodeBufferApi {
+  compare(a: Uint8Array, b: Uint8Array): number;
   from(text: string, encoding: 'utf8'): Uint8Array;
   from(buffer: ArrayBufferLike, byteOffset: number, length: number): Uint8Array;
   byteLength(text: string, encoding: 'utf8'): number;
@@ -74,4 +75,12 @@ export function writeUtf8(text: string, into: Uint8Array): void {
   const buffer = into as Uint8Array & { write?: (text: string, encoding: 'utf8') => number };
   if (typeof buffer.write === 'function') buffer.write(text, 'utf8');
   else encoder.encodeInto(text, into);
+}
+
+/** Whether `a` and `b` hold the same bytes (Node's native compare where there is one). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  if (nodeBuffer) return nodeBuffer.compare(a, b) === 0;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -3,6 +3,7 @@ import { abortError } from './abort.js';
 import { bytesView, concatBytes, utf8Bytes } from './bytes.js';
 import type { ObjectRead } from './driver.js';
 import { readableFrom, readableToWeb } from './node-streams.js';
+import { chunksToWebStream } from './web-stream.js';
 import type { GetResult, ObjectInfo } from './storage.js';
 
 /** Reads a stream to its end into one byte array. */
@@ -86,6 +87,26 @@ export class FrontGetResult implements GetResult {
 /** A {@link GetResult} around an open body stream, for code that wraps a store and changes its bodies. */
 export function createGetResult(info: ObjectInfo, body: Readable, range?: { offset: number; length: number }): GetResult {
   return new FrontGetResult(streamRead(info, body, range), undefined, '', '');
+}
+
+/**
+ * A {@link GetResult} over a body's chunks, read once, for code that wraps a store and changes its
+ * bodies: `webStream()`, `bytes()` and `text()` read the chunks directly, and `body` is a Node
+ * stream of them (Node only).
+ */
+export function createGetResultOfChunks(
+  info: ObjectInfo,
+  chunks: AsyncIterable<Uint8Array>,
+  range?: { offset: number; length: number },
+): GetResult {
+  const read: ObjectRead = {
+    info,
+    ...(range ? { range } : {}),
+    stream: () => readableFrom(chunks),
+    webStream: () => chunksToWebStream(chunks),
+    bytes: () => collectBytes(chunks),
+  };
+  return new FrontGetResult(read, undefined, '', '');
 }
 
 /** Bytes per chunk of a {@link bytesRead} stream. */

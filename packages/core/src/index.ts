@@ -49,10 +49,11 @@ export {
   keyProblemFor,
   keyShapeProblem,
 } from './keys.js';
-export { allocBytes, allocOwnBytes, bytesView, concatBytes, utf8Bytes, utf8Length, writeUtf8 } from './bytes.js';
+export { allocBytes, allocOwnBytes, bytesView, concatBytes, sameBytes, utf8Bytes, utf8Length, writeUtf8 } from './bytes.js';
 export { abortError, abortableDelay, raceAbort, raceSignal, throwIfAborted } from './abort.js';
 export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
-export { FrontGetResult, bytesRead, collectBytes, createGetResult, streamRead } from './get-result.js';
+export { FrontGetResult, bytesRead, collectBytes, createGetResult, createGetResultOfChunks, streamRead } from './get-result.js';
+export { chunksToWebStream } from './web-stream.js';
 export type { ObjectRead, StorageDriver } from './driver.js';
 export { FrontDoor } from './front-door.js';
 export { CountedBody, type CountedBodyOptions } from './counted-body.js';

@@ -18,10 +18,11 @@ import {
   StorageError,
   type StorageErrorDetails,
   abortableDelay,
+  createGetResultOfChunks,
   seededRandom,
 } from '@stowage/core';
 import { ForwardingStorage, type Layer, type OperationName, WRITE_OPERATIONS } from './layer.js';
-import { bodyChunks, resultOfChunks } from './node-bodies.js';
+import { bodyChunks } from './node-bodies.js';
 
 /** The faults {@link faults} can inject. */
 export const FAULT_KINDS = ['unavailable', 'latency', 'cutBody', 'corruptBody', 'afterEffect'] as const;
@@ -256,7 +257,7 @@ class FaultyStorage extends ForwardingStorage {
       this.source.stats[cut ? 'cutBody' : 'corruptBody'] += 1;
       const index = Math.floor(draw.at * length);
       const error = cut ? injected(`the body of ${bucket}/${key} was cut after ${index} of ${length} bytes`, details) : undefined;
-      return resultOfChunks(got.info, alter(bodyChunks(got), index, error), got.range);
+      return createGetResultOfChunks(got.info, alter(bodyChunks(got), index, error), got.range);
     });
   }
 

@@ -1,4 +1,4 @@
-import { type GetResult, type ObjectInfo, createGetResult } from '@stowage/core';
+import type { GetResult } from '@stowage/core';
 import { PassThrough, Readable } from 'node:stream';
 
 /**
@@ -9,11 +9,6 @@ import { PassThrough, Readable } from 'node:stream';
 /** The chunks of a get's body (its Node stream, read by async iteration). */
 export function bodyChunks(result: GetResult): AsyncIterable<Uint8Array> {
   return result.body;
-}
-
-/** A get's result whose body is `chunks`, for a layer that changes the bytes of a body. */
-export function resultOfChunks(info: ObjectInfo, chunks: AsyncIterable<Uint8Array>, range?: { offset: number; length: number }): GetResult {
-  return createGetResult(info, Readable.from(chunks, { objectMode: false }), range);
 }
 
 /**

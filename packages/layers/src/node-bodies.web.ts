@@ -1,16 +1,10 @@
 import type { Readable } from 'node:stream';
-import { type GetResult, type ObjectInfo, nodeOnly, normalizeBody } from '@stowage/core';
-import { ChunksGetResult } from './chunks-get-result.js';
-import { chunksStream } from './chunks-stream.js';
+import { type GetResult, chunksToWebStream, nodeOnly, normalizeBody } from '@stowage/core';
 
 /** The web variant of `node-bodies.ts`: bodies are web streams here, and no Node stream is made. */
 
 export function bodyChunks(result: GetResult): AsyncIterable<Uint8Array> {
   return normalizeBody(result.webStream()).chunks;
-}
-
-export function resultOfChunks(info: ObjectInfo, chunks: AsyncIterable<Uint8Array>, range?: { offset: number; length: number }): GetResult {
-  return new ChunksGetResult(info, chunks, range);
 }
 
 export function errorMappedBody(_source: Readable, _mapError: (error: unknown) => unknown): Readable {
@@ -22,7 +16,7 @@ export function errorMappedWebStream(
   inner: GetResult,
   mapError: (error: unknown) => unknown,
 ): ReadableStream<Uint8Array> {
-  return chunksStream(errorMapped(normalizeBody(inner.webStream()).chunks, mapError));
+  return chunksToWebStream(errorMapped(normalizeBody(inner.webStream()).chunks, mapError));
 }
 
 async function* errorMapped(chunks: AsyncIterable<Uint8Array>, mapError: (error: unknown) => unknown): AsyncGenerator<Uint8Array> {

@@ -17,11 +17,11 @@ import {
   isStorageError,
   normalizeBody,
   reportProgress,
+  sameBytes,
   utf8Bytes,
 } from '@stowage/core';
 import { md5Hex } from '@stowage/core/md5';
 import { InterceptingStorage, type Layer, type OperationCall, type OperationName, knownSize, withSignal } from './layer.js';
-import { sameBytes } from './same-bytes.js';
 
 /** What {@link RetryOptions.onRetry} is told before each retry. */
 export interface RetryEvent {

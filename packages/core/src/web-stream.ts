@@ -2,7 +2,7 @@
  * A web stream of `chunks`, pulled one at a time as the reader asks (no read-ahead). A chunk that
  * fails errors the stream with that error; cancelling the stream closes the source.
  */
-export function chunksStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+export function chunksToWebStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>(
     {
