@@ -1,6 +1,5 @@
-import { abortError, collectBytes, nodeOnly, type ObjectInfo, type ObjectRead } from '@stowage/core';
+import { abortError, chunksToWebStream, collectBytes, nodeOnly, type ObjectInfo, type ObjectRead } from '@stowage/core';
 import type { ReadWatch } from './response-body.js';
-import { chunksOf, streamOfChunks } from './web-streams.js';
 
 /**
  * The web variant of `response-body.ts`: the body is a web stream, and the read offers it through
@@ -14,7 +13,7 @@ export function responseBody(body: unknown): ResponseBody | undefined {
   if (typeof Blob !== 'undefined' && body instanceof Blob) return body.stream();
   if (typeof (body as ResponseBody).getReader === 'function') return body as ResponseBody;
   // A request handler of the caller's that answers with a Node stream: every Node stream is async-iterable.
-  if (typeof body === 'object' && Symbol.asyncIterator in body) return streamOfChunks(body as AsyncIterable<Uint8Array>, 1);
+  if (typeof body === 'object' && Symbol.asyncIterator in body) return chunksToWebStream(body as AsyncIterable<Uint8Array>);
   return undefined;
 }
 
@@ -67,6 +66,23 @@ export function bodyRead(
     webStream,
     bytes: () => collectBytes(chunksOf(webStream())),
   };
+}
+
+/** The chunks of a web stream, by its reader (not every browser's streams are async-iterable). */
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      done = next.done;
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // A consumer that stops early frees the connection.
+    if (!done) void reader.cancel().catch(() => undefined);
+  }
 }
 
 /** `body`, ending with `Aborted` (and cancelling the response) when the signal fires, also when it fired before. */

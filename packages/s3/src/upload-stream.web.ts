@@ -1,9 +1,9 @@
-import { streamOfChunks } from './web-streams.js';
+import { chunksToWebStream } from '@stowage/core';
 
 /** The web variant of `upload-stream.ts`: a web stream (lib-storage reads those too), and no listener limit to raise. */
 
 export function uploadStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  return streamOfChunks(chunks, 1);
+  return chunksToWebStream(chunks);
 }
 
 export function allowAbortListeners(_signal: AbortSignal, _count: number): void {}
