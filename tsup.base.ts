@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import type { Options } from 'tsup';
 
@@ -31,8 +32,18 @@ const webVariants: NonNullable<Options['esbuildPlugins']>[number] = {
       const variant = resolve(args.resolveDir, args.path.replace(/\.(js|ts)$/, '.web.ts'));
       return existsSync(variant) ? { path: variant } : undefined;
     });
+    // A Node built-in left in the web build fails it here, naming the file, not in a user's bundler.
+    build.initialOptions.metafile = true;
+    build.onEnd((result) => {
+      const found = Object.entries(result.metafile?.inputs ?? {}).flatMap(([input, { imports }]) =>
+        imports.filter(({ path }) => path.startsWith('node:') || NODE_BUILTINS.has(path)).map(({ path }) => `${input} imports ${path}`),
+      );
+      if (found.length) throw new Error(`the web build imports Node built-ins (give each file a .web.ts variant): ${found.join('; ')}`);
+    });
   },
 };
+
+const NODE_BUILTINS = new Set(builtinModules);
 
 /**
  * The build for browsers and edge workers (the `browser`, `worker` and `workerd` export

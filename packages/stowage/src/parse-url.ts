@@ -1,6 +1,6 @@
 import { StorageError } from '@stowage/core';
-import { fileURLToPath } from 'node:url';
 import { type LayerParams, takeLayerParams } from './layer-params.js';
+import { filePath } from './file-url.js';
 
 /** What a storage URL asks for, once checked: the store, and the layers around it (any scheme). */
 export type StorageUrl = (
@@ -121,7 +121,7 @@ function parseFile(url: URL, params: Map<string, string>): StorageUrl {
   }
   let root: string;
   try {
-    root = fileURLToPath(url);
+    root = filePath(url);
   } catch {
     throw invalid('a file: URL must name an absolute folder: file:///absolute/root');
   }
