@@ -3,12 +3,12 @@
 // --size-only and --exact-timestamps as aws s3 sync has them, and a listing that fails deletes
 // nothing.
 import { readdir, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
-import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type S3rver, startS3rver } from '@stowage/testing';
+import { type S3rver, httpForwarder, startS3rver } from '@stowage/testing';
 import { buildCli } from './helpers/build.js';
 import { type CliResult, finished, runCli, spawnCli } from './helpers/cli.js';
 import { until } from './helpers/until.js';
@@ -39,17 +39,7 @@ async function holdingProxy(
   let release: () => void = () => undefined;
   const released = new Promise<void>((resolve) => (release = resolve));
   let held = 0;
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
-    const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on('error', () => res.destroy());
-    req.pipe(out);
-  };
+  const forward = httpForwarder(upstream);
   const proxy: Server = createServer((req, res) => {
     if ((req.url ?? '').includes('continuation-token')) {
       held++;

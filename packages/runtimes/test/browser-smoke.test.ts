@@ -4,10 +4,10 @@
 // in the page on memory and on s3rver. The page's server also passes every other path on to
 // s3rver, so the page reaches S3 at its own origin (no CORS to configure for buckets the suite
 // makes itself).
-import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { type S3rver, startS3rver } from '@stowage/testing';
+import { type S3rver, httpForwarder, startS3rver } from '@stowage/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../src/runner.ts';
@@ -26,18 +26,11 @@ let bundled: Awaited<ReturnType<typeof bundle>> | undefined;
 
 /** Serves the page and its script; passes anything else to s3rver, headers and body as they are. */
 function serve(script: Uint8Array, upstream: URL): (req: IncomingMessage, res: ServerResponse) => void {
+  const forward = httpForwarder(upstream);
   return (req, res) => {
     if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     if (req.url === '/smoke.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
+    forward(req, res);
   };
 }
 

@@ -15,6 +15,7 @@ export { DroppingProxy, type DropRule, type SeenRequest } from './dropping-proxy
 export { startStallProxy, type StallProxy } from './stall-proxy.js';
 export { startSlowProxy, type SlowProxy } from './slow-proxy.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+export { httpForwarder } from './http-forward.js';
 export { hostileBucket, hostileKey, roundTripsOrIsRefused } from './hostile-input.js';
 /** The seeded generator the fault proxy and the faults layer draw from (`seededRandom` of @stowage/core). */
 export { seededRandom as prng } from '@stowage/core';
