@@ -3,6 +3,7 @@ import { raceAbort } from './abort.js';
 import { utf8Bytes } from './bytes.js';
 import { StorageError, type StorageErrorDetails } from './errors.js';
 import { ownReadableChunks, readableFrom } from './node-streams.js';
+import { webStreamChunks } from './web-stream.js';
 import type { BodyInput } from './storage.js';
 
 /** A body in the one shape drivers consume: chunks, and the length when it is known up front. */
@@ -28,21 +29,6 @@ function isWebStream(body: unknown): body is ReadableStream<Uint8Array> {
 
 function isAsyncIterable(body: unknown): body is AsyncIterable<unknown> {
   return typeof body === 'object' && body !== null && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
-}
-
-async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Stopping early (abort, error) cancels the source instead of leaving it locked and pulling.
-    await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
-  }
 }
 
 async function* byteChunks(source: AsyncIterable<unknown>, details: StorageErrorDetails): AsyncGenerator<Uint8Array> {
@@ -74,14 +60,14 @@ export function normalizeBody(body: BodyInput, details: StorageErrorDetails = {}
   }
   if (body instanceof Uint8Array) return { size: body.byteLength, chunks: single(body) };
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
-    return { size: body.size, chunks: webChunks(body.stream() as ReadableStream<Uint8Array>) };
+    return { size: body.size, chunks: webStreamChunks(body.stream() as ReadableStream<Uint8Array>) };
   }
   // Node's own Readables by their `data` events (no copy, see readable-chunks.ts); look-alikes
   // (another realm, readable-stream) by async iteration.
   const own = ownReadableChunks(body, details);
   if (own) return { chunks: own };
   if (isNodeReadable(body)) return { chunks: byteChunks(body, details) };
-  if (isWebStream(body)) return { chunks: byteChunks(webChunks(body), details) };
+  if (isWebStream(body)) return { chunks: byteChunks(webStreamChunks(body), details) };
   if (isAsyncIterable(body)) return { chunks: byteChunks(body, details) };
   throw new StorageError(
     'InvalidArgument',

@@ -53,7 +53,7 @@ export { allocBytes, allocOwnBytes, bytesView, concatBytes, sameBytes, utf8Bytes
 export { abortError, abortableDelay, raceAbort, raceSignal, throwIfAborted } from './abort.js';
 export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
 export { FrontGetResult, bytesRead, collectBytes, createGetResult, createGetResultOfChunks, streamRead } from './get-result.js';
-export { chunksToWebStream } from './web-stream.js';
+export { chunksToWebStream, webStreamChunks } from './web-stream.js';
 export type { ObjectRead, StorageDriver } from './driver.js';
 export { FrontDoor } from './front-door.js';
 export { CountedBody, type CountedBodyOptions } from './counted-body.js';

@@ -18,3 +18,25 @@ export function chunksToWebStream(chunks: AsyncIterable<Uint8Array>): ReadableSt
     { highWaterMark: 0 },
   );
 }
+
+/**
+ * The chunks of a web stream, by its reader (not every runtime's web streams are async-iterable).
+ * Stopping early cancels the source (freeing a connection) instead of leaving it locked and pulling.
+ */
+export async function* webStreamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) void reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

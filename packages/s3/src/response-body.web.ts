@@ -1,4 +1,4 @@
-import { abortError, chunksToWebStream, collectBytes, nodeOnly, type ObjectInfo, type ObjectRead } from '@stowage/core';
+import { abortError, chunksToWebStream, collectBytes, nodeOnly, type ObjectInfo, type ObjectRead, webStreamChunks } from '@stowage/core';
 import type { ReadWatch } from './response-body.js';
 
 /**
@@ -64,25 +64,8 @@ export function bodyRead(
       throw nodeOnly('a Node stream (use webStream(), bytes() or text())');
     },
     webStream,
-    bytes: () => collectBytes(chunksOf(webStream())),
+    bytes: () => collectBytes(webStreamChunks(webStream())),
   };
-}
-
-/** The chunks of a web stream, by its reader (not every browser's streams are async-iterable). */
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const next = await reader.read();
-      done = next.done;
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    // A consumer that stops early frees the connection.
-    if (!done) void reader.cancel().catch(() => undefined);
-  }
 }
 
 /** `body`, ending with `Aborted` (and cancelling the response) when the signal fires, also when it fired before. */
