@@ -21,6 +21,8 @@ export interface SmokeConfig {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** `s3`: what the server lacks (its profile's capabilities), declared to the driver. */
   capabilities?: Partial<Capabilities>;
+  /** A folder the suite may write files in and removes (Node, Bun, Deno); absent where there is no disk. */
+  fileDir?: string;
 }
 
 /** A storage that may hold connections to let go of at the end. */
@@ -560,6 +562,39 @@ export const CASES: readonly Case<Context>[] = [
         read = await (await c.storage.getObject(c.bucket, 'multipart.bin')).bytes();
       }
       sameBytes(read, bytes, 'bytes read back');
+    },
+  },
+  {
+    name: 'uploadFile and downloadFile through files on disk (NotSupported where there is no disk)',
+    async run(c) {
+      const { downloadFile, uploadFile } = await import('@stowage/core');
+      const dir = c.config.fileDir;
+      if (!dir) {
+        // A browser or a worker: the web build has no file transfers, and says so.
+        await rejectsWith(uploadFile(c.storage, c.bucket, 'files/none.bin', '/no/disk.bin'), 'NotSupported', 'uploadFile');
+        await rejectsWith(downloadFile(c.storage, c.bucket, 'body/string.txt', '/no/disk.bin'), 'NotSupported', 'downloadFile');
+        return;
+      }
+      const fs = await import('node:fs/promises');
+      const bytes = pattern(3 * MiB + 123, 21);
+      const source = `${dir}/up.bin`;
+      const target = `${dir}/down.bin`;
+      try {
+        await fs.writeFile(source, bytes);
+        const up = await uploadFile(c.storage, c.bucket, 'files/up.bin', source);
+        equal(up.size, bytes.byteLength, 'uploaded size');
+        equal(
+          (await c.storage.headObject(c.bucket, 'files/up.bin')).contentType,
+          'application/octet-stream',
+          'content type guessed from .bin',
+        );
+        // 1 MiB ranges: a download in four concurrent ranged reads, written at their offsets.
+        const down = await downloadFile(c.storage, c.bucket, 'files/up.bin', target, { multipartThreshold: MiB, partSize: MiB });
+        equal(down.etag, up.etag, 'the ETag downloaded');
+        sameBytes(new Uint8Array(await fs.readFile(target)), bytes, 'the file downloaded');
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
     },
   },
   {

@@ -6,13 +6,19 @@
 import { type S3rver, startS3rver } from '@stowage/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type Found, expectAllPassed, killChildren, parseSummary, run, smokeConfig } from './harness.ts';
+import type { SmokeConfig } from '../src/smoke.ts';
 import type { DriverName, RuntimeName } from './known-failures.ts';
 
 /**
  * Registers `label`'s tests: `found` is the binary (or why it is missing), `argsFor` the command
- * line that runs the suite's entry with a config.
+ * line that runs the suite's entry with a config (given as JSON).
  */
-export function describeSmokeInBinary(runtime: RuntimeName, label: string, found: Found, argsFor: (config: string) => string[]): void {
+export function describeSmokeInBinary(
+  runtime: RuntimeName,
+  label: string,
+  found: Found,
+  argsFor: (config: SmokeConfig, json: string) => string[],
+): void {
   let binary = found;
   let server: S3rver | undefined;
 
@@ -34,7 +40,7 @@ export function describeSmokeInBinary(runtime: RuntimeName, label: string, found
     it.for<DriverName>(['memory', 's3rver'])('passes the smoke suite on %s', { timeout: 150_000 }, async (driver, context) => {
       if (!('path' in binary)) return context.skip(binary.skip);
       const config = smokeConfig(runtime, driver, server);
-      const result = await run(binary.path, argsFor(JSON.stringify(config)), 120_000);
+      const result = await run(binary.path, argsFor(config, JSON.stringify(config)), 120_000);
       expectAllPassed(parseSummary(result, runtime), runtime, driver);
     });
   });

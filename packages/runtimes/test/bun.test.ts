@@ -3,4 +3,4 @@
 import { describeSmokeInBinary } from './binary-runtime.ts';
 import { bunBinary } from './harness.ts';
 
-describeSmokeInBinary('bun', 'Bun', bunBinary(), (config) => ['src/cli.ts', config]);
+describeSmokeInBinary('bun', 'Bun', bunBinary(), (_config, json) => ['src/cli.ts', json]);

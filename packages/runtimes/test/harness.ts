@@ -4,9 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire, builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3rver } from '@stowage/testing';
@@ -117,15 +118,22 @@ export function parseSummary(result: RunResult, what: string): Summary {
 }
 
 /** A fresh run id: names the run's buckets, so runs sharing one s3rver never meet. */
+/** The runtimes that have a disk (and run the Node build, with its file transfers). */
+const DISK_RUNTIMES: ReadonlySet<RuntimeName> = new Set(['node', 'bun', 'deno']);
+
 export function runId(runtime: RuntimeName, driver: DriverName): string {
   return `${runtime}-${driver === 'memory' ? 'mem' : 's3'}-${randomBytes(4).toString('hex')}`;
 }
 
 /** The config of a run on memory, or on `server` with what s3rver lacks declared. */
 export function smokeConfig(runtime: RuntimeName, driver: DriverName, server?: S3rver): SmokeConfig {
-  if (driver === 'memory') return { driver: 'memory', runId: runId(runtime, driver) };
+  // Runtimes with a disk get a folder of their own for the file transfers (the suite removes it).
+  const fileDir = DISK_RUNTIMES.has(runtime) ? mkdtempSync(join(tmpdir(), `stowage-smoke-${runtime}-`)) : undefined;
+  const files = fileDir ? { fileDir } : {};
+  if (driver === 'memory') return { driver: 'memory', runId: runId(runtime, driver), ...files };
   if (!server) throw new Error('s3rver did not start');
   return {
+    ...files,
     driver: 's3',
     runId: runId(runtime, driver),
     endpoint: server.endpoint,
