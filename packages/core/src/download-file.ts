@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { abortError, throwIfAborted } from './abort.js';
@@ -10,6 +9,7 @@ import { ProgressThrottle } from './progress-throttle.js';
 import type { ObjectInfo, ProgressEvent, Storage } from './storage.js';
 import { type Part, splitIntoParts } from './parts.js';
 import { type TransferConfig, type TransferResult, resolveTransferConfig } from './transfer-config.js';
+import { allowAbortListeners } from './listener-limit.js';
 
 /** Options of `downloadFile`. */
 export interface DownloadFileOptions extends TransferConfig {
@@ -54,7 +54,7 @@ export async function downloadFile(
   // Fires when the caller aborts or when one range fails for good, so the others stop too.
   const stop = new AbortController();
   // Each range in flight listens on it several times (the driver's request, its body, ours).
-  setMaxListeners(10 + 8 * config.concurrency, stop.signal);
+  allowAbortListeners(stop.signal, 10 + 8 * config.concurrency);
   const forwardAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
   let handle: FileHandle | undefined;

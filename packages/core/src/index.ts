@@ -54,6 +54,7 @@ export { abortError, abortableDelay, raceAbort, raceSignal, throwIfAborted } fro
 export { type NormalizedBody, abortableChunks, bodyToReadable, normalizeBody } from './body.js';
 export { FrontGetResult, bytesRead, collectBytes, createGetResult, createGetResultOfChunks, streamRead } from './get-result.js';
 export { chunksToWebStream, webStreamChunks } from './web-stream.js';
+export { allowAbortListeners } from './listener-limit.js';
 export type { ObjectRead, StorageDriver } from './driver.js';
 export { FrontDoor } from './front-door.js';
 export { CountedBody, type CountedBodyOptions } from './counted-body.js';

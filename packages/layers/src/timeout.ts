@@ -1,6 +1,13 @@
-import { StorageError, abortError, isStorageError, type ListEntry, type ListOptions, type Storage } from '@stowage/core';
+import {
+  StorageError,
+  abortError,
+  allowAbortListeners,
+  isStorageError,
+  type ListEntry,
+  type ListOptions,
+  type Storage,
+} from '@stowage/core';
 import { InterceptingStorage, type Layer, type OperationCall, type OperationName } from './layer.js';
-import { allowManyListeners } from './listener-limit.js';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -87,7 +94,7 @@ class SharedDeadline {
     delay: number,
   ) {
     // Every call of the slice listens on this one signal while it runs.
-    allowManyListeners(this.signal);
+    allowAbortListeners(this.signal, 0);
     this.timer = setTimeout(() => this.fire(), delay);
     // A deadline with nothing running must not keep the process alive.
     refTimer(this.timer, false);

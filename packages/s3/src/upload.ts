@@ -10,6 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import {
   abortError,
+  allowAbortListeners,
   bareEtag,
   checkPutConditions,
   concatBytes,
@@ -27,7 +28,7 @@ import { headObject } from './get.js';
 import { failedAfterRetry, singlePutEtag } from './lost-answers.js';
 import { attributeInput } from './object-info.js';
 import { call, type DriverContext } from './send.js';
-import { allowAbortListeners, uploadStream } from './upload-stream.js';
+import { uploadStream } from './upload-stream.js';
 
 /** The context of a put: the driver's, plus its transfer defaults. */
 export interface UploadContext extends DriverContext {

@@ -1,2 +1,2 @@
 /** The web variant of `listener-limit.ts`: no listener limit or warning exists here. */
-export function allowManyListeners(_signal: AbortSignal): void {}
+export function allowAbortListeners(_signal: AbortSignal, _count: number): void {}
