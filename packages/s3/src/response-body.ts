@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { streamRead, type ObjectInfo, type ObjectRead } from '@stowage/core';
+import { windowOf } from './body-window.js';
 
 /**
  * A GetObject response's body as the driver streams it, checks and cuts it: a Node stream here,
@@ -28,17 +29,7 @@ export function responseBody(body: unknown): ResponseBody | undefined {
 
 /** The bytes `[offset, offset + length)` of a body, counted from its first byte. */
 export function sliceBody(body: ResponseBody, offset: number, length: number): ResponseBody {
-  async function* window() {
-    let position = 0;
-    for await (const chunk of body as AsyncIterable<Uint8Array>) {
-      const start = Math.max(0, offset - position);
-      const end = Math.min(chunk.byteLength, offset + length - position);
-      position += chunk.byteLength;
-      if (end > start) yield chunk.subarray(start, end);
-      if (position >= offset + length) break;
-    }
-  }
-  return Readable.from(window(), { objectMode: false });
+  return Readable.from(windowOf(body, offset, length), { objectMode: false });
 }
 
 /** Lets a body go unread, freeing its connection. */

@@ -1,4 +1,5 @@
 import { abortError, chunksToWebStream, collectBytes, nodeOnly, type ObjectInfo, type ObjectRead, webStreamChunks } from '@stowage/core';
+import { windowOf } from './body-window.js';
 import type { ReadWatch } from './response-body.js';
 
 /**
@@ -18,32 +19,7 @@ export function responseBody(body: unknown): ResponseBody | undefined {
 }
 
 export function sliceBody(body: ResponseBody, offset: number, length: number): ResponseBody {
-  const reader = body.getReader();
-  const end = offset + length;
-  let position = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        const next = await reader.read();
-        if (next.done) {
-          controller.close();
-          return;
-        }
-        const chunk = next.value;
-        const from = Math.max(0, offset - position);
-        const to = Math.min(chunk.byteLength, end - position);
-        position += chunk.byteLength;
-        if (to > from) controller.enqueue(chunk.subarray(from, to));
-        if (position >= end) {
-          controller.close();
-          void reader.cancel().catch(() => undefined);
-          return;
-        }
-        if (to > from) return;
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
-  });
+  return chunksToWebStream(windowOf(webStreamChunks(body), offset, length));
 }
 
 export function discardBody(body: ResponseBody): void {
