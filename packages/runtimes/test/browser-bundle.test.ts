@@ -18,7 +18,7 @@ const BUNDLES = {
   'core+s3': "export * from '@stowage/core'; export { S3Storage } from '@stowage/s3';",
 } as const;
 
-/** Each bundle's budget, gzipped bytes: what it measured on 2026-12-03 plus about 15 % (docs/runtimes.md). */
+/** Each bundle's budget, gzipped bytes: what it measured on 2026-12-03 with 8–17 % room (docs/runtimes.md). */
 export const GZIP_BUDGET: Record<keyof typeof BUNDLES, number> = {
   'core+memory': 24 * 1024,
   'core+s3': 140 * 1024,
