@@ -84,9 +84,17 @@ class DeadlineClock {
 class SharedDeadline {
   private readonly controller = new AbortController();
   readonly signal: AbortSignal = this.controller.signal;
-  /** How to end each call still running, so a deadline can end them even if their store does not listen. */
-  private readonly running = new Set<() => void>();
+  /**
+   * The calls still running, each with how to end it, so a deadline can end them even if their
+   * store does not listen: a linked list, since a call joins and leaves it in constant time
+   * without the rehashing a `Set` does as calls come and go.
+   */
+  private first: RunningCall | undefined;
+  private runningCount = 0;
   private readonly timer: ReturnType<typeof setTimeout>;
+  /** Whether the timer holds the process open (it does while calls run; see {@link hold}). */
+  private held = false;
+  private letGoQueued = false;
 
   constructor(
     private readonly clock: DeadlineClock,
@@ -100,6 +108,30 @@ class SharedDeadline {
     refTimer(this.timer, false);
   }
 
+  /**
+   * Keeps the process open while calls run, so a store that never answers still gets its
+   * `Timeout`. Letting go waits for the event loop's next turn: calls made one after another
+   * (each awaited) then share one hold instead of each paying for two timer toggles.
+   */
+  private hold(): void {
+    if (!this.held) {
+      this.held = true;
+      refTimer(this.timer, true);
+    }
+  }
+
+  private letGoWhenIdle(): void {
+    if (!this.held || this.letGoQueued) return;
+    this.letGoQueued = true;
+    nextTurn(() => {
+      this.letGoQueued = false;
+      if (this.runningCount === 0 && this.held) {
+        this.held = false;
+        refTimer(this.timer, false);
+      }
+    });
+  }
+
   get expired(): boolean {
     return this.signal.aborted;
   }
@@ -110,15 +142,17 @@ class SharedDeadline {
    */
   race<T>(work: Promise<T>, failed: (error: unknown) => unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const expire = () => reject(failed(EXPIRED));
-      if (this.running.size === 0) refTimer(this.timer, true);
-      this.running.add(expire);
+      const running = new RunningCall(reject, failed, this.first);
+      if (this.first) this.first.previous = running;
+      this.first = running;
+      this.runningCount++;
+      this.hold();
       work.then(
         (value) => {
-          if (this.release(expire)) resolve(value);
+          if (this.release(running)) resolve(value);
         },
         (error: unknown) => {
-          if (this.release(expire)) reject(failed(error));
+          if (this.release(running)) reject(failed(error));
         },
       );
     });
@@ -126,14 +160,19 @@ class SharedDeadline {
 
   /** Called by the clock when a newer deadline takes the calls that start from now on. */
   close(): void {
-    if (this.running.size === 0) clearTimeout(this.timer);
+    if (this.runningCount === 0) clearTimeout(this.timer);
   }
 
-  /** False when the deadline already ended this call. */
-  private release(expire: () => void): boolean {
-    if (!this.running.delete(expire)) return false;
-    if (this.running.size === 0) {
-      if (this.clock.isCurrent(this)) refTimer(this.timer, false);
+  /** Takes a settled call off the list; false when the deadline already ended it. */
+  private release(running: RunningCall): boolean {
+    if (running.ended) return false;
+    running.ended = true;
+    const { previous, next } = running;
+    if (previous) previous.next = next;
+    else this.first = next;
+    if (next) next.previous = previous;
+    if (--this.runningCount === 0) {
+      if (this.clock.isCurrent(this)) this.letGoWhenIdle();
       else clearTimeout(this.timer);
     }
     return true;
@@ -141,32 +180,58 @@ class SharedDeadline {
 
   private fire(): void {
     this.clock.retire(this);
-    if (this.running.size === 0) return;
+    if (this.runningCount === 0) return;
     this.controller.abort(new Error(`the deadline of ${this.clock.ms} ms passed`));
-    for (const expire of this.running) expire();
-    this.running.clear();
+    let running = this.first;
+    this.first = undefined;
+    this.runningCount = 0;
+    for (; running; running = running.next) {
+      running.ended = true;
+      running.reject(running.failed(EXPIRED));
+    }
   }
 }
 
-/** Node's timers can be told not to hold the process open; other runtimes' timers are numbers. */
+/** A call in a {@link SharedDeadline}'s list, with how to end it. */
+class RunningCall {
+  previous: RunningCall | undefined;
+  ended = false;
+
+  constructor(
+    readonly reject: (error: unknown) => void,
+    readonly failed: (error: unknown) => unknown,
+    public next: RunningCall | undefined,
+  ) {}
+}
+
+/** Node's (and Bun's) timers can be told not to hold the process open; other runtimes' timers are numbers. */
 function refTimer(timer: ReturnType<typeof setTimeout>, ref: boolean): void {
   const handle = timer as { ref?: () => void; unref?: () => void };
   if (ref) handle.ref?.();
   else handle.unref?.();
 }
 
+/** Runs `work` on the event loop's next turn, after the promise jobs queued now. */
+const nextTurn: (work: () => void) => void =
+  typeof setImmediate === 'function' ? (work) => void setImmediate(work) : (work) => void setTimeout(work, 0);
+
 class TimeoutStorage extends InterceptingStorage {
   private readonly clocks = new Map<number, DeadlineClock>();
+  /** The clock of `options.ms`, used by every operation without a deadline of its own. */
+  private readonly defaultClock: DeadlineClock;
 
   constructor(
     inner: Storage,
     private readonly options: TimeoutOptions,
   ) {
     super(inner);
+    this.defaultClock = new DeadlineClock(options.ms);
+    this.clocks.set(options.ms, this.defaultClock);
   }
 
   private clockFor(operation: OperationName): DeadlineClock {
-    const ms = this.options.perOperation?.[operation] ?? this.options.ms;
+    const ms = this.options.perOperation?.[operation];
+    if (ms === undefined) return this.defaultClock;
     let clock = this.clocks.get(ms);
     if (clock === undefined) {
       clock = new DeadlineClock(ms);

@@ -52,6 +52,17 @@ let loading: Promise<void> | undefined;
 /** The provider the global one delegates to when no SDK is registered (the API's no-op singleton). */
 let noopProvider: TracerProvider | undefined;
 
+/**
+ * Where every copy of `@opentelemetry/api` 1.x keeps its globals (the API's own cross-copy
+ * contract). No `trace` entry there means no tracer provider was registered: the API would hand
+ * out its no-op tracer, so a call can skip asking it.
+ */
+const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
+function noProviderRegistered(): boolean {
+  return (globalThis as { [API_GLOBALS]?: { trace?: unknown } })[API_GLOBALS]?.trace === undefined;
+}
+
 function loadApi(): Promise<void> {
   loading ??= import('@opentelemetry/api')
     .then((loaded) => {
@@ -115,10 +126,12 @@ class TracingStorage extends InterceptingStorage {
 
   /**
    * The tracer for this call, or `undefined` when there is nothing to trace into (no API, or the
-   * global provider is the no-op one): the fast path, a global read and a comparison.
+   * global provider is the no-op one): the fast path, two property reads when no provider was
+   * ever registered, the API's global lookup and a comparison when one was.
    */
   private currentTracer(loaded: Api): Tracer | undefined {
     if (this.tracer) return this.tracer;
+    if (noProviderRegistered()) return undefined;
     const provider = loaded.trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
     const delegate = typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider;
     if (delegate === noopProvider) return undefined;

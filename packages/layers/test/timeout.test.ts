@@ -151,6 +151,25 @@ describe('timeout', () => {
     expect(child.status).toBe(0);
   });
 
+  it('keeps the process alive for a call whose store never answers and holds nothing open, until its Timeout', () => {
+    const script = `
+      const { MemoryStorage } = await import(${JSON.stringify(require.resolve('@stowage/memory'))});
+      const { ForwardingStorage, layered, timeout } = await import(${JSON.stringify(require.resolve('@stowage/layers'))});
+      class Silent extends ForwardingStorage {
+        headObject() { return new Promise(() => {}); }
+      }
+      const storage = layered(new Silent(await MemoryStorage.from({ bucket: { k: 'v' } })), timeout(300));
+      await storage.getObject('bucket', 'k');
+      const started = performance.now();
+      const error = await storage.headObject('bucket', 'k').catch((e) => e);
+      console.log(error.code, performance.now() - started >= 299);
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('Timeout true');
+    expect(child.status).toBe(0);
+  });
+
   it('refuses a deadline that is not a positive number', () => {
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => timeout(bad)).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
