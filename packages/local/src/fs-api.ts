@@ -53,7 +53,7 @@ export interface FsPromises {
 /** A file system: its promise API and the open flags it understands. */
 export interface FileSystem {
   promises: FsPromises;
-  constants: { O_RDONLY: number; O_NOFOLLOW?: number };
+  constants: { O_RDONLY: number; O_NOFOLLOW?: number; O_NONBLOCK?: number };
 }
 
 /** The `code` of a Node file system error, if it is one. */

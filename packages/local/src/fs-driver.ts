@@ -91,7 +91,10 @@ export class FsDriver implements StorageDriver {
     this.rootOption = options.root;
     this.fsync = options.fsync ?? false;
     this.folders = new BucketFolders(this.fs);
-    this.records = new ObjectRecords(this.fs, options.fs.constants.O_RDONLY | (options.fs.constants.O_NOFOLLOW ?? 0), this.folders);
+    const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = options.fs.constants;
+    // No link at the key itself; and a FIFO or device someone put in the tree opens at once (and
+    // is then refused as no file) instead of waiting for a writer.
+    this.records = new ObjectRecords(this.fs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, this.folders);
     this.publisher = new Publisher(this.fs, this.fsync, this.folders, this.records);
     this.markers = new FolderMarkers(this.fs, this.folders);
   }
@@ -205,8 +208,13 @@ export class FsDriver implements StorageDriver {
       checkReadConditions(info, options, { bucket, key });
       return info;
     }
+    const file = layout.objectPath(bucket, segments);
+    // The file's lstat runs beside the parent's check (one round trip, not two): an lstat reads
+    // nothing and changes nothing, and its answer is used only once the check has passed.
+    const statted = this.fs.lstat(file);
+    statted.catch(() => undefined);
     await this.folders.checkParent(layout, bucket, key, segments);
-    const { stat, record } = await this.records.statObject(layout, bucket, key, layout.objectPath(bucket, segments));
+    const { stat, record } = await this.records.statObject(layout, bucket, key, file, statted);
     const info = this.records.info(key, stat, record);
     checkReadConditions(info, options, { bucket, key });
     return info;

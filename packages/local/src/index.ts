@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
+export type { DiskIo } from './disk-fs.js';
 export { memoryVolume, type MemoryVolume, type MemfsVolume } from './memory-volume.js';
 export { FsStorage } from './fs-storage.js';
 export { FsDriver, type FsStorageOptions } from './fs-driver.js';

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { type DiskIo, diskFileSystem } from './disk-fs.js';
 import type { FileSystem } from './fs-api.js';
 import { FsStorage } from './fs-storage.js';
 
@@ -20,6 +20,17 @@ export interface LocalStorageOptions {
    * process is a place on the real disk, so with `fs` the root is not resolved against it.
    */
   fs?: FileSystem;
+  /**
+   * How calls reach the real disk (ignored with {@link LocalStorageOptions.fs | fs}). `'sync'`
+   * (the default) makes the calls that take microseconds on a local disk synchronously: a stat,
+   * an open, a rename, a small read or write, each cheaper made on the spot than sent through
+   * Node's thread pool and back; listing a folder's entries, `fsync` and removing a bucket still
+   * use the pool, and a large body moves in batches with a turn of the event loop after each MiB.
+   * `'thread-pool'` makes every call through the pool (`fs.promises`): for a root on a network or
+   * otherwise slow file system, where one call can take milliseconds and would hold up the
+   * process meanwhile.
+   */
+  io?: DiskIo;
 }
 
 /**
@@ -39,7 +50,12 @@ export class LocalStorage extends FsStorage {
 
   constructor(options: LocalStorageOptions) {
     const root = options.fs ? path.posix.resolve('/', options.root) : path.resolve(options.root);
-    super({ fs: options.fs ?? fs, root, name: 'local', ...(options.fsync !== undefined ? { fsync: options.fsync } : {}) });
+    super({
+      fs: options.fs ?? diskFileSystem(options.io ?? 'sync'),
+      root,
+      name: 'local',
+      ...(options.fsync !== undefined ? { fsync: options.fsync } : {}),
+    });
     this.root = root;
   }
 }

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Volume } from 'memfs';
-import type { FileSystem, FsDirent, FsFileHandle, FsPromises, FsStats } from './fs-api.js';
+import type { FileSystem } from './fs-api.js';
+import { type SyncFs, settle, syncPromises } from './sync-fs.js';
 
 type MemfsVolume = InstanceType<typeof Volume>;
 
@@ -21,104 +22,6 @@ export function loadMemfs(): Memfs {
     memfs = createRequire(import.meta.url)('memfs') as Memfs;
   }
   return memfs;
-}
-
-/** Runs a synchronous memfs call as a promise: its result, or its error (with memfs's own `code`). */
-function settle<T>(call: () => T): Promise<T> {
-  try {
-    return Promise.resolve(call());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-// Bytes read or written between two turns of the event loop (see settleData).
-const BYTES_PER_TURN = 1024 * 1024;
-let bytesThisTurn = 0;
-
-/**
- * {@link settle} for a call that moves `bytes()` bytes. Promises settle in microtasks, so a long
- * stream in and out of memory would never let timers, I/O or an abort signal's listeners run;
- * after each MiB moved the result waits for the next turn of the event loop (`setImmediate`).
- * Small objects stay on the fast path.
- */
-function settleData<T>(call: () => T, bytes: (result: T) => number): Promise<T> {
-  let result: T;
-  try {
-    result = call();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  bytesThisTurn += bytes(result);
-  if (bytesThisTurn < BYTES_PER_TURN) return Promise.resolve(result);
-  bytesThisTurn = 0;
-  return new Promise((resolve) => setImmediate(() => resolve(result)));
-}
-
-function closedError(syscall: string): Error {
-  return Object.assign(new Error('file closed'), { code: 'EBADF', syscall });
-}
-
-/**
- * A file handle over a memfs descriptor. The descriptor pins the inode, so reads go on after the
- * file was renamed over or unlinked, as with memfs's own handles (and Node's). A closed handle
- * answers EBADF rather than reaching a descriptor number memfs may have given to another file.
- */
-class SyncFileHandle implements FsFileHandle {
-  private fd: number;
-
-  constructor(
-    private readonly volume: MemfsVolume,
-    fd: number,
-  ) {
-    this.fd = fd;
-  }
-
-  private open(syscall: string): number {
-    if (this.fd === -1) throw closedError(syscall);
-    return this.fd;
-  }
-
-  read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }> {
-    return settleData(
-      () => ({ bytesRead: this.volume.readSync(this.open('read'), buffer, offset, length, position) }),
-      (result) => result.bytesRead,
-    );
-  }
-
-  write(
-    buffer: Uint8Array,
-    offset = 0,
-    length = buffer.byteLength - offset,
-    position: number | null = null,
-  ): Promise<{ bytesWritten: number }> {
-    return settleData(
-      () => ({ bytesWritten: this.volume.writeSync(this.open('write'), buffer, offset, length, position) }),
-      (result) => result.bytesWritten,
-    );
-  }
-
-  writev(buffers: Uint8Array[], position: number | null = null): Promise<{ bytesWritten: number }> {
-    return settleData(
-      () => ({ bytesWritten: this.volume.writevSync(this.open('writev'), buffers, position) }),
-      (result) => result.bytesWritten,
-    );
-  }
-
-  stat(): Promise<FsStats> {
-    return settle((): FsStats => this.volume.fstatSync(this.open('fstat')));
-  }
-
-  sync(): Promise<void> {
-    return settle(() => this.volume.fsyncSync(this.open('fsync')));
-  }
-
-  close(): Promise<void> {
-    if (this.fd === -1) return Promise.resolve();
-    const fd = this.fd;
-    this.fd = -1;
-    return settle(() => this.volume.closeSync(fd));
-  }
 }
 
 function renameError(code: string, from: string, to: string): Error {
@@ -176,20 +79,8 @@ function renameReplacing(volume: MemfsVolume, writeAndSearch: number, from: stri
 export function memfsFileSystem(volume: MemfsVolume): FileSystem {
   const { constants } = loadMemfs().createFsFromVolume(volume);
   const writeAndSearch = constants.W_OK | constants.X_OK;
-  const promises: FsPromises = {
-    open: (file, flags, mode) => settle(() => new SyncFileHandle(volume, volume.openSync(file, flags, mode))),
-    stat: (file) => settle((): FsStats => volume.statSync(file)),
-    lstat: (file) => settle((): FsStats => volume.lstatSync(file)),
-    readdir: (dir, options) => settle(() => volume.readdirSync(dir, options) as unknown as FsDirent[]),
-    mkdir: (dir, options) => settle(() => volume.mkdirSync(dir, options)),
+  const promises = syncPromises(volume as unknown as SyncFs, {
     rename: (from, to) => settle(() => renameReplacing(volume, writeAndSearch, from, to)),
-    link: (existing, created) => settle(() => volume.linkSync(existing, created)),
-    unlink: (file) => settle(() => volume.unlinkSync(file)),
-    rmdir: (dir) => settle(() => volume.rmdirSync(dir)),
-    rm: (target, options) => settle(() => volume.rmSync(target, options)),
-    realpath: (file) => settle(() => String(volume.realpathSync(file))),
-    readFile: (file) => settle(() => volume.readFileSync(file) as Uint8Array),
-    writeFile: (file, data) => settle(() => volume.writeFileSync(file, data)),
-  };
+  });
   return { promises, constants };
 }

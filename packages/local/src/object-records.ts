@@ -102,12 +102,21 @@ export class ObjectRecords {
     return record;
   }
 
-  /** Stats an object and reads its record, retrying when a concurrent overwrite swaps them. */
-  async statObject(layout: Layout, bucket: string, key: string, file: string): Promise<{ stat: FsStats; record: SidecarRecord }> {
+  /**
+   * Stats an object and reads its record, retrying when a concurrent overwrite swaps them.
+   * `statted` is a first `lstat` of `file` already under way, if the caller started one.
+   */
+  async statObject(
+    layout: Layout,
+    bucket: string,
+    key: string,
+    file: string,
+    statted?: Promise<FsStats>,
+  ): Promise<{ stat: FsStats; record: SidecarRecord }> {
     for (let attempt = 0; ; attempt++) {
       let stat: FsStats;
       try {
-        stat = await this.fs.lstat(file);
+        stat = await (attempt === 0 && statted ? statted : this.fs.lstat(file));
       } catch (error) {
         if (isMissing(error)) throw await this.folders.notFound(layout, bucket, key, error);
         throw fsError(error, bucket, key);

@@ -9,17 +9,24 @@ import { LocalStorage } from '../src/index.js';
 const root = mkdtempSync(join(tmpdir(), 'stowage-local-contract-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-describeStorageContract('local', () => new LocalStorage({ root }), {
-  // Flips the first byte of the object's file in place (same inode, same size): bit rot.
-  corruptObject: async (bucket, key) => {
-    const file = await open(join(root, bucket, ...key.split('/')), 'r+');
-    try {
-      const byte = Buffer.alloc(1);
-      await file.read(byte, 0, 1, 0);
-      byte[0] = (byte[0] as number) ^ 0xff;
-      await file.write(byte, 0, 1, 0);
-    } finally {
-      await file.close();
-    }
-  },
+// Flips the first byte of the object's file in place (same inode, same size): bit rot.
+const corruptIn = (root: string) => async (bucket: string, key: string) => {
+  const file = await open(join(root, bucket, ...key.split('/')), 'r+');
+  try {
+    const byte = Buffer.alloc(1);
+    await file.read(byte, 0, 1, 0);
+    byte[0] = (byte[0] as number) ^ 0xff;
+    await file.write(byte, 0, 1, 0);
+  } finally {
+    await file.close();
+  }
+};
+
+describeStorageContract('local', () => new LocalStorage({ root }), { corruptObject: corruptIn(root) });
+
+// Every call through Node's thread pool (`io: 'thread-pool'`), the choice for slow file systems.
+const poolRoot = mkdtempSync(join(tmpdir(), 'stowage-local-pool-contract-'));
+afterAll(() => rm(poolRoot, { recursive: true, force: true }));
+describeStorageContract('local (thread pool)', () => new LocalStorage({ root: poolRoot, io: 'thread-pool' }), {
+  corruptObject: corruptIn(poolRoot),
 });

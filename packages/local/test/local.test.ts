@@ -1,4 +1,6 @@
-import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile, stat } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
+import { mkdtemp, mkdir, open, readFile, readdir, rm, symlink, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { codeOf } from '@stowage/testing';
@@ -282,5 +284,59 @@ describe('LocalStorage caches only what it can check', () => {
     expect(await codeOf(storage.putObject('docs', 'top', '2'))).toBe('NoSuchBucket');
     expect(await codeOf(storage.putObject('docs', 'in/folder', '2'))).toBe('NoSuchBucket');
     expect(await readdir(path.join(root, '.stowage', 'tmp'))).toEqual([]);
+  });
+});
+
+describe('LocalStorage and the thread pool', () => {
+  /** Holds `count` of the thread pool's threads: each opens a FIFO no one writes to, until `release`. */
+  async function holdThreadPool(count: number): Promise<() => Promise<void>> {
+    const fifo = path.join(base, 'pool.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const readers = Array.from({ length: count }, () => open(fifo, 'r'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      // One writer lets every blocked open through (non-blocking: it never waits itself); then everything closes.
+      const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      const handles = await Promise.all(readers);
+      closeSync(writer);
+      await Promise.all(handles.map((handle) => handle.close()));
+    };
+  }
+  const settlesWithin = (work: Promise<unknown>, ms: number) =>
+    Promise.race([work.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+  it('answers small calls without waiting for the pool by default, and through it with io: "thread-pool"', async () => {
+    const pooled = new LocalStorage({ root, io: 'thread-pool' });
+    await storage.putObject('docs', 'a.txt', 'a');
+    await pooled.headObject('docs', 'a.txt'); // both opened before the pool is taken
+    const release = await holdThreadPool(Number(process.env.UV_THREADPOOL_SIZE ?? 4));
+    try {
+      expect(await settlesWithin(storage.headObject('docs', 'a.txt'), 2_000)).toBe(true);
+      expect(
+        await settlesWithin(
+          storage.getObject('docs', 'a.txt').then((got) => got.text()),
+          2_000,
+        ),
+      ).toBe(true);
+      expect(await settlesWithin(storage.putObject('docs', 'b.txt', 'b'), 2_000)).toBe(true);
+      const waiting = pooled.headObject('docs', 'a.txt');
+      expect(await settlesWithin(waiting, 200)).toBe(false);
+      await release();
+      expect((await waiting).size).toBe(1);
+    } finally {
+      await release();
+    }
+  });
+
+  it('refuses a FIFO put in the tree by hand at once, as no object, without waiting for a writer', async () => {
+    execFileSync('mkfifo', [path.join(root, 'docs', 'pipe')]);
+    for (const io of ['sync', 'thread-pool'] as const) {
+      const store = new LocalStorage({ root, io });
+      expect(await codeOf(store.getObject('docs', 'pipe'))).toBe('NoSuchKey');
+      expect(await codeOf(store.headObject('docs', 'pipe'))).toBe('NoSuchKey');
+    }
   });
 });
