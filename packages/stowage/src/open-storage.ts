@@ -16,7 +16,7 @@ export interface OpenStorageOptions {
   credentials?: S3StorageOptions['credentials'];
   /** `s3://`: any other `S3Storage` setting (transfer sizes, retries, capabilities, an SDK config). */
   s3?: Omit<S3StorageOptions, 'region' | 'endpoint' | 'forcePathStyle' | 'credentials'>;
-  /** `file://`: other `LocalStorage` settings (the URL's `?fsync=` wins). */
+  /** `file://`: other `LocalStorage` settings (the URL's `?fsync=` and `?io=` win). */
   local?: Omit<LocalStorageOptions, 'root'>;
 }
 
@@ -28,7 +28,7 @@ const namedMemory = new Map<string, MemoryStorage>();
  * for `s3://` alone), hence the promise (the session level: boto3's `Session().resource('s3')` with its
  * configuration in one string):
  * - `memory://`: a fresh store in memory; `memory://name`: one store per name, shared in this process;
- * - `file:///abs/root` (`?fsync=true`): `LocalStorage` on that folder;
+ * - `file:///abs/root` (`?fsync=true`, `?io=thread-pool`): `LocalStorage` on that folder;
  * - `s3://?region=…&endpoint=…&forcePathStyle=true`: `S3Storage`, credentials from the AWS default
  *   chain unless `options.credentials` gives them.
  *
@@ -66,6 +66,7 @@ async function openStore(parsed: StorageUrl, options: OpenStorageOptions): Promi
         ...options.local,
         root: parsed.root,
         ...(parsed.fsync !== undefined ? { fsync: parsed.fsync } : {}),
+        ...(parsed.io !== undefined ? { io: parsed.io } : {}),
       });
     case 's3': {
       const { S3Storage } = await import('@stowage/s3');

@@ -5,7 +5,7 @@ import { filePath } from './file-url.js';
 /** What a storage URL asks for, once checked: the store, and the layers around it (any scheme). */
 export type StorageUrl = (
   | { scheme: 'memory' /** Shared per process under this name; fresh each time when absent. */; name?: string }
-  | { scheme: 'file' /** Absolute path of the root folder. */; root: string; fsync?: boolean }
+  | { scheme: 'file' /** Absolute path of the root folder. */; root: string; fsync?: boolean; io?: 'sync' | 'thread-pool' }
   | { scheme: 's3'; region?: string; endpoint?: string; forcePathStyle?: boolean }
 ) & { layers?: LayerParams };
 
@@ -115,7 +115,7 @@ function parseMemory(url: URL, params: Map<string, string>): StorageUrl {
 }
 
 function parseFile(url: URL, params: Map<string, string>): StorageUrl {
-  onlyParams(params, 'file', ['fsync']);
+  onlyParams(params, 'file', ['fsync', 'io']);
   if (url.host !== '' && url.host !== 'localhost') {
     throw invalid('a file: URL names no host: write file:///absolute/root (three slashes)');
   }
@@ -126,7 +126,11 @@ function parseFile(url: URL, params: Map<string, string>): StorageUrl {
     throw invalid('a file: URL must name an absolute folder: file:///absolute/root');
   }
   const fsync = booleanParam(params, 'file', 'fsync');
-  return { scheme: 'file', root, ...(fsync !== undefined ? { fsync } : {}) };
+  const io = params.get('io');
+  if (io !== undefined && io !== 'sync' && io !== 'thread-pool') {
+    throw invalid('parameter "io" of the file: URL must be sync or thread-pool');
+  }
+  return { scheme: 'file', root, ...(fsync !== undefined ? { fsync } : {}), ...(io !== undefined ? { io } : {}) };
 }
 
 function parseS3(url: URL, params: Map<string, string>): StorageUrl {

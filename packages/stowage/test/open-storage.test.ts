@@ -70,6 +70,15 @@ describe('openStorage: file', () => {
     await storage.createBucket('b-synced');
     expect(existsSync(join(root, 'synced', 'b-synced'))).toBe(true);
   });
+
+  it('takes ?io=thread-pool', async () => {
+    const url = pathToFileURL(join(root, 'pooled'));
+    url.searchParams.set('io', 'thread-pool');
+    const storage = await openStorage(url);
+    await storage.createBucket('b-pooled');
+    await storage.putObject('b-pooled', 'k', 'v');
+    expect(await readFile(join(root, 'pooled', 'b-pooled', 'k'), 'utf8')).toBe('v');
+  });
 });
 
 describe('openStorage: s3 on s3rver', () => {

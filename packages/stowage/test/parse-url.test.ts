@@ -18,6 +18,8 @@ describe('parseStorageUrl', () => {
     expect(parseStorageUrl('memory://My%20Cache/')).toEqual({ scheme: 'memory', name: 'My Cache' });
     expect(parseStorageUrl('file:///var/data')).toEqual({ scheme: 'file', root: '/var/data' });
     expect(parseStorageUrl('file://localhost/var/my%20data?fsync=true')).toEqual({ scheme: 'file', root: '/var/my data', fsync: true });
+    expect(parseStorageUrl('file:///data?io=thread-pool')).toEqual({ scheme: 'file', root: '/data', io: 'thread-pool' });
+    expect(parseStorageUrl('file:///data?io=sync&fsync=false')).toEqual({ scheme: 'file', root: '/data', io: 'sync', fsync: false });
     expect(parseStorageUrl(new URL('file:///srv'))).toEqual({ scheme: 'file', root: '/srv' });
     expect(parseStorageUrl('s3://')).toEqual({ scheme: 's3' });
     expect(parseStorageUrl('S3://?region=eu-west-1')).toEqual({ scheme: 's3', region: 'eu-west-1' });
@@ -44,7 +46,8 @@ describe('parseStorageUrl', () => {
     ['memory://%zz', /not valid percent-encoding/],
     ['file:relative/dir', /starts with file:\/\//],
     ['file://server/share', /names no host/],
-    ['file:///data?sync=1', /unknown parameter "sync" in the file: URL: it takes fsync/],
+    ['file:///data?sync=1', /unknown parameter "sync" in the file: URL: it takes fsync, io/],
+    ['file:///data?io=async', /"io" of the file: URL must be sync or thread-pool/],
     ['file:///data?fsync=yes', /"fsync" of the file: URL must be true or false/],
     ['s3://my-bucket', /names no host or bucket/],
     ['s3:///path', /has no path/],
