@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -8,6 +8,7 @@ import { layered } from '../src/layer.js';
 import { prefixed } from '../src/prefixed.js';
 import { LocalStorage } from '@stowage/local';
 import { MemoryStorage } from '@stowage/memory';
+import { flipFirstByte } from '@stowage/testing';
 
 // The layer must keep every promise of the contract, on the store it scopes, with keys as the caller wrote them.
 let memory: MemoryStorage | undefined;
@@ -29,16 +30,6 @@ const root = mkdtempSync(join(tmpdir(), 'stowage-prefixed-contract-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describeStorageContract('local inside prefixed(p/)', () => layered(new LocalStorage({ root }), prefixed('p/')), {
-  // Flips the first byte of the object's file in place: bit rot beneath the prefix.
-  corruptObject: async (bucket, key) => {
-    const file = await open(join(root, bucket, 'p', ...key.split('/')), 'r+');
-    try {
-      const byte = Buffer.alloc(1);
-      await file.read(byte, 0, 1, 0);
-      byte[0] = (byte[0] as number) ^ 0xff;
-      await file.write(byte, 0, 1, 0);
-    } finally {
-      await file.close();
-    }
-  },
+  // Bit rot beneath the prefix.
+  corruptObject: (bucket, key) => flipFirstByte(join(root, bucket, 'p', ...key.split('/'))),
 });

@@ -9,6 +9,7 @@ export { CEPH_PROFILE, abortOpenUploads, cephTarget, envTarget, openUploads, typ
 export { isBooleanCapability, serverProfile, type BooleanCapability, type ServerProfile } from './server-profile.js';
 export { countCommands } from './count-commands.js';
 export { codeOf } from './error-code.js';
+export { flipFirstByte } from './corrupt-file.js';
 export { hostileAnswer } from './echo-server.js';
 export { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 export { DroppingProxy, type DropRule, type SeenRequest } from './dropping-proxy.js';
