@@ -14,8 +14,8 @@ export type DiskIo = 'sync' | 'thread-pool';
  * (a stat, a rename, an open, a small read or write) are made on the spot: a thread-pool trip
  * costs more than such a call (see docs/local-layout.md). A folder's entries (one call for
  * thousands of names), `fsync` (it waits for the device), a recursive removal and a large body's
- * write batches stay on the thread pool, since each can take milliseconds; a large read moves in
- * batches, with a turn of the event loop after each MiB.
+ * write batches stay on the thread pool, since each can take milliseconds. A run of synchronous
+ * calls lets the event loop turn every few milliseconds (see sync-fs.ts).
  */
 export function diskFileSystem(io: DiskIo): FileSystem {
   if (io === 'thread-pool') return fs;

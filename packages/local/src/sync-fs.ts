@@ -26,36 +26,43 @@ export interface SyncFs {
   writeFileSync(path: string, data: Uint8Array | string): void;
 }
 
-/** Runs a synchronous call as a promise: its result, or its error (with the file system's own `code`). */
-export function settle<T>(call: () => T): Promise<T> {
-  try {
-    return Promise.resolve(call());
-  } catch (error) {
-    return Promise.reject(error);
-  }
+// Synchronous work allowed between two turns of the event loop (see settled).
+const TURN_BUDGET_MS = 4;
+/** When the first synchronous call since the event loop last turned was settled; -1: none yet. */
+let turnStarted = -1;
+
+function turnEnded(): void {
+  turnStarted = -1;
 }
 
-// Bytes read or written between two turns of the event loop (see settleData).
-const BYTES_PER_TURN = 1024 * 1024;
-let bytesThisTurn = 0;
-
 /**
- * {@link settle} for a call that moves `bytes()` bytes. Promises settle in microtasks, so a long
- * stream in or out would never let timers, I/O or an abort signal's listeners run; after each MiB
- * moved the result waits for the next turn of the event loop (`setImmediate`). Small objects stay
- * on the fast path.
+ * A call's result as a promise. Promises settle in microtasks, so a long run of synchronous calls
+ * (many small objects, or a large body read in batches) would never let timers, I/O, signals or
+ * an abort's listeners run: once about {@link TURN_BUDGET_MS} ms of calls have been made since the
+ * event loop last turned, the result waits for its next turn (`setImmediate`). Short runs stay on
+ * the fast path.
  */
-function settleData<T>(call: () => T, bytes: (result: T) => number): Promise<T> {
+function settled<T>(result: T): Promise<T> {
+  const now = performance.now();
+  if (turnStarted < 0) {
+    turnStarted = now;
+    setImmediate(turnEnded);
+  } else if (now - turnStarted >= TURN_BUDGET_MS) {
+    turnStarted = -1;
+    return new Promise((resolve) => setImmediate(() => resolve(result)));
+  }
+  return Promise.resolve(result);
+}
+
+/** Runs a synchronous call as a promise: its result, or its error (with the file system's own `code`). */
+export function settle<T>(call: () => T): Promise<T> {
   let result: T;
   try {
     result = call();
   } catch (error) {
     return Promise.reject(error);
   }
-  bytesThisTurn += bytes(result);
-  if (bytesThisTurn < BYTES_PER_TURN) return Promise.resolve(result);
-  bytesThisTurn = 0;
-  return new Promise((resolve) => setImmediate(() => resolve(result)));
+  return settled(result);
 }
 
 function closedError(syscall: string): Error {
@@ -85,10 +92,7 @@ class SyncFileHandle implements FsFileHandle {
   }
 
   read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }> {
-    return settleData(
-      () => ({ bytesRead: this.fs.readSync(this.open('read'), buffer, offset, length, position) }),
-      (result) => result.bytesRead,
-    );
+    return settle(() => ({ bytesRead: this.fs.readSync(this.open('read'), buffer, offset, length, position) }));
   }
 
   write(
@@ -97,10 +101,7 @@ class SyncFileHandle implements FsFileHandle {
     length = buffer.byteLength - offset,
     position: number | null = null,
   ): Promise<{ bytesWritten: number }> {
-    return settleData(
-      () => ({ bytesWritten: this.fs.writeSync(this.open('write'), buffer, offset, length, position) }),
-      (result) => result.bytesWritten,
-    );
+    return settle(() => ({ bytesWritten: this.fs.writeSync(this.open('write'), buffer, offset, length, position) }));
   }
 
   writev(buffers: Uint8Array[], position: number | null = null): Promise<{ bytesWritten: number }> {
@@ -111,10 +112,7 @@ class SyncFileHandle implements FsFileHandle {
         return Promise.reject(error);
       }
     }
-    return settleData(
-      () => ({ bytesWritten: this.fs.writevSync(this.open('writev'), buffers, position) }),
-      (result) => result.bytesWritten,
-    );
+    return settle(() => ({ bytesWritten: this.fs.writevSync(this.open('writev'), buffers, position) }));
   }
 
   stat(): Promise<FsStats> {

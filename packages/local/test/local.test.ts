@@ -340,3 +340,23 @@ describe('LocalStorage and the thread pool', () => {
     }
   });
 });
+
+describe('LocalStorage lets the event loop turn', () => {
+  it('runs timers during a long run of small calls made one after another', async () => {
+    await storage.putObject('docs', 'a.txt', 'a');
+    let fired = false;
+    setTimeout(() => {
+      fired = true;
+    }, 0);
+    let callsBeforeTimer = 0;
+    const started = performance.now();
+    // Each head is a few synchronous calls; without a turn of the event loop the timer never fires.
+    while (!fired && performance.now() - started < 2_000) {
+      await storage.headObject('docs', 'a.txt');
+      callsBeforeTimer++;
+    }
+    expect(fired).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(callsBeforeTimer).toBeGreaterThan(0);
+  });
+});
