@@ -36,33 +36,32 @@ function turnEnded(): void {
 }
 
 /**
- * A call's result as a promise. Promises settle in microtasks, so a long run of synchronous calls
- * (many small objects, or a large body read in batches) would never let timers, I/O, signals or
- * an abort's listeners run: once about {@link TURN_BUDGET_MS} ms of calls have been made since the
- * event loop last turned, the result waits for its next turn (`setImmediate`). Short runs stay on
- * the fast path.
+ * Whether the event loop should turn before a call's outcome is delivered. Promises settle in
+ * microtasks, so a long run of synchronous calls (many small objects, or a large body read in
+ * batches) would never let timers, I/O, signals or an abort's listeners run: once about
+ * {@link TURN_BUDGET_MS} ms of calls have been made since the event loop last turned, the outcome
+ * waits for its next turn (`setImmediate`). Short runs stay on the fast path.
  */
-function settled<T>(result: T): Promise<T> {
+function turnDue(): boolean {
   const now = performance.now();
   if (turnStarted < 0) {
     turnStarted = now;
     setImmediate(turnEnded);
-  } else if (now - turnStarted >= TURN_BUDGET_MS) {
-    turnStarted = -1;
-    return new Promise((resolve) => setImmediate(() => resolve(result)));
+    return false;
   }
-  return Promise.resolve(result);
+  if (now - turnStarted < TURN_BUDGET_MS) return false;
+  turnStarted = -1;
+  return true;
 }
 
 /** Runs a synchronous call as a promise: its result, or its error (with the file system's own `code`). */
 export function settle<T>(call: () => T): Promise<T> {
-  let result: T;
   try {
-    result = call();
+    const result = call();
+    return turnDue() ? new Promise((resolve) => setImmediate(resolve, result)) : Promise.resolve(result);
   } catch (error) {
-    return Promise.reject(error);
+    return turnDue() ? new Promise((_, reject) => setImmediate(reject, error)) : Promise.reject(error);
   }
-  return settled(result);
 }
 
 function closedError(syscall: string): Error {
