@@ -209,8 +209,9 @@ export class FsDriver implements StorageDriver {
       return info;
     }
     const file = layout.objectPath(bucket, segments);
-    // The file's lstat runs beside the parent's check (one round trip, not two): an lstat reads
-    // nothing and changes nothing, and its answer is used only once the check has passed.
+    // The file's lstat starts with the parent's check (through the thread pool, one round trip
+    // instead of two): an lstat reads nothing and changes nothing, and its answer is used only
+    // once the check has passed.
     const statted = this.fs.lstat(file);
     statted.catch(() => undefined);
     await this.folders.checkParent(layout, bucket, key, segments);
