@@ -40,6 +40,7 @@ import { fsError, isMissing } from './fs-errors.js';
 import { isFolderMarker, keySegments } from './key-path.js';
 import { Layout, parseTempName } from './layout.js';
 import { holdsObject, walkKeys, type WalkEntry } from './list.js';
+import { folderOf, journalId } from './journal.js';
 import { ObjectRecords, corrupted } from './object-records.js';
 import { ProcessLocks } from './process-lock.js';
 import { Publisher } from './publish.js';
@@ -124,6 +125,8 @@ export class FsDriver implements StorageDriver {
   }
 
   private async removeStaleTemporaries(layout: Layout): Promise<void> {
+    // Journals a dead writer appended a record to before it died: compacted once its temporaries are gone.
+    const journals = new Map<string, { bucket: string; id: string }>();
     for (const entry of await this.fs.readdir(layout.tmpDir, { withFileTypes: true })) {
       const name = String(entry.name);
       const owner = parseTempName(name);
@@ -137,9 +140,13 @@ export class FsDriver implements StorageDriver {
         // With one link it is a dead write's data, a deleted object, or an overwrite's replaced file.
         if (owner && stat.nlink <= 1) await this.fs.unlink(layout.sidecarPath(owner.bucket, stat)).catch(() => undefined);
         await this.fs.rm(temp, { recursive: true, force: true });
+        if (owner?.journal) journals.set(`${owner.bucket}/${owner.journal}`, { bucket: owner.bucket, id: owner.journal });
       } catch {
         // Another process cleaning up at the same time got there first.
       }
+    }
+    for (const { bucket, id } of journals.values()) {
+      await this.records.journals.compactById(layout, bucket, id).catch(() => undefined); // the bucket may be gone
     }
   }
 
@@ -190,8 +197,8 @@ export class FsDriver implements StorageDriver {
       await this.fs.rm(dir, { recursive: true, force: true });
     }
     await this.fs.rm(layout.metaDir(bucket), { recursive: true, force: true }).catch(() => undefined);
-    // Records are named per bucket: a bucket made again under this name starts with none.
-    this.records.clear();
+    // Records are kept per bucket: a bucket made again under this name starts with none.
+    this.records.journals.forgetBucket(bucket);
   }
 
   async bucketExists(bucket: string): Promise<boolean> {
@@ -261,7 +268,11 @@ export class FsDriver implements StorageDriver {
       if (body.size !== undefined && body.size > 0) throw markerWithBody(bucket, key);
       return this.putMarker(layout, bucket, key, segments, body.chunks(), pickContentHeaders(options), options.metadata ?? {}, options);
     }
-    const temp = await writeTemp(this.fs, layout.tempPath(bucket), body.chunks(), { bucket, key, fsync: this.fsync });
+    const temp = await writeTemp(this.fs, layout.tempPath(bucket, journalId(folderOf(key))), body.chunks(), {
+      bucket,
+      key,
+      fsync: this.fsync,
+    });
     const record = this.recordOf(temp, pickContentHeaders(options), options.metadata ?? {});
     await this.publisher.commit(layout, bucket, key, segments, temp, record, options);
     return { etag: `"${temp.digest}"`, size: temp.size };
@@ -322,7 +333,10 @@ export class FsDriver implements StorageDriver {
           : [opened.record.headers, opened.record.metadata];
         return await this.putMarker(layout, target.bucket, target.key, targetSegments, counted.chunks(), headers, metadata, options);
       }
-      const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), counted.chunks(), { ...details, fsync: this.fsync });
+      const temp = await writeTemp(this.fs, layout.tempPath(target.bucket, journalId(folderOf(target.key))), counted.chunks(), {
+        ...details,
+        fsync: this.fsync,
+      });
       const record = replace
         ? this.recordOf(temp, pickContentHeaders(options), options.metadata ?? {})
         : this.recordOf(temp, opened.record.headers, opened.record.metadata);
@@ -356,7 +370,10 @@ export class FsDriver implements StorageDriver {
     if (isFolderMarker(targetSegments))
       return this.putMarker(layout, target.bucket, target.key, targetSegments, empty, headers, metadata, options);
     const details = { bucket: target.bucket, key: target.key };
-    const temp = await writeTemp(this.fs, layout.tempPath(target.bucket), empty, { ...details, fsync: this.fsync });
+    const temp = await writeTemp(this.fs, layout.tempPath(target.bucket, journalId(folderOf(target.key))), empty, {
+      ...details,
+      fsync: this.fsync,
+    });
     const record = this.recordOf(temp, headers, metadata);
     await this.publisher.commit(layout, target.bucket, target.key, targetSegments, temp, record, options);
     return { etag: `"${temp.digest}"`, size: temp.size };
@@ -409,25 +426,38 @@ export class FsDriver implements StorageDriver {
         throw fsError(error, bucket, key);
       }
       if (!stat.isFile()) return false; // a folder (or a link) is not an object
-      // Moved among the temporaries rather than unlinked: the object is gone at once, and a crash
-      // before its record is removed leaves a temporary whose record the next open removes with it.
-      const gone = layout.tempPath(bucket);
-      try {
-        await this.fs.rename(file, gone);
-      } catch (error) {
-        if (isMissing(error)) return false;
-        throw fsError(error, bucket, key);
+      const entry = await this.records.entryOf(layout, bucket, key, stat);
+      let removed: Promise<void>;
+      if (entry?.sidecar === false) {
+        // Nothing else to remove: the unlink is the delete, and the journal line it leaves is garbage.
+        try {
+          await this.fs.unlink(file);
+        } catch (error) {
+          if (isMissing(error)) return false;
+          throw fsError(error, bucket, key);
+        }
+        removed = Promise.resolve();
+      } else {
+        // Moved among the temporaries rather than unlinked: the object is gone at once, and a crash
+        // before its record file is removed leaves a temporary whose record the next open removes with it.
+        const gone = layout.tempPath(bucket);
+        try {
+          await this.fs.rename(file, gone);
+        } catch (error) {
+          if (isMissing(error)) return false;
+          throw fsError(error, bucket, key);
+        }
+        // The record before the temporary (a crash between them leaves the temporary, never the
+        // record alone); the folders are pruned meanwhile.
+        removed = this.fs
+          .unlink(layout.sidecarPath(bucket, stat))
+          .catch(() => undefined)
+          .then(() => this.fs.unlink(gone))
+          .catch(() => undefined); // a temporary left here goes with the next open's clean-up
       }
-      const record = layout.sidecarPath(bucket, stat);
-      this.records.forget(record);
-      // The record before the temporary (a crash between them leaves the temporary, never the
-      // record alone); the folders are pruned meanwhile.
-      const removed = this.fs
-        .unlink(record)
-        .catch(() => undefined)
-        .then(() => this.fs.unlink(gone))
-        .catch(() => undefined); // a temporary left here goes with the next open's clean-up
-      await Promise.all([removed, this.pruneEmptyFolders(layout, bucket, segments)]);
+      // The journal's line of this version no longer applies anywhere (best effort: it is garbage either way).
+      const noted = this.records.journals.deleted(layout, bucket, key, stat).catch(() => undefined);
+      await Promise.all([removed, noted, this.pruneEmptyFolders(layout, bucket, segments)]);
       return true;
     });
     if (pruned === false) await this.pruneEmptyFolders(layout, bucket, segments);

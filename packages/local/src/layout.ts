@@ -40,21 +40,35 @@ export class Layout {
   }
 
   sidecarPath(bucket: string, stat: Pick<FsStats, 'ino' | 'mtimeMs' | 'birthtimeMs'>): string {
-    // Without creation times (some file systems), the mtime is the next best version stamp.
-    const born = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
-    return path.join(this.metaRoot, bucket, `${stat.ino}-${born}.json`);
+    return path.join(this.metaRoot, bucket, `${stat.ino}-${versionStamp(stat)}.json`);
   }
 
-  /** A fresh temporary name; the pid lets a later process tell a dead writer's leftovers from a live one's. */
-  tempPath(bucket: string): string {
+  /** A folder's journal of records (journal.ts), by its id. */
+  journalPath(bucket: string, id: string): string {
+    return path.join(this.metaRoot, bucket, `${id}.log`);
+  }
+
+  /**
+   * A fresh temporary name; the pid lets a later process tell a dead writer's leftovers from a live
+   * one's, and `journal` (a new object's) names the journal its record was appended to, which the
+   * next open compacts when the writer died.
+   */
+  tempPath(bucket: string, journal?: string): string {
     const random = Math.random().toString(36).slice(2, 10);
-    return path.join(this.tmpDir, `${process.pid}.${bucket}.${Date.now().toString(36)}${random}`);
+    return path.join(this.tmpDir, `${process.pid}.${bucket}.${Date.now().toString(36)}${random}${journal ? `_${journal}` : ''}`);
   }
 }
 
-/** Parses a temporary file's name back into the pid and bucket that wrote it. */
-export function parseTempName(name: string): { pid: number; bucket: string } | undefined {
-  const match = /^(\d+)\.([a-z0-9.-]+)\.[a-z0-9]+$/.exec(name);
+/** A file's version: its creation time, or its mtime on file systems without one. With the inode, it names one version. */
+export function versionStamp(stat: Pick<FsStats, 'mtimeMs' | 'birthtimeMs'>): number {
+  return stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
+}
+
+/** Parses a temporary file's name back into the pid and bucket that wrote it, and the journal it wrote to. */
+export function parseTempName(name: string): { pid: number; bucket: string; journal?: string } | undefined {
+  const match = /^(\d+)\.([a-z0-9.-]+)\.[a-z0-9]+(?:_([0-9a-f]{16}))?$/.exec(name);
   if (!match) return undefined;
-  return { pid: Number(match[1]), bucket: match[2] as string };
+  return match[3]
+    ? { pid: Number(match[1]), bucket: match[2] as string, journal: match[3] }
+    : { pid: Number(match[1]), bucket: match[2] as string };
 }

@@ -3,8 +3,8 @@ import type { BucketFolders } from './bucket-folders.js';
 import { createDigest } from './digest.js';
 import { errnoCode, type FsFileHandle, type FsPromises, type FsStats } from './fs-api.js';
 import { fsError, isMissing } from './fs-errors.js';
-import type { Layout } from './layout.js';
-import { RecordCache } from './record-cache.js';
+import { type JournalEntry, Journals } from './journal.js';
+import { type Layout, versionStamp } from './layout.js';
 import { readSidecar, type SidecarRecord } from './sidecar.js';
 
 /** An open object: the handle pins the version whose record was read. */
@@ -17,41 +17,40 @@ export interface OpenObject {
 // A record can vanish between stat and read when a concurrent overwrite replaces the file; retrying
 // then sees the new file. More misses than this in a row means no record exists.
 const RECORD_ATTEMPTS = 5;
-// Parsed records kept (a few hundred bytes each, so a few MiB at most).
-const RECORD_CACHE_ENTRIES = 8192;
 
 function sameVersion(a: FsStats, b: FsStats): boolean {
   return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
 }
 
 /**
- * Each object's record (size, digest, headers, metadata) beside its data file: read for exactly
- * the version of the file that was statted or opened, retried when a concurrent overwrite swaps
- * the pair, and made up (a digest of the bytes) for a file put there by hand. One cache holds both
- * kinds, each served only to the very version of the data file it was made for.
+ * Each object's record (size, digest, headers, metadata): found in its folder's journal (journal.ts)
+ * for exactly the version of the file that was statted or opened, else in the record's own file
+ * (objects with headers or metadata, and stores of the earlier layout), else made up (a digest of
+ * the bytes) for a file put there by hand; retried when a concurrent overwrite swaps the file.
  */
 export class ObjectRecords {
-  private readonly cache = new RecordCache(RECORD_CACHE_ENTRIES);
+  readonly journals: Journals;
 
   constructor(
     private readonly fs: FsPromises,
     private readonly openFlags: number,
     private readonly folders: BucketFolders,
-  ) {}
-
-  /** Remembers the record just written at `sidecar` for the data file version `stat`. */
-  remember(sidecar: string, stat: FsStats, record: SidecarRecord): void {
-    this.cache.set(sidecar, stat, record);
+  ) {
+    this.journals = new Journals(fs);
   }
 
-  /** Forgets the record at `sidecar` (removed or replaced). */
-  forget(sidecar: string): void {
-    this.cache.delete(sidecar);
-  }
-
-  /** Forgets every record (the root or a bucket was removed). */
-  clear(): void {
-    this.cache.clear();
+  /**
+   * The record of the file version `stat` of `key`, with where it lives: the journal, else its own
+   * file (then noted in the journal, so the next read finds it there), else `undefined`.
+   */
+  async entryOf(layout: Layout, bucket: string, key: string, stat: FsStats): Promise<JournalEntry | undefined> {
+    const entry = await this.journals.lookup(layout, bucket, key, stat);
+    if (entry) return entry;
+    const record = await readSidecar(this.fs, layout.sidecarPath(bucket, stat));
+    if (!record) return undefined;
+    const found = { record, sidecar: true };
+    await this.journals.append(layout, bucket, key, stat, found).catch(() => undefined);
+    return { ino: stat.ino, born: versionStamp(stat), ...found };
   }
 
   /** What a caller sees of an object: its file's size and time, its record's ETag, headers and metadata. */
@@ -71,9 +70,14 @@ export class ObjectRecords {
    * The record of a file that has none (put there by hand): its digest, nothing else, computed
    * once per version of the file (read through `handle` when one is open).
    */
-  async foreignRecord(file: string, stat: FsStats, handle?: FsFileHandle): Promise<SidecarRecord> {
-    const cached = this.cache.get(file, stat);
-    if (cached) return cached;
+  async foreignRecord(
+    layout: Layout,
+    bucket: string,
+    key: string,
+    file: string,
+    stat: FsStats,
+    handle?: FsFileHandle,
+  ): Promise<SidecarRecord> {
     const reader = handle ?? (await this.fs.open(file, this.openFlags));
     try {
       const hash = await createDigest();
@@ -85,21 +89,12 @@ export class ObjectRecords {
         position += bytesRead;
       }
       const record: SidecarRecord = { v: 2, size: stat.size, digest: hash.finish(), headers: {}, metadata: {} };
-      this.cache.set(file, stat, record);
+      // Noted for the next read, in any process; a store that cannot be written is still read.
+      await this.journals.append(layout, bucket, key, stat, { record, sidecar: false, foreignMtime: stat.mtimeMs }).catch(() => undefined);
       return record;
     } finally {
       if (!handle) await reader.close();
     }
-  }
-
-  /** The record of the data file version `stat` describes, from the cache when it holds that version. */
-  async readRecord(layout: Layout, bucket: string, stat: FsStats): Promise<SidecarRecord | undefined> {
-    const file = layout.sidecarPath(bucket, stat);
-    const cached = this.cache.get(file, stat);
-    if (cached) return cached;
-    const record = await readSidecar(this.fs, file);
-    if (record) this.cache.set(file, stat, record);
-    return record;
   }
 
   /**
@@ -122,11 +117,12 @@ export class ObjectRecords {
         throw fsError(error, bucket, key);
       }
       if (!stat.isFile()) throw await this.folders.notFound(layout, bucket, key);
-      const record = await this.readRecord(layout, bucket, stat);
-      if (record) return { stat, record };
+      const entry = await this.entryOf(layout, bucket, key, stat);
+      if (entry) return { stat, record: entry.record };
       const again = await this.fs.lstat(file).catch(() => undefined);
-      if (again && sameVersion(stat, again) && attempt >= 1) return { stat, record: await this.foreignRecord(file, stat) };
-      if (attempt >= RECORD_ATTEMPTS) return { stat, record: await this.foreignRecord(file, stat) };
+      if ((again && sameVersion(stat, again) && attempt >= 1) || attempt >= RECORD_ATTEMPTS) {
+        return { stat, record: await this.foreignRecord(layout, bucket, key, file, stat) };
+      }
     }
   }
 
@@ -144,11 +140,11 @@ export class ObjectRecords {
       try {
         const stat = await handle.stat();
         if (!stat.isFile()) throw await this.folders.notFound(layout, bucket, key);
-        const record = await this.readRecord(layout, bucket, stat);
-        if (record) return { handle, stat, record };
+        const entry = await this.entryOf(layout, bucket, key, stat);
+        if (entry) return { handle, stat, record: entry.record };
         const current = await this.fs.lstat(file).catch(() => undefined);
         if ((current && sameVersion(stat, current) && attempt >= 1) || attempt >= RECORD_ATTEMPTS) {
-          return { handle, stat, record: await this.foreignRecord(file, stat, handle) };
+          return { handle, stat, record: await this.foreignRecord(layout, bucket, key, file, stat, handle) };
         }
       } catch (error) {
         await handle.close().catch(() => undefined);

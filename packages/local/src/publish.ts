@@ -11,6 +11,13 @@ import type { TempFile } from './write.js';
 
 const RENAME_ATTEMPTS = 5;
 
+/** Whether a record holds more than the digest of the bytes: then it also gets a file of its own, the one the journal caches. */
+export function hasAttributes(record: SidecarRecord): boolean {
+  for (const _ in record.headers) return true;
+  for (const _ in record.metadata) return true;
+  return false;
+}
+
 /**
  * The publish step of every write: a complete temporary file and its record become the object in
  * one rename (or one link, for create-if-absent), under a per-key lock, with the write's
@@ -51,9 +58,10 @@ export class Publisher {
   }
 
   /**
-   * Makes a complete temporary file the object: writes its record (named after the temp's inode,
-   * which the rename keeps), then renames it over the key. A crash before the rename leaves only
-   * garbage the next open removes; after it, a consistent pair.
+   * Makes a complete temporary file the object: notes its record in the folder's journal (and, for
+   * an object with headers or metadata, in a file of its own), named after the temp's inode, which
+   * the rename keeps, then renames it over the key. A crash before the rename leaves only garbage
+   * the next open removes; after it, a consistent pair.
    */
   async commit(
     layout: Layout,
@@ -64,19 +72,22 @@ export class Publisher {
     record: SidecarRecord,
     options: Pick<PutOptions, 'ifMatch' | 'ifNoneMatch' | 'signal'>,
   ): Promise<void> {
+    const ownFile = hasAttributes(record);
     const sidecar = layout.sidecarPath(bucket, temp.stat);
     const discard = async () => {
       await this.fs.unlink(temp.path).catch(() => undefined);
-      await this.fs.unlink(sidecar).catch(() => undefined);
+      if (ownFile) await this.fs.unlink(sidecar).catch(() => undefined);
     };
     // The record is written (and the temporary closed) while the lock is taken and the key's
-    // current file looked at: independent calls, so one round trip where there were three. Both
-    // are complete before the rename makes them the object.
+    // current file looked at: independent calls. All are complete before the rename makes them the object.
     const ready = Promise.all([
       temp.closed,
       (async () => {
-        await this.fs.writeFile(sidecar, encodeSidecar(record));
-        if (this.fsync) await this.syncFile(sidecar);
+        if (ownFile) {
+          await this.fs.writeFile(sidecar, encodeSidecar(record));
+          if (this.fsync) await this.syncFile(sidecar);
+        }
+        await this.records.journals.append(layout, bucket, key, temp.stat, { record, sidecar: ownFile });
       })(),
     ]);
     ready.catch(() => undefined);
@@ -103,12 +114,13 @@ export class Publisher {
               // link() fails if the name exists: create-if-absent that holds across processes too.
               await this.fs.link(temp.path, file);
               await this.fs.unlink(temp.path);
-            } else if (current?.isFile()) {
+            } else if (current?.isFile() && (await this.records.entryOf(layout, bucket, key, current))?.sidecar !== false) {
               await this.replace(layout, bucket, temp.path, file, current);
             } else {
+              // Nothing to remove with the replaced file (or no file): its journal line is garbage
+              // once the rename is done, dropped when the journal is compacted.
               await this.fs.rename(temp.path, file);
             }
-            this.records.remember(sidecar, temp.stat, record);
             return;
           } catch (error) {
             const code = errnoCode(error);
@@ -136,7 +148,7 @@ export class Publisher {
 
   /**
    * Renames `temp` over the file `current` statted at `file`, then removes the replaced file's
-   * record. A crash between the two must not leave that record behind for ever, so the replaced
+   * record file (it has one, or it is not known whether it has). A crash between the two must not leave that record behind for ever, so the replaced
    * file is first given a second name among the temporaries: a crash before the rename leaves a
    * temporary with two links (its record is live, and stays), one after it a temporary with one
    * link, whose record the next open removes with it (layout.ts, `removeStaleTemporaries`). Where
@@ -155,7 +167,6 @@ export class Publisher {
       throw error;
     }
     const replaced = layout.sidecarPath(bucket, current);
-    this.records.forget(replaced);
     // The record before its guard: a crash between them leaves the guard, never the record alone.
     await this.fs.unlink(replaced).catch(() => undefined);
     if (guarded) await this.fs.unlink(guard).catch(() => undefined);

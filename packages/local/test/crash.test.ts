@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import fsPromises, { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStorage } from '@stowage/local';
 import { versionBody } from './fixtures/crash-body.js';
+import { recordFiles } from './fixtures/store-files.js';
 
 const KILLS = 200;
 
@@ -65,7 +66,7 @@ describe('LocalStorage after a writer is killed with SIGKILL', () => {
       }
       expect(await readdir(path.join(root, 'store', '.stowage', 'tmp'))).toEqual([]);
       // One record per object: none orphaned by a kill between an overwrite or delete and its record's removal.
-      expect(await readdir(path.join(root, 'store', '.stowage', 'meta', 'crash'))).toHaveLength(objects);
+      expect(await recordFiles(fsPromises, path.join(root, 'store'), 'crash')).toHaveLength(objects);
     }
   }, 300_000);
 });

@@ -6,6 +6,7 @@ import { codeOf } from '@stowage/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isStorageError, type ListOptions, type Storage } from '@stowage/core';
 import { LocalStorage, memoryVolume, type FileSystem } from '../src/index.js';
+import { recordFiles } from './fixtures/store-files.js';
 import fs from 'node:fs';
 
 // Folder markers on the real disk and on memfs (capabilities.folderMarkers, without bodies).
@@ -212,8 +213,7 @@ for (const [name, make] of Object.entries(targets)) {
       }
       await other.deleteObject('b8b', 'f/');
       expect(await tree(target, 'b8b')).toEqual([]);
-      const records = await target.fs.promises.readdir(path.posix.join(target.root, '.stowage', 'meta', 'b8b'), { withFileTypes: true });
-      expect(records).toEqual([]);
+      expect(await recordFiles(target.fs.promises, target.root, 'b8b')).toEqual([]);
     });
 
     it('a marker and a file of the same name cannot both exist (fileAndFolderKeys is false): InvalidKey', async () => {

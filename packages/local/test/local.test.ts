@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
-import { mkdtemp, mkdir, open, readFile, readdir, rm, symlink, writeFile, stat } from 'node:fs/promises';
+import fsPromises, { mkdtemp, mkdir, open, readFile, readdir, rm, symlink, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { codeOf } from '@stowage/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStorageError } from '@stowage/core';
 import { LocalStorage } from '@stowage/local';
+import { journalLines, recordFiles } from './fixtures/store-files.js';
 
 let base: string;
 let root: string;
@@ -223,8 +224,21 @@ describe('LocalStorage writes atomically', () => {
 
   it('keeps at most one record per object however often it is overwritten', async () => {
     for (let i = 0; i < 20; i++) await storage.putObject('docs', 'o', `v${i}`, { metadata: { i: String(i) } });
-    expect(await readdir(path.join(root, '.stowage', 'meta', 'docs'))).toHaveLength(1);
+    expect(await recordFiles(fsPromises, root, 'docs')).toHaveLength(1);
     expect((await storage.headObject('docs', 'o')).metadata).toEqual({ i: '19' });
+  });
+
+  it("compacts a folder's journal as overwrites and deletes leave lines of versions that are gone", async () => {
+    for (let i = 0; i < 600; i++) await storage.putObject('docs', 'j/o', `v${i}`);
+    for (let i = 0; i < 300; i++) {
+      await storage.putObject('docs', `j/d${i}`, 'x');
+      await storage.deleteObject('docs', `j/d${i}`);
+    }
+    // Without compaction: 1,200 lines, 1,199 of them garbage.
+    expect(await journalLines(fsPromises, root, 'docs')).toBeLessThan(300);
+    const other = new LocalStorage({ root }); // reads the compacted journal afresh
+    expect(await other.headObject('docs', 'j/o')).toMatchObject({ etag: (await storage.headObject('docs', 'j/o')).etag, size: 4 });
+    expect(Buffer.from(await (await other.getObject('docs', 'j/o')).bytes()).toString()).toBe('v599');
   });
 
   it('creates the root when it does not exist', async () => {

@@ -1,0 +1,354 @@
+import { errnoCode, type FsPromises, type FsStats } from './fs-api.js';
+import { isKeySegment } from './key-path.js';
+import { type Layout, versionStamp } from './layout.js';
+import type { SidecarRecord } from './sidecar.js';
+
+/** The record of one version of one file, as a folder's journal holds it. */
+export interface JournalEntry {
+  ino: number;
+  /** The file's creation time (its mtime where there is none): with the inode, the version. */
+  born: number;
+  record: SidecarRecord;
+  /** The record also has a file of its own (headers or metadata), which an overwrite or delete removes. */
+  sidecar: boolean;
+  /**
+   * Set for a digest computed from a file that has no record (put there by hand): it holds only
+   * while the file keeps this mtime and size, since such a file may be edited.
+   */
+  foreignMtime?: number;
+  /**
+   * The key's entry before this one, while it may still be the file: a write appends its line
+   * before its rename, and readers (the write's own overwrite check among them) still see the old file until then.
+   */
+  previous?: JournalEntry;
+}
+
+/** A line of a journal, as written: short names, since a folder's journal holds one per version. */
+interface JournalLine {
+  k: string;
+  i: number;
+  b: number;
+  s: number;
+  d: string;
+  h?: SidecarRecord['headers'];
+  m?: Record<string, string>;
+  r?: 1;
+  t?: number;
+  /** A delete: the key's entry for this version (inode, born) no longer applies. */
+  x?: 1;
+}
+
+/** One folder's journal as this process has read it. */
+interface FolderJournal {
+  bucket: string;
+  id: string;
+  file: string;
+  /** The journal file's inode when last read: another one means it was compacted (rewritten). */
+  fileIno: number;
+  /** Bytes read so far: the next read starts here. */
+  offset: number;
+  /** Lines read, live or not: many more than entries means the file should be compacted. */
+  lines: number;
+  entries: Map<string, JournalEntry>;
+}
+
+// Entries kept in memory across every folder (a few hundred bytes each): folders past this are
+// dropped least recently used first and read again when needed.
+const HELD_ENTRIES = 131_072;
+// A journal is compacted once it has this many lines more than twice its live entries.
+const COMPACT_SLACK = 256;
+
+/** Whether `entry` describes exactly the version of the file `stat` describes. */
+export function entryMatches(entry: JournalEntry, stat: FsStats): boolean {
+  if (entry.ino !== stat.ino || entry.born !== versionStamp(stat)) return false;
+  return entry.foreignMtime === undefined || (entry.foreignMtime === stat.mtimeMs && entry.record.size === stat.size);
+}
+
+function matching(entry: JournalEntry | undefined, stat: FsStats): JournalEntry | undefined {
+  if (!entry) return undefined;
+  if (entryMatches(entry, stat)) return entry;
+  return entry.previous && entryMatches(entry.previous, stat) ? entry.previous : undefined;
+}
+
+/** Files `entry` as `key`'s newest, keeping the one it replaces (but no older). */
+function chain(entries: Map<string, JournalEntry>, key: string, entry: JournalEntry): void {
+  const before = entries.get(key);
+  if (before) {
+    before.previous = undefined;
+    if (before.ino !== entry.ino || before.born !== entry.born) entry.previous = before;
+  }
+  entries.set(key, entry);
+}
+
+/** Forgets the version (ino, born) of `key`; true when it was the newest (the key is then gone). */
+function unchain(entries: Map<string, JournalEntry>, key: string, ino: number, born: number): boolean {
+  const entry = entries.get(key);
+  if (!entry) return false;
+  if (entry.ino === ino && entry.born === born) return entries.delete(key);
+  if (entry.previous?.ino === ino && entry.previous.born === born) entry.previous = undefined;
+  return false;
+}
+
+/** The folder part of a key (`a/b/` of `a/b/c.txt`, `''` at the top): one journal per folder. */
+export function folderOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('/') + 1);
+}
+
+/**
+ * A short name for a folder's journal: FNV-1a, 64 bits. Two folders of one name share a journal
+ * harmlessly (lines carry whole keys); what matters is that a folder's lines are not spread wide.
+ */
+export function journalId(folder: string): string {
+  let lo = 0x84222325;
+  let hi = 0xcbf29ce4;
+  for (let i = 0; i < folder.length; i++) {
+    lo ^= folder.charCodeAt(i);
+    // Multiply the 64-bit (hi, lo) by the FNV prime 2^40 + 0x1b3, in 32-bit halves.
+    const loMul = lo * 0x1b3;
+    const carry = Math.floor(loMul / 0x100000000);
+    hi = (hi * 0x1b3 + (lo << 8) + carry) >>> 0;
+    lo = loMul >>> 0;
+  }
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
+function encodeLine(key: string, entry: JournalEntry): string {
+  const { record } = entry;
+  const line: JournalLine = { k: key, i: entry.ino, b: entry.born, s: record.size, d: record.digest };
+  if (Object.keys(record.headers).length > 0) line.h = record.headers;
+  if (Object.keys(record.metadata).length > 0) line.m = record.metadata;
+  if (entry.sidecar) line.r = 1;
+  if (entry.foreignMtime !== undefined) line.t = entry.foreignMtime;
+  return `${JSON.stringify(line)}\n`;
+}
+
+function decodeLine(text: string): { key: string; entry?: JournalEntry; gone?: { ino: number; born: number } } | undefined {
+  let line: JournalLine;
+  try {
+    line = JSON.parse(text) as JournalLine;
+  } catch {
+    return undefined; // torn by a power cut mid-write: that record is simply not known
+  }
+  if (typeof line.k !== 'string' || typeof line.i !== 'number' || typeof line.b !== 'number') return undefined;
+  if (line.x === 1) return { key: line.k, gone: { ino: line.i, born: line.b } };
+  if (typeof line.s !== 'number' || typeof line.d !== 'string') return undefined;
+  const record: SidecarRecord = { v: 2, size: line.s, digest: line.d, headers: line.h ?? {}, metadata: line.m ?? {} };
+  const entry: JournalEntry = { ino: line.i, born: line.b, record, sidecar: line.r === 1 };
+  if (typeof line.t === 'number') entry.foreignMtime = line.t;
+  return { key: line.k, entry };
+}
+
+/**
+ * Each folder's records in one append-only file, `.stowage/meta/<bucket>/<id>.log`, a line per
+ * version written: a listing reads a folder's records with one read instead of a file per key,
+ * and a put appends a line instead of creating a file. The journal is a cache of facts that never
+ * change (the record of a given inode and creation time), so every line is checked against the
+ * file it names before it is used, a lost line costs only a slower path (the record's own file,
+ * or the digest of the bytes), and lines of versions that are gone are garbage that compaction
+ * drops. Other processes' lines are seen by reading on from where this process stopped.
+ */
+export class Journals {
+  private readonly folders = new Map<string, FolderJournal>();
+  private readonly compacting = new Set<FolderJournal>();
+  private held = 0;
+
+  constructor(private readonly fs: FsPromises) {}
+
+  /** The entry for exactly the version `stat` of `bucket/key`, reading lines other processes appended if needed. */
+  async lookup(layout: Layout, bucket: string, key: string, stat: FsStats): Promise<JournalEntry | undefined> {
+    const journal = this.journal(layout, bucket, key);
+    const known = matching(journal.entries.get(key), stat);
+    if (known) return known;
+    await this.readOn(layout, journal);
+    return matching(journal.entries.get(key), stat);
+  }
+
+  /** Every entry of the folder holding `key`, read up to date once (for a listing of that folder). */
+  async folder(layout: Layout, bucket: string, key: string): Promise<Map<string, JournalEntry>> {
+    const journal = this.journal(layout, bucket, key);
+    await this.readOn(layout, journal);
+    return journal.entries;
+  }
+
+  /**
+   * Appends the record of the file version `stat` (a temporary about to be renamed to `key`, or a
+   * file just read) in one write, so a crash leaves a line whole or absent. Best effort for a
+   * foreign digest (the store may be read-only); a write's own record fails the write.
+   */
+  async append(layout: Layout, bucket: string, key: string, stat: FsStats, entryOf: Omit<JournalEntry, 'ino' | 'born'>): Promise<void> {
+    const journal = this.journal(layout, bucket, key);
+    const entry: JournalEntry = { ino: stat.ino, born: versionStamp(stat), ...entryOf };
+    const handle = await this.fs.open(journal.file, 'a');
+    try {
+      await handle.write(Buffer.from(encodeLine(key, entry)));
+    } finally {
+      await handle.close();
+    }
+    this.set(journal, key, entry);
+    if (this.wasteful(journal)) await this.compact(layout, journal);
+  }
+
+  /** Notes that the version `stat` of `key` was deleted, so its line is no longer loaded anywhere. */
+  async deleted(layout: Layout, bucket: string, key: string, stat: FsStats): Promise<void> {
+    const journal = this.journal(layout, bucket, key);
+    const line = JSON.stringify({ k: key, i: stat.ino, b: versionStamp(stat), x: 1 } satisfies Pick<JournalLine, 'k' | 'i' | 'b' | 'x'>);
+    const handle = await this.fs.open(journal.file, 'a');
+    try {
+      await handle.write(Buffer.from(`${line}\n`));
+    } finally {
+      await handle.close();
+    }
+    this.drop(journal, key, stat.ino, versionStamp(stat));
+  }
+
+  /**
+   * Rewrites the journal `id` of `bucket` with only the lines of versions that still exist (each
+   * key's file is statted): a temporary renamed over the journal. Lines another process appends
+   * meanwhile may be lost with the old file; they were a cache.
+   */
+  async compactById(layout: Layout, bucket: string, id: string): Promise<void> {
+    const journal = this.byId(layout, bucket, id);
+    await this.compact(layout, journal);
+  }
+
+  /** Forgets what was read of `bucket`'s journals (the bucket was removed). */
+  forgetBucket(bucket: string): void {
+    for (const [name, journal] of this.folders) {
+      if (journal.bucket !== bucket) continue;
+      this.held -= journal.entries.size;
+      this.folders.delete(name);
+    }
+  }
+
+  private journal(layout: Layout, bucket: string, key: string): FolderJournal {
+    return this.byId(layout, bucket, journalId(folderOf(key)));
+  }
+
+  private byId(layout: Layout, bucket: string, id: string): FolderJournal {
+    const name = `${bucket}/${id}`;
+    let journal = this.folders.get(name);
+    if (journal) {
+      // Most recently used last.
+      this.folders.delete(name);
+    } else {
+      journal = { bucket, id, file: layout.journalPath(bucket, id), fileIno: -1, offset: 0, lines: 0, entries: new Map() };
+    }
+    this.folders.set(name, journal);
+    return journal;
+  }
+
+  private set(journal: FolderJournal, key: string, entry: JournalEntry): void {
+    const before = journal.entries.size;
+    chain(journal.entries, key, entry);
+    journal.lines++;
+    this.held += journal.entries.size - before;
+    this.evict(journal);
+  }
+
+  private drop(journal: FolderJournal, key: string, ino: number, born: number): void {
+    journal.lines++;
+    if (unchain(journal.entries, key, ino, born)) this.held--;
+  }
+
+  private evict(keep: FolderJournal): void {
+    for (const [name, journal] of this.folders) {
+      if (this.held <= HELD_ENTRIES) return;
+      if (journal === keep) continue;
+      this.held -= journal.entries.size;
+      this.folders.delete(name);
+    }
+  }
+
+  private reset(journal: FolderJournal, fileIno: number): void {
+    this.held -= journal.entries.size;
+    journal.entries.clear();
+    journal.fileIno = fileIno;
+    journal.offset = 0;
+    journal.lines = 0;
+  }
+
+  /** Reads the lines appended since this process last read the journal (all of it if it was rewritten). */
+  private async readOn(layout: Layout, journal: FolderJournal): Promise<void> {
+    let handle: Awaited<ReturnType<FsPromises['open']>>;
+    try {
+      handle = await this.fs.open(journal.file, 'r');
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+      if (journal.fileIno !== 0) this.reset(journal, 0);
+      return;
+    }
+    try {
+      const stat = await handle.stat();
+      if (stat.ino !== journal.fileIno || stat.size < journal.offset) this.reset(journal, stat.ino);
+      const length = stat.size - journal.offset;
+      if (length === 0) return;
+      const buffer = Buffer.allocUnsafe(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await handle.read(buffer, filled, length - filled, journal.offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      // A line without its newline is still being written: it is read next time.
+      const end = buffer.lastIndexOf(10, filled - 1);
+      if (end < 0) return;
+      this.parse(journal, buffer.toString('utf8', 0, end));
+      journal.offset += end + 1;
+    } finally {
+      await handle.close();
+    }
+    // Compacted beside the caller's work: a failure costs nothing but the garbage staying.
+    if (this.wasteful(journal)) this.compact(layout, journal).catch(() => undefined);
+  }
+
+  private parse(journal: FolderJournal, text: string): void {
+    const before = journal.entries.size;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      if (end > start) {
+        const line = decodeLine(text.slice(start, end));
+        journal.lines++;
+        if (line?.entry) chain(journal.entries, line.key, line.entry);
+        else if (line?.gone) {
+          unchain(journal.entries, line.key, line.gone.ino, line.gone.born);
+        }
+      }
+      start = end + 1;
+    }
+    this.held += journal.entries.size - before;
+    this.evict(journal);
+  }
+
+  /** Whether the journal holds so many lines of versions that are gone that it should be rewritten. */
+  private wasteful(journal: FolderJournal): boolean {
+    return journal.lines > 2 * journal.entries.size + COMPACT_SLACK && !this.compacting.has(journal);
+  }
+
+  private async compact(layout: Layout, journal: FolderJournal): Promise<void> {
+    if (this.compacting.has(journal)) return;
+    this.compacting.add(journal);
+    try {
+      await this.readOn(layout, journal);
+      const kept: string[] = [];
+      for (const [key, entry] of journal.entries) {
+        const segments = key.split('/');
+        if (!segments.every(isKeySegment)) continue; // never a path outside the bucket, whatever the file says
+        const stat = await this.fs.lstat(layout.objectPath(journal.bucket, segments)).catch(() => undefined);
+        if (stat?.isFile() && entryMatches(entry, stat)) kept.push(encodeLine(key, entry));
+      }
+      const temp = layout.tempPath(journal.bucket);
+      await this.fs.writeFile(temp, kept.join(''));
+      try {
+        await this.fs.rename(temp, journal.file);
+      } catch (error) {
+        await this.fs.unlink(temp).catch(() => undefined);
+        throw error;
+      }
+      // Read afresh next time: the new file has another inode.
+      this.reset(journal, -1);
+    } finally {
+      this.compacting.delete(journal);
+    }
+  }
+}
