@@ -84,11 +84,9 @@ describe('LocalStorage killed between any two file system calls of a write or de
         const storage = new LocalStorage({ root }); // the next open: recovers
         const state = await stateOf(storage, scenario.key);
         expect(scenario.outcomes, `killed after call ${killAfter}`).toContain(state);
-        let objects = 0;
         let withRecord = 0; // objects put with metadata, and folder markers
         for await (const entry of storage.listObjects(BUCKET)) {
           if (entry.type !== 'object') continue;
-          objects++;
           if (entry.key.endsWith('/') || entry.metadata.v !== undefined) withRecord++;
           expect(await stateOf(storage, entry.key)).not.toBe('none');
         }
