@@ -516,12 +516,14 @@ export class FsDriver implements StorageDriver {
       ...(delimiter !== undefined ? { delimiter } : {}),
       ...(startAfter !== undefined ? { startAfter } : {}),
     });
-    for await (const entry of walk) {
+    for await (const run of walk) {
       throwIfAborted(signal, { bucket });
-      batch.push(entry);
-      if (batch.length >= batchSize) {
-        yield* await this.loadBatch(layout, bucket, batch);
-        batch = [];
+      for (const entry of run) {
+        batch.push(entry);
+        if (batch.length >= batchSize) {
+          yield* await this.loadBatch(layout, bucket, batch);
+          batch = [];
+        }
       }
     }
     yield* await this.loadBatch(layout, bucket, batch);

@@ -50,6 +50,10 @@ interface FolderJournal {
   /** Lines read, live or not: many more than entries means the file should be compacted. */
   lines: number;
   entries: Map<string, JournalEntry>;
+  /** Set once this journal is no longer among those held (a fresh one is made when needed). */
+  dropped?: true;
+  /** The read under way, which other readers of this journal wait for rather than read the same bytes. */
+  reading?: Promise<void>;
 }
 
 // Entries kept in memory across every folder (a few hundred bytes each): folders past this are
@@ -151,6 +155,7 @@ export class Journals {
   private readonly folders = new Map<string, FolderJournal>();
   private readonly compacting = new Set<FolderJournal>();
   private held = 0;
+  private last: { bucket: string; folder: string; journal: FolderJournal } | undefined;
 
   constructor(private readonly fs: FsPromises) {}
 
@@ -159,6 +164,12 @@ export class Journals {
     const journal = this.journal(layout, bucket, key);
     const known = matching(journal.entries.get(key), stat);
     if (known) return known;
+    if (journal.reading) {
+      // Many lookups of one folder start together (a listing's batch): one read serves them.
+      await journal.reading;
+      const read = matching(journal.entries.get(key), stat);
+      if (read) return read;
+    }
     await this.readOn(layout, journal);
     return matching(journal.entries.get(key), stat);
   }
@@ -178,13 +189,13 @@ export class Journals {
   async append(layout: Layout, bucket: string, key: string, stat: FsStats, entryOf: Omit<JournalEntry, 'ino' | 'born'>): Promise<void> {
     const journal = this.journal(layout, bucket, key);
     const entry: JournalEntry = { ino: stat.ino, born: versionStamp(stat), ...entryOf };
-    const handle = await this.fs.open(journal.file, 'a');
-    try {
-      await handle.write(Buffer.from(encodeLine(key, entry)));
-    } finally {
-      await handle.close();
-    }
-    this.set(journal, key, entry);
+    await this.write(journal, encodeLine(key, entry));
+    const before = journal.entries.size;
+    chain(journal.entries, key, entry);
+    this.held += journal.entries.size - before;
+    // Counted even if it is read again later: a line counted twice only brings compaction forward.
+    journal.lines++;
+    this.evict(journal);
     if (this.wasteful(journal)) await this.compact(layout, journal);
   }
 
@@ -192,13 +203,25 @@ export class Journals {
   async deleted(layout: Layout, bucket: string, key: string, stat: FsStats): Promise<void> {
     const journal = this.journal(layout, bucket, key);
     const line = JSON.stringify({ k: key, i: stat.ino, b: versionStamp(stat), x: 1 } satisfies Pick<JournalLine, 'k' | 'i' | 'b' | 'x'>);
+    await this.write(journal, `${line}\n`);
+    journal.lines++;
+    if (unchain(journal.entries, key, stat.ino, versionStamp(stat))) this.held--;
+  }
+
+  /**
+   * Appends `line` in one write. When it landed right where this process had read up to, it is
+   * taken as read (it is never parsed here).
+   */
+  private async write(journal: FolderJournal, line: string): Promise<void> {
+    const bytes = Buffer.from(line);
     const handle = await this.fs.open(journal.file, 'a');
     try {
-      await handle.write(Buffer.from(`${line}\n`));
+      await handle.write(bytes);
+      const stat = await handle.stat();
+      if (stat.ino === journal.fileIno && stat.size - bytes.byteLength === journal.offset) journal.offset = stat.size;
     } finally {
       await handle.close();
     }
-    this.drop(journal, key, stat.ino, versionStamp(stat));
   }
 
   /**
@@ -216,12 +239,23 @@ export class Journals {
     for (const [name, journal] of this.folders) {
       if (journal.bucket !== bucket) continue;
       this.held -= journal.entries.size;
+      journal.dropped = true;
       this.folders.delete(name);
     }
   }
 
   private journal(layout: Layout, bucket: string, key: string): FolderJournal {
-    return this.byId(layout, bucket, journalId(folderOf(key)));
+    // Keys come a folder at a time (a listing, a batch of puts): the last folder's journal is reused
+    // without hashing its name again.
+    const end = key.lastIndexOf('/') + 1;
+    const last = this.last;
+    if (last && last.bucket === bucket && last.folder.length === end && !last.journal.dropped && key.startsWith(last.folder)) {
+      return last.journal;
+    }
+    const folder = key.slice(0, end);
+    const journal = this.byId(layout, bucket, journalId(folder));
+    this.last = { bucket, folder, journal };
+    return journal;
   }
 
   private byId(layout: Layout, bucket: string, id: string): FolderJournal {
@@ -237,24 +271,12 @@ export class Journals {
     return journal;
   }
 
-  private set(journal: FolderJournal, key: string, entry: JournalEntry): void {
-    const before = journal.entries.size;
-    chain(journal.entries, key, entry);
-    journal.lines++;
-    this.held += journal.entries.size - before;
-    this.evict(journal);
-  }
-
-  private drop(journal: FolderJournal, key: string, ino: number, born: number): void {
-    journal.lines++;
-    if (unchain(journal.entries, key, ino, born)) this.held--;
-  }
-
   private evict(keep: FolderJournal): void {
     for (const [name, journal] of this.folders) {
       if (this.held <= HELD_ENTRIES) return;
       if (journal === keep) continue;
       this.held -= journal.entries.size;
+      journal.dropped = true;
       this.folders.delete(name);
     }
   }
@@ -269,6 +291,19 @@ export class Journals {
 
   /** Reads the lines appended since this process last read the journal (all of it if it was rewritten). */
   private async readOn(layout: Layout, journal: FolderJournal): Promise<void> {
+    while (journal.reading) await journal.reading;
+    const reading = this.readFile(journal);
+    journal.reading = reading.catch(() => undefined);
+    try {
+      await reading;
+    } finally {
+      journal.reading = undefined;
+    }
+    // Compacted beside the caller's work: a failure costs nothing but the garbage staying.
+    if (this.wasteful(journal)) this.compact(layout, journal).catch(() => undefined);
+  }
+
+  private async readFile(journal: FolderJournal): Promise<void> {
     let handle: Awaited<ReturnType<FsPromises['open']>>;
     try {
       handle = await this.fs.open(journal.file, 'r');
@@ -297,8 +332,6 @@ export class Journals {
     } finally {
       await handle.close();
     }
-    // Compacted beside the caller's work: a failure costs nothing but the garbage staying.
-    if (this.wasteful(journal)) this.compact(layout, journal).catch(() => undefined);
   }
 
   private parse(journal: FolderJournal, text: string): void {

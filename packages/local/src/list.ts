@@ -25,9 +25,10 @@ interface WalkOptions {
  * descended into in its place. Folders wholly before `startAfter` are skipped, the walk starts at
  * the deepest folder the prefix names, and with a delimiter a folder whose keys all share one
  * common prefix is reported without being walked. Each folder walked is offered as a possible
- * folder marker just before its contents, where its key (`name/`) sorts.
+ * folder marker just before its contents, where its key (`name/`) sorts. Entries come in runs (a
+ * folder's files up to its next sub-folder), one step of the generators per run rather than per key.
  */
-export async function* walkKeys(fs: FsPromises, bucketDir: string, isMarker: IsMarker, options: WalkOptions): AsyncGenerator<WalkEntry> {
+export async function* walkKeys(fs: FsPromises, bucketDir: string, isMarker: IsMarker, options: WalkOptions): AsyncGenerator<WalkEntry[]> {
   const { prefix, delimiter, startAfter } = options;
   const slash = prefix.lastIndexOf('/');
   const dirKey = prefix.slice(0, slash + 1);
@@ -45,13 +46,17 @@ export async function* walkKeys(fs: FsPromises, bucketDir: string, isMarker: IsM
 
   const after = (itemKey: string) => startAfter === undefined || compareKeys(itemKey, startAfter) > 0;
 
-  async function* walk(dir: string, key: string, filter: string): AsyncGenerator<WalkEntry> {
-    const items = await readSorted(fs, dir, filter);
-    for (const item of items) {
+  async function* walk(dir: string, key: string, filter: string, read = readSorted(fs, dir, filter)): AsyncGenerator<WalkEntry[]> {
+    const items = await read;
+    let run: WalkEntry[] = [];
+    // The next sub-folder's entries are read (on the thread pool) while this one's are walked.
+    let next: { index: number; read: Promise<DirItem[]> } | undefined;
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index] as DirItem;
       const itemKey = key + item.sortKey;
-      const itemPath = path.join(dir, item.name);
+      const itemPath = `${dir}${path.sep}${item.name}`;
       if (!item.isDir) {
-        if (after(itemKey)) yield { type: 'object', key: itemKey, path: itemPath };
+        if (after(itemKey)) run.push({ type: 'object', key: itemKey, path: itemPath });
         continue;
       }
       const subtreeAfter = after(itemKey);
@@ -59,18 +64,29 @@ export async function* walkKeys(fs: FsPromises, bucketDir: string, isMarker: IsM
       if (delimiter && subtreeAfter) {
         const at = itemKey.indexOf(delimiter, prefix.length);
         if (at >= 0) {
-          if (await holdsObject(fs, itemPath, isMarker)) yield { type: 'prefix', prefix: itemKey.slice(0, at + delimiter.length) };
+          if (await holdsObject(fs, itemPath, isMarker)) run.push({ type: 'prefix', prefix: itemKey.slice(0, at + delimiter.length) });
           continue;
         }
       }
-      if (subtreeAfter) yield { type: 'object', key: itemKey, path: itemPath, folder: true };
-      yield* walk(itemPath, itemKey, '');
+      const own = next?.index === index ? next.read : readSorted(fs, itemPath, '');
+      next = undefined;
+      let following = index + 1;
+      while (following < items.length && !(items[following] as DirItem).isDir) following++;
+      if (!delimiter && following < items.length) {
+        next = { index: following, read: readSorted(fs, `${dir}${path.sep}${(items[following] as DirItem).name}`, '') };
+        next.read.catch(() => undefined); // awaited when its turn comes, or not needed
+      }
+      if (subtreeAfter) run.push({ type: 'object', key: itemKey, path: itemPath, folder: true });
+      if (run.length > 0) yield run;
+      run = [];
+      yield* walk(itemPath, itemKey, '', own);
     }
+    if (run.length > 0) yield run;
   }
 
-  async function* start(): AsyncGenerator<WalkEntry> {
+  async function* start(): AsyncGenerator<WalkEntry[]> {
     // A prefix naming a folder (`photos/`) lists that folder's own marker first.
-    if (dirKey !== '' && nameFilter === '' && after(dirKey)) yield { type: 'object', key: dirKey, path: startDir, folder: true };
+    if (dirKey !== '' && nameFilter === '' && after(dirKey)) yield [{ type: 'object', key: dirKey, path: startDir, folder: true }];
     yield* walk(startDir, dirKey, nameFilter);
   }
 
@@ -83,24 +99,32 @@ export async function* walkKeys(fs: FsPromises, bucketDir: string, isMarker: IsM
  * resumed after a page that ended on that prefix must not repeat it.
  */
 async function* rollUp(
-  entries: AsyncIterable<WalkEntry>,
+  runs: AsyncIterable<WalkEntry[]>,
   prefix: string,
   delimiter: string | undefined,
   startAfter: string | undefined,
-): AsyncGenerator<WalkEntry> {
+): AsyncGenerator<WalkEntry[]> {
+  if (!delimiter) {
+    yield* runs;
+    return;
+  }
   let last: string | undefined = startAfter;
-  for await (const entry of entries) {
-    let common: string | undefined;
-    if (entry.type === 'prefix') common = entry.prefix;
-    else if (delimiter) {
-      const at = entry.key.indexOf(delimiter, prefix.length);
-      if (at >= 0) common = entry.key.slice(0, at + delimiter.length);
+  for await (const entries of runs) {
+    const out: WalkEntry[] = [];
+    for (const entry of entries) {
+      let common: string | undefined;
+      if (entry.type === 'prefix') common = entry.prefix;
+      else {
+        const at = entry.key.indexOf(delimiter, prefix.length);
+        if (at >= 0) common = entry.key.slice(0, at + delimiter.length);
+      }
+      if (common === undefined) out.push(entry);
+      else if (last === undefined || compareKeys(common, last) > 0) {
+        last = common;
+        out.push({ type: 'prefix', prefix: common });
+      }
     }
-    if (common === undefined) yield entry;
-    else if (last === undefined || compareKeys(common, last) > 0) {
-      last = common;
-      yield { type: 'prefix', prefix: common };
-    }
+    if (out.length > 0) yield out;
   }
 }
 
