@@ -76,6 +76,63 @@ describe('LocalStorage layout', () => {
     expect(await codeOf(storage.headObject('docs', 'copy.txt'))).toBe('NoSuchKey');
   });
 
+  it('reports ChecksumMismatch for an object put with no attributes too (its record is in the journal only)', async () => {
+    await storage.putObject('docs', 'plain.txt', 'original');
+    expect(await recordFiles(fsPromises, root, 'docs')).toEqual([]);
+    await writeFile(path.join(root, 'docs', 'plain.txt'), 'tampered');
+    await expect((await new LocalStorage({ root }).getObject('docs', 'plain.txt')).bytes()).rejects.toSatisfy((e: unknown) =>
+      isStorageError(e, 'ChecksumMismatch'),
+    );
+  });
+
+  it('reads a store of the earlier layout (a record file per object, no journal) and notes its records in the journal', async () => {
+    await storage.putObject('docs', 'old/attrs.txt', 'with', { metadata: { m: '1' } });
+    const plain = await storage.putObject('docs', 'old/plain.txt', 'plain');
+    // The earlier layout: every object had a record file, and there were no journals.
+    const stat = await fsPromises.stat(path.join(root, 'docs', 'old', 'plain.txt'));
+    const born = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
+    const record = { v: 2, size: 5, digest: plain.etag.slice(1, -1), headers: { contentType: 'text/old' }, metadata: {} };
+    await writeFile(path.join(root, '.stowage', 'meta', 'docs', `${stat.ino}-${born}.json`), JSON.stringify(record));
+    for (const name of await readdir(path.join(root, '.stowage', 'meta', 'docs'))) {
+      if (name.endsWith('.log')) await rm(path.join(root, '.stowage', 'meta', 'docs', name));
+    }
+    const earlier = new LocalStorage({ root });
+    const listed: Record<string, unknown> = {};
+    for await (const entry of earlier.listObjects('docs', { prefix: 'old/' })) {
+      if (entry.type === 'object') listed[entry.key] = { etag: entry.etag, contentType: entry.contentType, metadata: entry.metadata };
+    }
+    expect(listed).toEqual({
+      'old/attrs.txt': { etag: expect.stringMatching(/^"[0-9a-f]{32}"$/), contentType: 'application/octet-stream', metadata: { m: '1' } },
+      'old/plain.txt': { etag: plain.etag, contentType: 'text/old', metadata: {} },
+    });
+    expect(await journalLines(fsPromises, root, 'docs')).toBe(2);
+    // A delete of an object with a record file removes that file too.
+    await earlier.deleteObject('docs', 'old/plain.txt');
+    await earlier.deleteObject('docs', 'old/attrs.txt');
+    expect(await recordFiles(fsPromises, root, 'docs')).toEqual([]);
+  });
+
+  it('sees what another instance on the same root (another process) puts, overwrites and deletes', async () => {
+    const other = new LocalStorage({ root });
+    expect(await codeOf(other.headObject('docs', 'shared/k'))).toBe('NoSuchKey');
+    const first = await storage.putObject('docs', 'shared/k', 'one');
+    expect((await other.headObject('docs', 'shared/k')).etag).toBe(first.etag);
+    const second = await storage.putObject('docs', 'shared/k', 'two!', { contentType: 'text/plain', metadata: { n: '2' } });
+    expect(await other.headObject('docs', 'shared/k')).toMatchObject({
+      etag: second.etag,
+      size: 4,
+      contentType: 'text/plain',
+      metadata: { n: '2' },
+    });
+    const third = await other.putObject('docs', 'shared/k', 'three');
+    expect(await storage.headObject('docs', 'shared/k')).toMatchObject({ etag: third.etag, size: 5, metadata: {} });
+    await other.deleteObject('docs', 'shared/k');
+    expect(await codeOf(storage.headObject('docs', 'shared/k'))).toBe('NoSuchKey');
+    const keys: string[] = [];
+    for await (const entry of storage.listObjects('docs', { prefix: 'shared/' })) if (entry.type === 'object') keys.push(entry.key);
+    expect(keys).toEqual([]);
+  });
+
   it('removes folders a delete leaves empty, so the tree stays tidy', async () => {
     await storage.putObject('docs', 'a/b/c.txt', 'x');
     await storage.deleteObject('docs', 'a/b/c.txt');
