@@ -48,6 +48,11 @@ export interface FsPromises {
   realpath(path: string): Promise<string>;
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  /**
+   * `lstat` of many paths in one call, `undefined` for a path that cannot be statted. Present where
+   * calls are synchronous (one promise for a listing's batch rather than one per key).
+   */
+  lstatMany?(paths: readonly string[]): Promise<(FsStats | undefined)[]>;
 }
 
 /** A file system: its promise API and the open flags it understands. */

@@ -530,23 +530,45 @@ export class FsDriver implements StorageDriver {
   }
 
   private async loadBatch(layout: Layout, bucket: string, batch: WalkEntry[]): Promise<ListEntry[]> {
-    const loaded = await Promise.all(
-      batch.map(async (entry): Promise<ListEntry | undefined> => {
-        if (entry.type === 'prefix') return entry;
-        if (entry.folder) {
-          const marker = await this.markers.statAt(layout, bucket, entry.key, entry.path);
-          return marker && { type: 'object', ...this.markers.info(entry.key, marker) };
-        }
-        try {
-          const { stat, record } = await this.records.statObject(layout, bucket, entry.key, entry.path);
-          return { type: 'object', ...this.records.info(entry.key, stat, record) };
-        } catch (error) {
-          if (isStorageError(error, 'NoSuchKey')) return undefined; // deleted since the folder was read
-          throw error;
-        }
-      }),
-    );
+    const loaded = new Array<ListEntry | undefined>(batch.length);
+    // Where the file system answers at once, the batch's files are statted in one call, and those
+    // whose records this process holds are listed without a promise each; the rest (folders,
+    // records not yet read, files gone meanwhile) take the general path.
+    const files = this.fs.lstatMany ? batch.flatMap((entry, index) => (entry.type === 'object' && !entry.folder ? [index] : [])) : [];
+    const stats = files.length > 0 ? await this.fs.lstatMany?.(files.map((index) => (batch[index] as { path: string }).path)) : undefined;
+    files.forEach((index, at) => {
+      const entry = batch[index] as WalkEntry & { type: 'object' };
+      const stat = stats?.[at];
+      const found = stat?.isFile() ? this.records.journals.known(layout, bucket, entry.key, stat) : undefined;
+      if (stat && found) loaded[index] = { type: 'object', ...this.records.info(entry.key, stat, found.record) };
+    });
+    const pending: Promise<void>[] = [];
+    batch.forEach((entry, index) => {
+      if (loaded[index] === undefined) {
+        pending.push(
+          this.loadEntry(layout, bucket, entry).then((listed) => {
+            loaded[index] = listed;
+          }),
+        );
+      }
+    });
+    await Promise.all(pending);
     return loaded.filter((entry): entry is ListEntry => entry !== undefined);
+  }
+
+  private async loadEntry(layout: Layout, bucket: string, entry: WalkEntry): Promise<ListEntry | undefined> {
+    if (entry.type === 'prefix') return entry;
+    if (entry.folder) {
+      const marker = await this.markers.statAt(layout, bucket, entry.key, entry.path);
+      return marker && { type: 'object', ...this.markers.info(entry.key, marker) };
+    }
+    try {
+      const { stat, record } = await this.records.statObject(layout, bucket, entry.key, entry.path);
+      return { type: 'object', ...this.records.info(entry.key, stat, record) };
+    } catch (error) {
+      if (isStorageError(error, 'NoSuchKey')) return undefined; // deleted since the folder was read
+      throw error;
+    }
   }
 }
 

@@ -174,11 +174,9 @@ export class Journals {
     return matching(journal.entries.get(key), stat);
   }
 
-  /** Every entry of the folder holding `key`, read up to date once (for a listing of that folder). */
-  async folder(layout: Layout, bucket: string, key: string): Promise<Map<string, JournalEntry>> {
-    const journal = this.journal(layout, bucket, key);
-    await this.readOn(layout, journal);
-    return journal.entries;
+  /** The entry for exactly the version `stat` of `bucket/key` if this process already holds it (no I/O). */
+  known(layout: Layout, bucket: string, key: string, stat: FsStats): JournalEntry | undefined {
+    return matching(this.journal(layout, bucket, key).entries.get(key), stat);
   }
 
   /**
@@ -193,32 +191,30 @@ export class Journals {
     const before = journal.entries.size;
     chain(journal.entries, key, entry);
     this.held += journal.entries.size - before;
-    // Counted even if it is read again later: a line counted twice only brings compaction forward.
+    // Counted now, and again when this process reads it back: that only brings compaction forward.
     journal.lines++;
     this.evict(journal);
     if (this.wasteful(journal)) await this.compact(layout, journal);
   }
 
-  /** Notes that the version `stat` of `key` was deleted, so its line is no longer loaded anywhere. */
+  /**
+   * Notes that the version `stat` of `key` was deleted: every process that reads the note drops the
+   * key, so garbage is counted as garbage wherever the journal is read, and compacted.
+   */
   async deleted(layout: Layout, bucket: string, key: string, stat: FsStats): Promise<void> {
     const journal = this.journal(layout, bucket, key);
     const line = JSON.stringify({ k: key, i: stat.ino, b: versionStamp(stat), x: 1 } satisfies Pick<JournalLine, 'k' | 'i' | 'b' | 'x'>);
     await this.write(journal, `${line}\n`);
-    journal.lines++;
     if (unchain(journal.entries, key, stat.ino, versionStamp(stat))) this.held--;
+    journal.lines++;
+    if (this.wasteful(journal)) await this.compact(layout, journal);
   }
 
-  /**
-   * Appends `line` in one write. When it landed right where this process had read up to, it is
-   * taken as read (it is never parsed here).
-   */
+  /** Appends `line` in one write (a line is whole or absent after a crash). */
   private async write(journal: FolderJournal, line: string): Promise<void> {
-    const bytes = Buffer.from(line);
     const handle = await this.fs.open(journal.file, 'a');
     try {
-      await handle.write(bytes);
-      const stat = await handle.stat();
-      if (stat.ino === journal.fileIno && stat.size - bytes.byteLength === journal.offset) journal.offset = stat.size;
+      await handle.write(Buffer.from(line));
     } finally {
       await handle.close();
     }
@@ -343,9 +339,7 @@ export class Journals {
         const line = decodeLine(text.slice(start, end));
         journal.lines++;
         if (line?.entry) chain(journal.entries, line.key, line.entry);
-        else if (line?.gone) {
-          unchain(journal.entries, line.key, line.gone.ino, line.gone.born);
-        }
+        else if (line?.gone) unchain(journal.entries, line.key, line.gone.ino, line.gone.born);
       }
       start = end + 1;
     }

@@ -136,6 +136,14 @@ class SyncFileHandle implements FsFileHandle {
   }
 }
 
+function lstatOrUndefined(fs: SyncFs, file: string): FsStats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Calls of {@link syncPromises} made some other way than the synchronous call of the same name. */
 export interface SyncOverrides {
   /** `fsync` of a descriptor (default: `fsyncSync`). */
@@ -173,5 +181,6 @@ export function syncPromises(fs: SyncFs, overrides: SyncOverrides = {}): FsPromi
     realpath: (file) => settle(() => String(realpath(file))),
     readFile: (file) => settle(() => fs.readFileSync(file)),
     writeFile: (file, data) => settle(() => fs.writeFileSync(file, data)),
+    lstatMany: (files) => settle(() => files.map((file) => lstatOrUndefined(fs, file))),
   };
 }
