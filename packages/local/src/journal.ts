@@ -59,8 +59,11 @@ interface FolderJournal {
 // Entries kept in memory across every folder (a few hundred bytes each): folders past this are
 // dropped least recently used first and read again when needed.
 const HELD_ENTRIES = 131_072;
-// A journal is compacted once it has this many lines more than twice its live entries.
-const COMPACT_SLACK = 256;
+// A journal is compacted once it has more than COMPACT_RATIO lines per live entry, plus
+// COMPACT_SLACK: a compaction stats every live key, so it waits for several garbage lines per live
+// one (a folder being emptied would otherwise be compacted every few deletes).
+const COMPACT_RATIO = 5;
+const COMPACT_SLACK = 1024;
 
 /** Whether `entry` describes exactly the version of the file `stat` describes. */
 export function entryMatches(entry: JournalEntry, stat: FsStats): boolean {
@@ -349,7 +352,7 @@ export class Journals {
 
   /** Whether the journal holds so many lines of versions that are gone that it should be rewritten. */
   private wasteful(journal: FolderJournal): boolean {
-    return journal.lines > 2 * journal.entries.size + COMPACT_SLACK && !this.compacting.has(journal);
+    return journal.lines > COMPACT_RATIO * journal.entries.size + COMPACT_SLACK && !this.compacting.has(journal);
   }
 
   private async compact(layout: Layout, journal: FolderJournal): Promise<void> {
@@ -362,7 +365,8 @@ export class Journals {
         const segments = key.split('/');
         if (!segments.every(isKeySegment)) continue; // never a path outside the bucket, whatever the file says
         const stat = await this.fs.lstat(layout.objectPath(journal.bucket, segments)).catch(() => undefined);
-        if (stat?.isFile() && entryMatches(entry, stat)) kept.push(encodeLine(key, entry));
+        const live = stat?.isFile() ? matching(entry, stat) : undefined;
+        if (live) kept.push(encodeLine(key, live));
       }
       const temp = layout.tempPath(journal.bucket);
       await this.fs.writeFile(temp, kept.join(''));
