@@ -471,6 +471,7 @@ export class FsDriver implements StorageDriver {
    * cannot fall between the two.
    */
   private async pruneEmptyFolders(layout: Layout, bucket: string, segments: string[]): Promise<void> {
+    if (segments.length > 1 && (await this.holdsKnownFile(layout, bucket, segments))) return;
     for (let depth = segments.length - 1; depth > 0; depth--) {
       const folder = segments.slice(0, depth);
       const removed = await this.publisher.exclusive(bucket, `${folder.join('/')}/`, () =>
@@ -478,6 +479,18 @@ export class FsDriver implements StorageDriver {
       );
       if (!removed) return;
     }
+  }
+
+  /**
+   * Whether the folder of the key `segments` still holds a file this process knows of: then it is
+   * not empty, and one `lstat` spares trying to remove it (and its lock). The delete that empties a
+   * folder always finds no such file, since every other delete in it unlinked its file first.
+   */
+  private async holdsKnownFile(layout: Layout, bucket: string, segments: string[]): Promise<boolean> {
+    const sibling = this.records.journals.sibling(layout, bucket, segments.join('/'));
+    if (sibling === undefined) return false;
+    const stat = await this.fs.lstat(layout.objectPath(bucket, sibling.split('/'))).catch(() => undefined);
+    return stat?.isFile() === true;
   }
 
   async deleteObjects(bucket: string, unique: string[], options: Signal): Promise<DeleteObjectsResult> {

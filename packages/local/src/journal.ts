@@ -157,6 +157,9 @@ function decodeLine(text: string): { key: string; entry?: JournalEntry; gone?: {
 export class Journals {
   private readonly folders = new Map<string, FolderJournal>();
   private readonly compacting = new Set<FolderJournal>();
+  /** Delete notes not yet written, by journal (see {@link deleted}). */
+  private readonly notes = new Map<FolderJournal, string>();
+  private flushing = false;
   private held = 0;
   private last: { bucket: string; folder: string; journal: FolderJournal } | undefined;
 
@@ -183,6 +186,20 @@ export class Journals {
   }
 
   /**
+   * Another key of the folder holding `key` that this process has a record of (looked for among a
+   * few), so a delete can tell with one `lstat` that the folder is not empty. `undefined` if none.
+   */
+  sibling(layout: Layout, bucket: string, key: string): string | undefined {
+    const folder = folderOf(key);
+    let looked = 0;
+    for (const other of this.journal(layout, bucket, key).entries.keys()) {
+      if (other !== key && other.startsWith(folder) && isKeySegment(other.slice(folder.length))) return other;
+      if (++looked >= 8) return undefined;
+    }
+    return undefined;
+  }
+
+  /**
    * Appends the record of the file version `stat` (a temporary about to be renamed to `key`, or a
    * file just read) in one write, so a crash leaves a line whole or absent. Best effort for a
    * foreign digest (the store may be read-only); a write's own record fails the write.
@@ -190,7 +207,10 @@ export class Journals {
   async append(layout: Layout, bucket: string, key: string, stat: FsStats, entryOf: Omit<JournalEntry, 'ino' | 'born'>): Promise<void> {
     const journal = this.journal(layout, bucket, key);
     const entry: JournalEntry = { ino: stat.ino, born: versionStamp(stat), ...entryOf };
-    await this.write(journal, encodeLine(key, entry));
+    // Delete notes waiting for this journal go out in the same write.
+    const notes = this.notes.get(journal) ?? '';
+    this.notes.delete(journal);
+    await this.write(journal, notes + encodeLine(key, entry));
     const before = journal.entries.size;
     chain(journal.entries, key, entry);
     this.held += journal.entries.size - before;
@@ -202,15 +222,34 @@ export class Journals {
 
   /**
    * Notes that the version `stat` of `key` was deleted: every process that reads the note drops the
-   * key, so garbage is counted as garbage wherever the journal is read, and compacted.
+   * key, so garbage is counted as garbage wherever the journal is read, and compacted. Notes are
+   * written with the journal's next line, or once the event loop turns, a write per journal for
+   * all the deletes in between: a note lost in a crash only leaves a line counted as live until
+   * the next compaction.
    */
   async deleted(layout: Layout, bucket: string, key: string, stat: FsStats): Promise<void> {
     const journal = this.journal(layout, bucket, key);
     const line = JSON.stringify({ k: key, i: stat.ino, b: versionStamp(stat), x: 1 } satisfies Pick<JournalLine, 'k' | 'i' | 'b' | 'x'>);
-    await this.write(journal, `${line}\n`);
+    this.notes.set(journal, `${this.notes.get(journal) ?? ''}${line}\n`);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => {
+        this.flushing = false;
+        this.writeNotes().catch(() => undefined);
+      });
+    }
     if (unchain(journal.entries, key, stat.ino, versionStamp(stat))) this.held--;
     journal.lines++;
     if (this.wasteful(journal)) await this.compact(layout, journal);
+  }
+
+  /** Writes the delete notes waiting, one write per journal. */
+  private async writeNotes(): Promise<void> {
+    for (const [journal, notes] of this.notes) {
+      this.notes.delete(journal);
+      // A journal of a bucket removed meanwhile fails here (its folder is gone): nothing to note.
+      await this.write(journal, notes).catch(() => undefined);
+    }
   }
 
   /** Appends `line` in one write (a line is whole or absent after a crash). */
@@ -240,6 +279,7 @@ export class Journals {
       this.held -= journal.entries.size;
       journal.dropped = true;
       this.folders.delete(name);
+      this.notes.delete(journal);
     }
   }
 
@@ -359,6 +399,7 @@ export class Journals {
     if (this.compacting.has(journal)) return;
     this.compacting.add(journal);
     try {
+      this.notes.delete(journal); // the rewrite drops the deleted versions' lines themselves
       await this.readOn(layout, journal);
       const kept: string[] = [];
       for (const [key, entry] of journal.entries) {

@@ -140,6 +140,24 @@ describe('LocalStorage layout', () => {
     await storage.deleteBucket('docs');
   });
 
+  it('removes a folder emptied by deletes from two instances (processes) that each knew of the other key', async () => {
+    const other = new LocalStorage({ root });
+    for (const [first, second] of [
+      [storage, other],
+      [other, storage],
+    ] as const) {
+      await storage.putObject('docs', 'shared/x', 'x');
+      await other.putObject('docs', 'shared/y', 'y');
+      // Each instance now holds both keys' records: each delete finds the other key first.
+      await storage.headObject('docs', 'shared/y');
+      await other.headObject('docs', 'shared/x');
+      await first.deleteObject('docs', 'shared/x'); // shared/y is there: the folder stays
+      expect(await tree(path.join(root, 'docs'))).toEqual(['shared', path.join('shared', 'y')]);
+      await second.deleteObject('docs', 'shared/y'); // shared/x is gone: the folder is removed
+      expect(await tree(path.join(root, 'docs'))).toEqual([]);
+    }
+  });
+
   it('keeps keys that differ only in Unicode normalisation apart', async () => {
     const nfc = 'caf\u00e9';
     const nfd = 'cafe\u0301';
