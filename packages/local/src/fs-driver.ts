@@ -553,7 +553,7 @@ export class FsDriver implements StorageDriver {
       const entry = batch[index] as WalkEntry & { type: 'object' };
       const stat = stats?.[at];
       const found = stat?.isFile() ? this.records.journals.known(layout, bucket, entry.key, stat) : undefined;
-      if (stat && found) loaded[index] = { type: 'object', ...this.records.info(entry.key, stat, found.record) };
+      if (stat && found) loaded[index] = this.records.listed(entry.key, stat, found.record);
     });
     const pending: Promise<void>[] = [];
     batch.forEach((entry, index) => {
@@ -577,7 +577,7 @@ export class FsDriver implements StorageDriver {
     }
     try {
       const { stat, record } = await this.records.statObject(layout, bucket, entry.key, entry.path);
-      return { type: 'object', ...this.records.info(entry.key, stat, record) };
+      return this.records.listed(entry.key, stat, record);
     } catch (error) {
       if (isStorageError(error, 'NoSuchKey')) return undefined; // deleted since the folder was read
       throw error;

@@ -1,4 +1,4 @@
-import { DEFAULT_CONTENT_TYPE, StorageError, type ObjectInfo } from '@stowage/core';
+import { DEFAULT_CONTENT_TYPE, type ListEntry, StorageError, type ObjectInfo } from '@stowage/core';
 import type { BucketFolders } from './bucket-folders.js';
 import { createDigest } from './digest.js';
 import { errnoCode, type FsFileHandle, type FsPromises, type FsStats } from './fs-api.js';
@@ -64,6 +64,11 @@ export class ObjectRecords {
       contentType: record.headers.contentType ?? DEFAULT_CONTENT_TYPE,
       metadata: { ...record.metadata },
     };
+  }
+
+  /** {@link info} as a listing entry (the same object, marked: no copy per listed key). */
+  listed(key: string, stat: FsStats, record: SidecarRecord): ListEntry {
+    return Object.assign(this.info(key, stat, record), { type: 'object' as const });
   }
 
   /**
