@@ -7,7 +7,7 @@ import { codeOf } from '@stowage/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStorageError } from '@stowage/core';
 import { LocalStorage } from '@stowage/local';
-import { journalLines, recordFiles } from './fixtures/store-files.js';
+import { deadJournalLines, journalLines, recordFiles } from './fixtures/store-files.js';
 
 let base: string;
 let root: string;
@@ -301,6 +301,14 @@ describe('LocalStorage writes atomically', () => {
     for (let i = 0; i < 20; i++) await storage.putObject('docs', 'o', `v${i}`, { metadata: { i: String(i) } });
     expect(await recordFiles(fsPromises, root, 'docs')).toHaveLength(1);
     expect((await storage.headObject('docs', 'o')).metadata).toEqual({ i: '19' });
+  });
+
+  it('notes deletes in the journal once the event loop turns, so other processes count those lines as garbage', async () => {
+    for (let i = 0; i < 5; i++) await storage.putObject('docs', `notes/k${i}`, 'x');
+    for (let i = 0; i < 5; i++) await storage.deleteObject('docs', `notes/k${i}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await journalLines(fsPromises, root, 'docs')).toBe(10); // five records, five notes
+    expect(await deadJournalLines(fsPromises, root, 'docs')).toHaveLength(5);
   });
 
   it("compacts a folder's journal as overwrites and deletes leave lines of versions that are gone", async () => {
