@@ -18,7 +18,8 @@ export interface JournalEntry {
   foreignMtime?: number;
   /**
    * The key's entry before this one, while it may still be the file: a write appends its line
-   * before its rename, and readers (the write's own overwrite check among them) still see the old file until then.
+   * before its rename, and until then readers (the write's own overwrite check among them) still
+   * see the old file.
    */
   previous?: JournalEntry;
 }
