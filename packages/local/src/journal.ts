@@ -66,6 +66,19 @@ const HELD_ENTRIES = 131_072;
 const COMPACT_RATIO = 5;
 const COMPACT_SLACK = 1024;
 
+// Most records have no headers and no metadata: they share these (frozen) rather than hold two
+// empty objects each, a third of an entry's memory.
+const NO_HEADERS: SidecarRecord['headers'] = Object.freeze({});
+const NO_METADATA: SidecarRecord['metadata'] = Object.freeze({});
+
+/** `record`, sharing the empty headers and metadata objects where it has none. */
+function lean(record: SidecarRecord): SidecarRecord {
+  const noHeaders = Object.keys(record.headers).length === 0;
+  const noMetadata = Object.keys(record.metadata).length === 0;
+  if (!noHeaders && !noMetadata) return record;
+  return { ...record, headers: noHeaders ? NO_HEADERS : record.headers, metadata: noMetadata ? NO_METADATA : record.metadata };
+}
+
 /** Whether `entry` describes exactly the version of the file `stat` describes. */
 export function entryMatches(entry: JournalEntry, stat: FsStats): boolean {
   if (entry.ino !== stat.ino || entry.born !== versionStamp(stat)) return false;
@@ -140,7 +153,7 @@ function decodeLine(text: string): { key: string; entry?: JournalEntry; gone?: {
   if (typeof line.k !== 'string' || typeof line.i !== 'number' || typeof line.b !== 'number') return undefined;
   if (line.x === 1) return { key: line.k, gone: { ino: line.i, born: line.b } };
   if (typeof line.s !== 'number' || typeof line.d !== 'string') return undefined;
-  const record: SidecarRecord = { v: 2, size: line.s, digest: line.d, headers: line.h ?? {}, metadata: line.m ?? {} };
+  const record: SidecarRecord = { v: 2, size: line.s, digest: line.d, headers: line.h ?? NO_HEADERS, metadata: line.m ?? NO_METADATA };
   const entry: JournalEntry = { ino: line.i, born: line.b, record, sidecar: line.r === 1 };
   if (typeof line.t === 'number') entry.foreignMtime = line.t;
   return { key: line.k, entry };
@@ -207,16 +220,22 @@ export class Journals {
    */
   async append(layout: Layout, bucket: string, key: string, stat: FsStats, entryOf: Omit<JournalEntry, 'ino' | 'born'>): Promise<void> {
     const journal = this.journal(layout, bucket, key);
-    const entry: JournalEntry = { ino: stat.ino, born: versionStamp(stat), ...entryOf };
+    const entry: JournalEntry = { ino: stat.ino, born: versionStamp(stat), ...entryOf, record: lean(entryOf.record) };
     // Delete notes waiting for this journal go out in the same write.
     const notes = this.notes.get(journal) ?? '';
     this.notes.delete(journal);
     await this.write(journal, notes + encodeLine(key, entry));
+    // Counted now, and again when this process reads it back: that only brings compaction forward.
+    journal.lines++;
+    if (journal.fileIno === -1) {
+      // A journal this process has not read: it holds none of its entries (a process that only
+      // writes keeps nothing per object), and reads it once enough lines went by to be worth compacting.
+      if (journal.lines > COMPACT_SLACK) await this.readOn(layout, journal);
+      return;
+    }
     const before = journal.entries.size;
     chain(journal.entries, key, entry);
     this.held += journal.entries.size - before;
-    // Counted now, and again when this process reads it back: that only brings compaction forward.
-    journal.lines++;
     this.evict(journal);
     if (this.wasteful(journal)) await this.compact(layout, journal);
   }
