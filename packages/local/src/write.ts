@@ -30,12 +30,6 @@ export interface WriteTempOptions {
  */
 export const WRITE_BATCH_BYTES = 128 * 1024;
 
-/**
- * Batches written at once, each at its own offset: the disk takes one while the next is copied,
- * and the body's next bytes arrive meanwhile.
- */
-const WRITES_IN_FLIGHT = 2;
-
 /** Writes `buffers` at `position`, whole: a short `writev` goes on with plain writes of the rest. */
 async function writeBatch(handle: FsFileHandle, buffers: Uint8Array[], bytes: number, position: number): Promise<void> {
   let written = (await handle.writev(buffers, position)).bytesWritten;
@@ -61,7 +55,7 @@ async function writeBatch(handle: FsFileHandle, buffers: Uint8Array[], bytes: nu
  * fails) the file is removed before the error is thrown, so nothing partial stays behind.
  *
  * Chunks are hashed as they arrive and written in batches of about {@link WRITE_BATCH_BYTES}, with
- * up to {@link WRITES_IN_FLIGHT} batches in flight while the next is pulled and hashed. A chunk is therefore written after the
+ * one batch in flight while the next is pulled and hashed. A chunk is therefore written after the
  * body has yielded later ones: a body must not reuse a chunk's memory once yielded (Node and web
  * streams never do).
  */
@@ -80,21 +74,20 @@ export async function writeTemp(
   let position = 0; // bytes handed to the file
   let queued: Uint8Array[] = [];
   let queuedBytes = 0;
-  const inFlight: Promise<void>[] = [];
+  let inFlight: Promise<void> = Promise.resolve();
 
-  /** Starts writing the queue once fewer than {@link WRITES_IN_FLIGHT} batches are under way; the caller awaits the result. */
+  /** Starts writing the queue once the previous batch is done; the caller awaits the result. */
   const flush = async (): Promise<void> => {
-    if (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+    await inFlight;
     if (queuedBytes === 0) return;
     const batch = queued;
     const at = position;
     queued = [];
     position += queuedBytes;
     queuedBytes = 0;
-    const written = writeBatch(handle, batch, position - at, at);
+    inFlight = writeBatch(handle, batch, position - at, at);
     // Observed here so a failure while the next chunk is pulled is not unhandled; awaited later.
-    written.catch(() => undefined);
-    inFlight.push(written);
+    inFlight.catch(() => undefined);
   };
 
   try {
@@ -106,7 +99,7 @@ export async function writeTemp(
       if (queuedBytes >= WRITE_BATCH_BYTES) await flush();
     }
     await flush();
-    await Promise.all(inFlight);
+    await inFlight;
     if (options.fsync) await handle.sync();
     const stat = await handle.stat();
     const closed = handle.close().catch((error: unknown) => {
@@ -116,7 +109,7 @@ export async function writeTemp(
     return { path: tempPath, stat, digest: digest.finish(), size, closed };
   } catch (error) {
     // Never close (or unlink) under a write still in flight.
-    await Promise.allSettled(inFlight);
+    await inFlight.catch(() => undefined);
     await handle.close().catch(() => undefined);
     await fs.unlink(tempPath).catch(() => undefined);
     throw fsError(error, bucket, key);
