@@ -91,12 +91,18 @@ function matching(entry: JournalEntry | undefined, stat: FsStats): JournalEntry 
   return entry.previous && entryMatches(entry.previous, stat) ? entry.previous : undefined;
 }
 
-/** Files `entry` as `key`'s newest, keeping the one it replaces (but no older). */
+/**
+ * Files `entry` as `key`'s newest, keeping the one it replaces (but no older). The same version
+ * again (this process reading back a line it appended) keeps the version before it: a write's
+ * overwrite check may still need it.
+ */
 function chain(entries: Map<string, JournalEntry>, key: string, entry: JournalEntry): void {
   const before = entries.get(key);
-  if (before) {
+  if (before && before.ino === entry.ino && before.born === entry.born) {
+    if (before.previous) entry.previous = before.previous;
+  } else if (before) {
     before.previous = undefined;
-    if (before.ino !== entry.ino || before.born !== entry.born) entry.previous = before;
+    entry.previous = before;
   }
   entries.set(key, entry);
 }
