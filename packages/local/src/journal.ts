@@ -80,7 +80,7 @@ function lean(record: SidecarRecord): SidecarRecord {
 }
 
 /** Whether `entry` describes exactly the version of the file `stat` describes. */
-export function entryMatches(entry: JournalEntry, stat: FsStats): boolean {
+function entryMatches(entry: JournalEntry, stat: FsStats): boolean {
   if (entry.ino !== stat.ino || entry.born !== versionStamp(stat)) return false;
   return entry.foreignMtime === undefined || (entry.foreignMtime === stat.mtimeMs && entry.record.size === stat.size);
 }

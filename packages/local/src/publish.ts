@@ -12,7 +12,7 @@ import type { TempFile } from './write.js';
 const RENAME_ATTEMPTS = 5;
 
 /** Whether a record holds more than the digest of the bytes: then it also gets a file of its own, the one the journal caches. */
-export function hasAttributes(record: SidecarRecord): boolean {
+function hasAttributes(record: SidecarRecord): boolean {
   for (const _ in record.headers) return true;
   for (const _ in record.metadata) return true;
   return false;
