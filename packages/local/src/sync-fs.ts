@@ -80,7 +80,6 @@ class SyncFileHandle implements FsFileHandle {
     private readonly fs: SyncFs,
     fd: number,
     private readonly flush: (fd: number) => Promise<void>,
-    private readonly batches: SyncOverrides['batches'],
   ) {
     this.fd = fd;
   }
@@ -104,13 +103,6 @@ class SyncFileHandle implements FsFileHandle {
   }
 
   writev(buffers: Uint8Array[], position: number | null = null): Promise<{ bytesWritten: number }> {
-    if (this.batches && buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0) >= this.batches.minBytes) {
-      try {
-        return this.batches.writev(this.open('writev'), buffers, position).then((bytesWritten) => ({ bytesWritten }));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
     return settle(() => ({ bytesWritten: this.fs.writevSync(this.open('writev'), buffers, position) }));
   }
 
@@ -148,11 +140,6 @@ function lstatOrUndefined(fs: SyncFs, file: string): FsStats | undefined {
 export interface SyncOverrides {
   /** `fsync` of a descriptor (default: `fsyncSync`). */
   fsync?: (fd: number) => Promise<void>;
-  /**
-   * How a `writev` of at least `minBytes` is made (a large body's batches), when not synchronously:
-   * made elsewhere, the write overlaps with the body's next bytes arriving.
-   */
-  batches?: { minBytes: number; writev: (fd: number, buffers: Uint8Array[], position: number | null) => Promise<number> };
   rename?: FsPromises['rename'];
   readdir?: FsPromises['readdir'];
   rm?: FsPromises['rm'];
@@ -168,7 +155,7 @@ export function syncPromises(fs: SyncFs, overrides: SyncOverrides = {}): FsPromi
   const flush = overrides.fsync ?? ((fd: number) => settle(() => fs.fsyncSync(fd)));
   const realpath = overrides.realpath ?? ((file: string) => fs.realpathSync(file));
   return {
-    open: (file, flags, mode) => settle(() => new SyncFileHandle(fs, fs.openSync(file, flags, mode), flush, overrides.batches)),
+    open: (file, flags, mode) => settle(() => new SyncFileHandle(fs, fs.openSync(file, flags, mode), flush)),
     stat: (file) => settle(() => fs.statSync(file)),
     lstat: (file) => settle(() => fs.lstatSync(file)),
     readdir: overrides.readdir ?? ((dir, options) => settle(() => fs.readdirSync(dir, options) as FsDirent[])),

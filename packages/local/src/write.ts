@@ -23,12 +23,13 @@ export interface WriteTempOptions {
 }
 
 /**
- * Chunks are queued until this many bytes wait, then written with one `writev`: fewer system calls
- * and thread-pool trips than one per 64 KiB chunk, while the batch is still in the CPU's cache
- * when the kernel copies it (1 MiB batches took twice the kernel time of 128 KiB ones for 1 GiB
- * on a 2-core EPYC: 3.5 s against 0.9 s; `bench/src/probe-write.ts`).
+ * Chunks are queued until this many bytes wait, then written with one `writev`: small chunks (a
+ * network body's) cost one system call per batch, and a file stream's 64 KiB chunks are written
+ * one by one as they arrive. A larger batch would wait for several chunks while the source,
+ * which reads only one chunk ahead, stalls; written one by one, each chunk's write overlaps the
+ * source's read of the next (docs/local-layout.md, "Large bodies").
  */
-export const WRITE_BATCH_BYTES = 128 * 1024;
+export const WRITE_BATCH_BYTES = 64 * 1024;
 
 /** Writes `buffers` at `position`, whole: a short `writev` goes on with plain writes of the rest. */
 async function writeBatch(handle: FsFileHandle, buffers: Uint8Array[], bytes: number, position: number): Promise<void> {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CountedBody, isStorageError, type ProgressEvent } from '@stowage/core';
 import type { FsFileHandle, FsPromises } from '@stowage/local';
 import { createDigest } from '../src/digest.js';
+import { diskFileSystem } from '../src/disk-fs.js';
 import { WRITE_BATCH_BYTES, writeTemp } from '../src/write.js';
 
 let dir: string;
@@ -123,6 +124,27 @@ describe('writeTemp batches chunks into large writes', () => {
     }).catch((e: unknown) => e);
     expect(isStorageError(error, 'Aborted')).toBe(true);
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('writeTemp on the default disk API', () => {
+  it('lets timers run while it writes a large body whose chunks arrive without the event loop turning', async () => {
+    // The default disk API writes synchronously; a body from memory yields its chunks in
+    // microtasks, so only the disk API's turn budget lets the event loop run meanwhile.
+    const data = randomBytes(64 * 1024 * 1024);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const temp = await writeTemp(diskFileSystem('sync').promises, path.join(dir, 'temp'), chunksOf(data, [65_536]), {
+        bucket: 'b',
+        key: 'k',
+        fsync: false,
+      });
+      expect(temp.size).toBe(data.byteLength);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
   });
 });
 
