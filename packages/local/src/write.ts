@@ -31,6 +31,13 @@ export interface WriteTempOptions {
  */
 export const WRITE_BATCH_BYTES = 64 * 1024;
 
+/**
+ * A chunk larger than this (a whole byte array given as the body) is hashed and written in pieces
+ * of this size: on the default disk API each write is a synchronous call, and between pieces the
+ * event loop gets its turns (sync-fs.ts) instead of waiting for one long copy.
+ */
+export const WRITE_PIECE_BYTES = 256 * 1024;
+
 /** Writes `buffers` at `position`, whole: a short `writev` goes on with plain writes of the rest. */
 async function writeBatch(handle: FsFileHandle, buffers: Uint8Array[], bytes: number, position: number): Promise<void> {
   let written = (await handle.writev(buffers, position)).bytesWritten;
@@ -93,11 +100,14 @@ export async function writeTemp(
 
   try {
     for await (const chunk of chunks) {
-      digest.update(chunk);
-      size += chunk.byteLength;
-      queued.push(chunk);
-      queuedBytes += chunk.byteLength;
-      if (queuedBytes >= WRITE_BATCH_BYTES) await flush();
+      for (let offset = 0; offset < chunk.byteLength; offset += WRITE_PIECE_BYTES) {
+        const piece = chunk.byteLength <= WRITE_PIECE_BYTES ? chunk : chunk.subarray(offset, offset + WRITE_PIECE_BYTES);
+        digest.update(piece);
+        size += piece.byteLength;
+        queued.push(piece);
+        queuedBytes += piece.byteLength;
+        if (queuedBytes >= WRITE_BATCH_BYTES) await flush();
+      }
     }
     await flush();
     await inFlight;

@@ -8,7 +8,7 @@ import { CountedBody, isStorageError, type ProgressEvent } from '@stowage/core';
 import type { FsFileHandle, FsPromises } from '@stowage/local';
 import { createDigest } from '../src/digest.js';
 import { diskFileSystem } from '../src/disk-fs.js';
-import { WRITE_BATCH_BYTES, writeTemp } from '../src/write.js';
+import { WRITE_BATCH_BYTES, WRITE_PIECE_BYTES, writeTemp } from '../src/write.js';
 
 let dir: string;
 
@@ -94,6 +94,17 @@ describe('writeTemp batches chunks into large writes', () => {
     expect(loaded).toBe(data.byteLength);
     const chunkCount = [...chunksOfSync(data.byteLength, sizes)].filter((n) => n > 0).length;
     expect(events).toHaveLength(chunkCount);
+  });
+
+  it('writes a chunk larger than WRITE_PIECE_BYTES in pieces of at most that size, with the digest of the whole', async () => {
+    const data = randomBytes(12 * WRITE_PIECE_BYTES + 12_345);
+    const { fs: spied, writevBytes } = spiedFs();
+    const file = path.join(dir, 'temp');
+    const temp = await writeTemp(spied, file, chunksOf(data, [data.byteLength]), { bucket: 'b', key: 'k', fsync: false });
+    expect(Buffer.compare(await readFile(file), data)).toBe(0);
+    expect(temp.digest).toBe(await digestOf(data));
+    expect(writevBytes).toHaveLength(13);
+    expect(Math.max(...writevBytes)).toBe(WRITE_PIECE_BYTES);
   });
 
   it('removes the temporary file and reports the failure when a batch fails to write', async () => {
