@@ -80,6 +80,7 @@ class SyncFileHandle implements FsFileHandle {
     private readonly fs: SyncFs,
     fd: number,
     private readonly flush: (fd: number) => Promise<void>,
+    private readonly reads: SyncOverrides['reads'],
   ) {
     this.fd = fd;
   }
@@ -90,6 +91,13 @@ class SyncFileHandle implements FsFileHandle {
   }
 
   read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }> {
+    if (this.reads && length >= this.reads.minBytes) {
+      try {
+        return this.reads.read(this.open('read'), buffer, offset, length, position).then((bytesRead) => ({ bytesRead }));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return settle(() => ({ bytesRead: this.fs.readSync(this.open('read'), buffer, offset, length, position) }));
   }
 
@@ -140,6 +148,11 @@ function lstatOrUndefined(fs: SyncFs, file: string): FsStats | undefined {
 export interface SyncOverrides {
   /** `fsync` of a descriptor (default: `fsyncSync`). */
   fsync?: (fd: number) => Promise<void>;
+  /** How a read of at least `minBytes` (a large body's chunk) is made, when not synchronously. */
+  reads?: {
+    minBytes: number;
+    read: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null) => Promise<number>;
+  };
   rename?: FsPromises['rename'];
   readdir?: FsPromises['readdir'];
   rm?: FsPromises['rm'];
@@ -155,7 +168,7 @@ export function syncPromises(fs: SyncFs, overrides: SyncOverrides = {}): FsPromi
   const flush = overrides.fsync ?? ((fd: number) => settle(() => fs.fsyncSync(fd)));
   const realpath = overrides.realpath ?? ((file: string) => fs.realpathSync(file));
   return {
-    open: (file, flags, mode) => settle(() => new SyncFileHandle(fs, fs.openSync(file, flags, mode), flush)),
+    open: (file, flags, mode) => settle(() => new SyncFileHandle(fs, fs.openSync(file, flags, mode), flush, overrides.reads)),
     stat: (file) => settle(() => fs.statSync(file)),
     lstat: (file) => settle(() => fs.lstatSync(file)),
     readdir: overrides.readdir ?? ((dir, options) => settle(() => fs.readdirSync(dir, options) as FsDirent[])),
