@@ -23,10 +23,10 @@ export interface LocalStorageOptions {
   /**
    * How calls reach the real disk (ignored with {@link LocalStorageOptions.fs | fs}). `'sync'`
    * (the default) makes the calls that take microseconds on a local disk synchronously: a stat,
-   * an open, a rename, a read or write of up to 256 KiB, each cheaper made on the spot than sent
-   * through Node's thread pool and back; listing a folder's entries, `fsync` and removing a
-   * bucket still use the pool, and a run of calls lets the event loop turn every few
-   * milliseconds.
+   * an open, a rename, a small read, a write of up to 256 KiB, each cheaper made on the spot than
+   * sent through Node's thread pool and back; listing a folder's entries, `fsync`, removing a
+   * bucket and a large body's reads still use the pool, and a run of calls lets the event loop
+   * turn every few milliseconds.
    * `'thread-pool'` makes every call through the pool (`fs.promises`): for a root on a network or
    * otherwise slow file system, where one call can take milliseconds and would hold up the
    * process meanwhile.
