@@ -23,7 +23,8 @@ export function diskFileSystem(io: DiskIo): FileSystem {
     fsync: (fd) => new Promise<void>((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve()))),
     // A large body's chunks are read on the pool: each then waits for a turn of the event loop,
     // which lets the chunks the consumer is done with be collected as the body streams (read
-    // synchronously, a 2 GiB read held tens of MiB more), and the read overlaps the consumer's work.
+    // synchronously, finished chunks pile up between turns), and the read overlaps the consumer's
+    // work.
     reads: {
       minBytes: 64 * 1024,
       read: (fd, buffer, offset, length, position) =>
